@@ -1,0 +1,39 @@
+// Bundles the extension, the CLI and one script per webview panel into dist/.
+import * as esbuild from 'esbuild';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+const common = {
+  bundle: true,
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+};
+
+const nodeTargets = [
+  { entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', 'better-sqlite3'] },
+  { entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', external: ['better-sqlite3'], banner: { js: '#!/usr/bin/env node' } },
+].filter((t) => existsSync(t.entryPoints[0]));
+
+// webview/<panel>/main.ts → dist/webview/<panel>.js
+const webviewEntries = existsSync('webview')
+  ? readdirSync('webview', { withFileTypes: true })
+      .filter((d) => d.isDirectory() && existsSync(join('webview', d.name, 'main.ts')))
+      .map((d) => ({ in: join('webview', d.name, 'main.ts'), out: d.name }))
+  : [];
+
+const configs = [
+  ...nodeTargets.map((t) => ({ ...common, ...t, platform: 'node', format: 'cjs', target: 'node20' })),
+  ...(webviewEntries.length
+    ? [{ ...common, entryPoints: webviewEntries, outdir: 'dist/webview', platform: 'browser', format: 'iife', target: 'es2022' }]
+    : []),
+];
+
+if (watch) {
+  for (const c of configs) await (await esbuild.context(c)).watch();
+} else {
+  await Promise.all(configs.map((c) => esbuild.build(c)));
+}

@@ -1,0 +1,171 @@
+// The run folder's event log (events.jsonl), version 1: one JSON object per line.
+// This file is the contract between the Python client (src/python/trackside) and the
+// TypeScript reader; the contract test runs the real client against the real reader.
+//
+// Run folder: <root>/.trackside/runs/<run-id>/
+//   meta.json     {"version":1,"id","created"} written once when the folder is made
+//   events.jsonl  this log, append-only
+//   files/        run-local files: output.log (the process output tail), notebook.ipynb …
+// Blobs: <root>/.trackside/blobs/sha256/<first 2 hex>/<remaining 62 hex>, written once
+// (temp file + rename), identical content stored once.
+//
+// Run ids: "YYYYMMDD-HHMMSS-<6 hex>" (UTC), so names sort by start time.
+
+/** A JSON number, or one of the strings the client writes for non-finite values. */
+export type MetricValue = number | 'NaN' | 'Infinity' | '-Infinity';
+
+export type ParamValue = string | number | boolean | null;
+
+export type RunStatus = 'running' | 'finished' | 'failed' | 'stopped' | 'crashed';
+
+export interface FileEntry {
+  /** Path relative to the logged root (POSIX separators). */
+  path: string;
+  /** SHA-256 hex of the content. */
+  hash: string;
+  size: number;
+}
+
+interface Base {
+  /** Unix time in milliseconds. */
+  t: number;
+}
+
+/**
+ * Run start. Several `run` events may appear (the editor writes one before the process
+ * starts, the client adds one when it attaches): fields present in a later event win,
+ * `params` merge.
+ */
+export interface RunEvent extends Base {
+  type: 'run';
+  name?: string;
+  experiment?: string;
+  /** argv as run, or a shell string. */
+  command?: string[] | string;
+  cwd?: string;
+  script?: string;
+  git?: { commit?: string; branch?: string; dirty?: boolean; diff?: string /* blob hash */ };
+  python?: { executable?: string; version?: string };
+  host?: string;
+  pid?: number;
+  params?: Record<string, ParamValue>;
+  tags?: string[];
+  note?: string;
+  /** Who wrote it: "client" (Python), "editor" (the extension), "import". */
+  source?: string;
+  /** Evaluation / job kind, model reference and the like; kept as given. */
+  job?: string;
+}
+
+export interface ParamsEvent extends Base {
+  type: 'params';
+  values: Record<string, ParamValue>;
+}
+
+/** One step of one or more metric keys. */
+export interface MetricsEvent extends Base {
+  type: 'metrics';
+  step: number;
+  epoch?: number;
+  values: Record<string, MetricValue>;
+}
+
+export interface ArtifactEvent extends Base {
+  type: 'artifact';
+  name: string;
+  kind: string; // "file" | "model" | "data" | any
+  /** File: the blob hash. Folder: the hash of its manifest (sorted "hash  size  path" lines). */
+  hash: string;
+  size: number;
+  /** Present for folders: every file, each stored as a blob. */
+  files?: FileEntry[];
+  /** Where it came from, as logged (for display only: never used as a write target). */
+  source?: string;
+}
+
+export interface ImageEvent extends Base {
+  type: 'image';
+  key: string;
+  step: number;
+  hash: string;
+  format: 'png' | 'jpeg' | 'svg';
+  size: number;
+  width?: number;
+  height?: number;
+}
+
+export interface DatasetEvent extends Base {
+  type: 'dataset';
+  name: string;
+  /** As logged (display only). */
+  path: string;
+  /** Total hash: SHA-256 of the sorted "hash  size  path" lines (a single file: its own hash). */
+  hash: string;
+  size: number;
+  files: FileEntry[];
+  /** Optional per-column summaries for tabular files (later issue). */
+  columns?: unknown;
+}
+
+/** A code snapshot: files stored as blobs. */
+export interface CodeEvent extends Base {
+  type: 'code';
+  files: FileEntry[];
+  /** Workspace root the paths are relative to, as seen by the writer. */
+  root?: string;
+}
+
+export interface TagsEvent extends Base {
+  type: 'tags';
+  add?: string[];
+  remove?: string[];
+}
+
+export interface NoteEvent extends Base {
+  type: 'note';
+  text: string;
+}
+
+export interface RenameEvent extends Base {
+  type: 'rename';
+  name: string;
+}
+
+/** Hardware samples; stored as metrics under sys/<key>, stepped per sample. */
+export interface SysEvent extends Base {
+  type: 'sys';
+  values: Record<string, MetricValue>;
+}
+
+export interface StatusEvent extends Base {
+  type: 'status';
+  status: RunStatus;
+  exit_code?: number | null;
+  /** Traceback or reason, for failed/crashed runs. */
+  error?: string;
+}
+
+export interface DeletedEvent extends Base {
+  type: 'deleted';
+  /** false restores a deleted run. */
+  deleted: boolean;
+}
+
+export type RunLogEvent =
+  | RunEvent
+  | ParamsEvent
+  | MetricsEvent
+  | ArtifactEvent
+  | ImageEvent
+  | DatasetEvent
+  | CodeEvent
+  | TagsEvent
+  | NoteEvent
+  | RenameEvent
+  | SysEvent
+  | StatusEvent
+  | DeletedEvent;
+
+export type RunLogEventType = RunLogEvent['type'];
+
+export const EVENT_LOG_VERSION = 1;
