@@ -1,0 +1,106 @@
+// Content-addressed blob store: <root>/blobs/sha256/<2 hex>/<62 hex>, root being the
+// .trackside folder. The Python client writes the same layout, so either side may have
+// stored a blob first. Blobs are written once (temp file + rename) and never modified.
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { access, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Transform } from 'node:stream';
+
+export interface StoredBlob {
+  /** SHA-256 hex of the stored content. */
+  hash: string;
+  size: number;
+}
+
+const HASH_RE = /^[0-9a-f]{64}$/;
+
+export function isBlobHash(hash: string): boolean {
+  return HASH_RE.test(hash);
+}
+
+/** Where a blob lives. Throws on anything but 64 lowercase hex, so a hash read from an
+ * event can never point outside the store. */
+export function blobPath(root: string, hash: string): string {
+  if (!isBlobHash(hash)) throw new Error(`not a SHA-256 hex digest: ${JSON.stringify(hash)}`);
+  return join(root, 'blobs', 'sha256', hash.slice(0, 2), hash.slice(2));
+}
+
+export async function hasBlob(root: string, hash: string): Promise<boolean> {
+  try {
+    await access(blobPath(root, hash));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** SHA-256 and size of a file, streamed. */
+export async function hashFile(path: string): Promise<StoredBlob> {
+  const h = createHash('sha256');
+  let size = 0;
+  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+    h.update(chunk);
+    size += chunk.length;
+  }
+  return { hash: h.digest('hex'), size };
+}
+
+export function hashBytes(data: Uint8Array | string): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+export async function putBytes(root: string, data: Uint8Array | string): Promise<StoredBlob> {
+  const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  const hash = hashBytes(buf);
+  if (!(await hasBlob(root, hash))) {
+    const final = blobPath(root, hash);
+    const tmp = await tempBeside(final);
+    try {
+      await writeFile(tmp, buf);
+      await rename(tmp, final);
+    } catch (err) {
+      await rm(tmp, { force: true });
+      throw err;
+    }
+  }
+  return { hash, size: buf.length };
+}
+
+/**
+ * Stores a file. Hashes first and copies only when the blob is missing, so an unchanged
+ * file costs one read. The copy is hashed again: if the file changed in between, the blob
+ * is named after what was actually copied, and that hash is returned.
+ */
+export async function putFile(root: string, path: string, known?: StoredBlob): Promise<StoredBlob> {
+  const first = known ?? (await hashFile(path));
+  if (await hasBlob(root, first.hash)) return first;
+  const tmp = await tempBeside(blobPath(root, first.hash));
+  try {
+    const h = createHash('sha256');
+    let size = 0;
+    const tap = new Transform({
+      transform(chunk: Buffer, _enc, cb) {
+        h.update(chunk);
+        size += chunk.length;
+        cb(null, chunk);
+      },
+    });
+    await pipeline(createReadStream(path), tap, createWriteStream(tmp, { flags: 'wx' }));
+    const hash = h.digest('hex');
+    const final = blobPath(root, hash);
+    if (hash !== first.hash) await mkdir(join(final, '..'), { recursive: true });
+    await rename(tmp, final);
+    return { hash, size };
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+}
+
+async function tempBeside(final: string): Promise<string> {
+  const dir = join(final, '..');
+  await mkdir(dir, { recursive: true });
+  return join(dir, `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
+}
