@@ -1,0 +1,85 @@
+// A fresh workspace, user-data dir and extensions dir per test, all under one temp root.
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { repoRoot } from './paths.ts';
+
+export type Theme = 'Default Dark Modern' | 'Default Light Modern' | 'Default High Contrast' | (string & {});
+
+export interface ProfileOptions {
+  /** Folder copied into the workspace; default `sample/`. */
+  workspaceFrom?: string;
+  /** Extension folder linked into the extensions dir; default the repo root (env TRACKSIDE_E2E_EXTENSION overrides). */
+  extensionPath?: string;
+  /** Color theme of the window; default "Default Dark Modern". */
+  theme?: Theme;
+  /** User settings merged over the defaults. */
+  settings?: Record<string, unknown>;
+  /** Make the workspace a git repository with one commit. */
+  git?: boolean;
+}
+
+export interface Profile {
+  root: string;
+  workspace: string;
+  userDataDir: string;
+  extensionsDir: string;
+  extensionId: string;
+}
+
+// Quiet, offline, deterministic: no welcome page, tips, update or marketplace checks.
+const baseSettings: Record<string, unknown> = {
+  'trackside.pythonPath': '/usr/bin/python3',
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.enableExperiments': false,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'extensions.ignoreRecommendations': true,
+  'security.workspace.trust.enabled': false,
+  'git.openRepositoryInParentFolders': 'never',
+  'chat.commandCenter.enabled': false,
+};
+
+export function createProfile(opts: ProfileOptions = {}): Profile {
+  const root = mkdtempSync(join(tmpdir(), 'trackside-e2e-'));
+  const workspace = join(root, 'sample');
+  const userDataDir = join(root, 'user-data');
+  const extensionsDir = join(root, 'extensions');
+
+  const from = opts.workspaceFrom ?? join(repoRoot, 'sample');
+  mkdirSync(workspace);
+  if (existsSync(from)) {
+    cpSync(from, workspace, { recursive: true, filter: (src) => !['.trackside', '__pycache__'].includes(basename(src)) });
+  }
+  // `workspaceContains:.trackside` is the activation event.
+  mkdirSync(join(workspace, '.trackside'), { recursive: true });
+  if (opts.git) initGit(workspace);
+
+  const extensionPath = resolve(opts.extensionPath ?? process.env.TRACKSIDE_E2E_EXTENSION ?? repoRoot);
+  const manifest = JSON.parse(readFileSync(join(extensionPath, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string; main?: string };
+  if (manifest.main && !existsSync(join(extensionPath, manifest.main))) {
+    throw new Error(`${join(extensionPath, manifest.main)} is missing: run \`npm run build\` first`);
+  }
+  const extensionId = `${manifest.publisher}.${manifest.name}`;
+  mkdirSync(extensionsDir);
+  // The server finds extensions as <publisher>.<name>-<version> folders; a symlink to the repo is enough.
+  symlinkSync(extensionPath, join(extensionsDir, `${extensionId}-${manifest.version}`), 'dir');
+
+  mkdirSync(join(userDataDir, 'User'), { recursive: true });
+  const settings = { ...baseSettings, 'workbench.colorTheme': opts.theme ?? 'Default Dark Modern', ...opts.settings };
+  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
+
+  return { root, workspace, userDataDir, extensionsDir, extensionId };
+}
+
+function initGit(cwd: string): void {
+  const git = (...args: string[]) => execFileSync('git', args, { cwd, stdio: 'ignore' });
+  git('init', '-q', '-b', 'main');
+  git('add', '-A');
+  git('-c', 'user.name=Trackside Tests', '-c', 'user.email=tests@trackside.invalid', 'commit', '-q', '--allow-empty', '-m', 'sample');
+}

@@ -1,0 +1,178 @@
+// UI helpers over the VS Code workbench DOM (1.100). Every helper waits for what it needs.
+import type { FrameLocator, Locator, Page } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { screenshotsDir } from './paths.ts';
+
+export interface WaitTimeout {
+  timeout?: number;
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const exactly = (s: string | RegExp) => (typeof s === 'string' ? new RegExp(`^\\s*${escapeRegExp(s)}\\s*$`) : s);
+const cssString = (s: string) => JSON.stringify(s);
+
+export class Workbench {
+  constructor(
+    readonly page: Page,
+    readonly extensionId: string,
+    readonly timeout = 30_000,
+  ) {}
+
+  // ── quick input (command palette, quick picks, input boxes) ──
+
+  get quickInput(): Locator {
+    return this.page.locator('.quick-input-widget');
+  }
+
+  private get quickInputBox(): Locator {
+    return this.quickInput.locator('.quick-input-box input');
+  }
+
+  /** Rows of the open quick pick whose label is exactly `label` (or matches the RegExp). */
+  quickPickItem(label: string | RegExp): Locator {
+    return this.quickInput
+      .locator('.quick-input-list .monaco-list-row')
+      .filter({ has: this.page.locator('.label-name', { hasText: exactly(label) }) });
+  }
+
+  /** Runs a palette command by its full title, e.g. "Trackside: Start Tracked Run". */
+  async runCommand(title: string, { timeout = this.timeout }: WaitTimeout = {}): Promise<void> {
+    const deadline = Date.now() + timeout;
+    // Commands of an extension appear once its manifest is loaded: reopen the palette until then.
+    for (;;) {
+      await this.page.keyboard.press('F1');
+      await this.quickInputBox.waitFor({ state: 'visible', timeout });
+      await this.quickInputBox.fill(`>${title}`);
+      const item = this.quickPickItem(title).first();
+      try {
+        await item.waitFor({ state: 'visible', timeout: Math.min(5_000, Math.max(1, deadline - Date.now())) });
+      } catch (err) {
+        await this.page.keyboard.press('Escape');
+        if (Date.now() >= deadline) throw new Error(`Command "${title}" not found in the palette`, { cause: err });
+        continue;
+      }
+      await item.click();
+      return;
+    }
+  }
+
+  /** Types into the open quick input (input box or quick pick filter) and presses Enter. */
+  async quickInputType(text: string, { timeout = this.timeout }: WaitTimeout = {}): Promise<void> {
+    await this.quickInputBox.waitFor({ state: 'visible', timeout });
+    await this.quickInputBox.fill(text);
+    await this.quickInputBox.press('Enter');
+  }
+
+  /** Picks the item labelled `label` in the open quick pick (toggles it in a multi-select one). */
+  async quickPick(label: string | RegExp, { timeout = this.timeout }: WaitTimeout = {}): Promise<void> {
+    const item = this.quickPickItem(label).first();
+    await item.waitFor({ state: 'visible', timeout });
+    await item.click();
+  }
+
+  /** Accepts the open quick input as it is (e.g. a multi-select quick pick). */
+  async quickInputAccept({ timeout = this.timeout }: WaitTimeout = {}): Promise<void> {
+    await this.quickInputBox.waitFor({ state: 'visible', timeout });
+    await this.quickInputBox.press('Enter');
+  }
+
+  // ── views and trees ──
+
+  /** The activity bar entry of a view container, by its title ("Trackside"). */
+  activityBarItem(containerTitle: string): Locator {
+    const t = containerTitle;
+    return this.page
+      .locator('.part.activitybar li.action-item[role="tab"]')
+      .filter({ has: this.page.locator(`a.action-label[aria-label=${cssString(t)}], a.action-label[aria-label^=${cssString(`${t} (`)}]`) });
+  }
+
+  /** Shows a view container in the side bar (a click on an already active one would hide it). */
+  async openView(containerTitle: string, { timeout = this.timeout }: WaitTimeout = {}): Promise<Locator> {
+    const item = this.activityBarItem(containerTitle);
+    await item.waitFor({ state: 'visible', timeout });
+    if ((await item.getAttribute('aria-selected')) !== 'true') await item.click();
+    const sidebar = this.page.locator('.part.sidebar');
+    await sidebar
+      .locator('.composite.title h2', { hasText: new RegExp(`^${escapeRegExp(containerTitle)}`, 'i') })
+      .waitFor({ state: 'visible', timeout });
+    return sidebar;
+  }
+
+  /**
+   * The body of a view in the side bar, by view name ("Runs"). With one view in a container
+   * VS Code hides the pane header and titles the side bar "CONTAINER: VIEW"; both are handled.
+   */
+  async view(name: string, { timeout = this.timeout }: WaitTimeout = {}): Promise<Locator> {
+    const sidebar = this.page.locator('.part.sidebar');
+    const pane = sidebar.locator('.pane').filter({ has: this.page.locator('.pane-header', { hasText: exactly(name) }) });
+    const merged = sidebar.locator('.composite.title h2', { hasText: new RegExp(`: ${escapeRegExp(name)}$`, 'i') });
+    await pane.or(merged).first().waitFor({ state: 'visible', timeout });
+    if (await pane.isVisible()) {
+      const header = pane.locator('.pane-header');
+      if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+      await pane.locator('.pane-body').waitFor({ state: 'visible', timeout });
+      return pane.locator('.pane-body');
+    }
+    return sidebar.locator('.pane-body').first();
+  }
+
+  /** Tree rows (side bar or panel) whose label is exactly `label`. */
+  treeItem(label: string | RegExp): Locator {
+    return this.page
+      .locator('.part.sidebar .monaco-list-row[role="treeitem"], .part.panel .monaco-list-row[role="treeitem"], .part.auxiliarybar .monaco-list-row[role="treeitem"]')
+      .filter({ has: this.page.locator('.label-name', { hasText: exactly(label) }) });
+  }
+
+  /** Waits until a tree row with that label (and description, if given) is visible. */
+  async waitForTreeItem(label: string | RegExp, opts: WaitTimeout & { description?: string | RegExp } = {}): Promise<Locator> {
+    let item = this.treeItem(label);
+    if (opts.description !== undefined) {
+      item = item.filter({ has: this.page.locator('.label-description', { hasText: exactly(opts.description) }) });
+    }
+    await item.first().waitFor({ state: 'visible', timeout: opts.timeout ?? this.timeout });
+    return item.first();
+  }
+
+  /** Right-clicks a tree row and runs an action of its context menu. */
+  async contextMenu(treeItemLabel: string | RegExp, actionLabel: string, { timeout = this.timeout }: WaitTimeout = {}): Promise<void> {
+    const item = await this.waitForTreeItem(treeItemLabel, { timeout });
+    await item.click({ button: 'right' });
+    const menuItem = (state: string) =>
+      this.page
+        .locator(`.context-view.monaco-menu-container .action-item${state}`)
+        .filter({ has: this.page.locator('.action-label', { hasText: exactly(actionLabel) }) })
+        .first();
+    const action = menuItem(':not(.disabled)');
+    await action.waitFor({ state: 'visible', timeout });
+    // A click on a menu that has just opened is dropped; once hovering has focused the item, it runs.
+    await action.hover();
+    await menuItem('.focused').waitFor({ state: 'visible', timeout });
+    await action.click();
+  }
+
+  // ── notifications, webviews, screenshots ──
+
+  /** Waits for a notification toast whose text matches; use `.getByRole('button', …)` on it for actions. */
+  async notification(text: string | RegExp, { timeout = this.timeout }: WaitTimeout = {}): Promise<Locator> {
+    const toast = this.page.locator('.notifications-toasts .notification-toast').filter({ hasText: text }).first();
+    await toast.waitFor({ state: 'visible', timeout });
+    return toast;
+  }
+
+  /** The content frame of the visible webview of an extension (outer iframe, then #active-frame). */
+  webviewFrame(extensionId = this.extensionId): FrameLocator {
+    return this.page
+      .frameLocator(`iframe.webview[src*=${cssString(`extensionId=${extensionId}`)}]:visible`)
+      .first()
+      .frameLocator('iframe#active-frame');
+  }
+
+  /** Saves `test-results/screenshots/<name>.png` and returns its path. */
+  async screenshot(name: string): Promise<string> {
+    mkdirSync(screenshotsDir, { recursive: true });
+    const path = join(screenshotsDir, `${name}.png`);
+    await this.page.screenshot({ path });
+    return path;
+  }
+}
