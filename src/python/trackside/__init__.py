@@ -1,0 +1,70 @@
+"""Trackside client: record a training run into a local run folder.
+
+    import trackside
+    run = trackside.init(name="baseline", params={"lr": 0.1})
+    for epoch in range(10):
+        run.log({"train/loss": loss, "val/acc": acc}, epoch=epoch)
+    run.log_artifact("model.pkl", kind="model")
+
+Module-level functions act on the current run (the latest init()), starting one if needed.
+Standard library only; put the folder holding this package on PYTHONPATH.
+"""
+
+from .run import Run
+from .start import current_run, init
+
+__all__ = [
+    "Run", "init", "current_run", "log", "log_metric", "log_params", "log_artifact",
+    "log_image", "log_dataset", "log_code", "add_tags", "remove_tags", "set_note", "finish",
+]
+
+
+def _run():
+    return current_run() or init()
+
+
+def log(values, step=None, epoch=None):
+    _run().log(values, step=step, epoch=epoch)
+
+
+def log_metric(key, value, step=None):
+    _run().log_metric(key, value, step=step)
+
+
+def log_params(params):
+    _run().log_params(params)
+
+
+def log_artifact(path, name=None, kind="file"):
+    return _run().log_artifact(path, name=name, kind=kind)
+
+
+def log_image(key, image, step=None):
+    return _run().log_image(key, image, step=step)
+
+
+def log_dataset(path, name=None):
+    return _run().log_dataset(path, name=name)
+
+
+def log_code(*paths):
+    return _run().log_code(*paths)
+
+
+def add_tags(*tags):
+    _run().add_tags(*tags)
+
+
+def remove_tags(*tags):
+    _run().remove_tags(*tags)
+
+
+def set_note(text):
+    _run().set_note(text)
+
+
+def finish(status="finished"):
+    """Finishes the current run, if there is one."""
+    run = current_run()
+    if run is not None:
+        run.finish(status)

@@ -1,0 +1,98 @@
+"""Content-addressed blob store (<root>/blobs/sha256/ab/cdef...) and file hashing."""
+
+import hashlib
+import os
+import tempfile
+
+CHUNK = 1 << 20
+
+# Never part of a code snapshot: VCS data, caches, environments, and Trackside's own store.
+CODE_SKIP_DIRS = frozenset(
+    {".git", ".hg", ".svn", ".trackside", "__pycache__", "node_modules", ".venv", "venv",
+     ".ipynb_checkpoints", ".mypy_cache", ".pytest_cache", ".tox"}
+)
+
+
+class BlobStore:
+    def __init__(self, root):
+        self.dir = os.path.join(root, "blobs", "sha256")
+
+    def path(self, digest):
+        return os.path.join(self.dir, digest[:2], digest[2:])
+
+    def put_file(self, path):
+        """Copies a file in while hashing it, chunk by chunk. Returns (digest, size)."""
+        with open(path, "rb") as src:
+            return self._put(iter(lambda: src.read(CHUNK), b""))
+
+    def put_bytes(self, data):
+        return self._put([data])
+
+    def _put(self, chunks):
+        os.makedirs(self.dir, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".tmp-")
+        try:
+            h = hashlib.sha256()
+            size = 0
+            with os.fdopen(fd, "wb") as dst:
+                for chunk in chunks:
+                    h.update(chunk)
+                    dst.write(chunk)
+                    size += len(chunk)
+            digest = h.hexdigest()
+            final = self.path(digest)
+            if os.path.exists(final):
+                os.unlink(tmp)
+            else:
+                os.makedirs(os.path.dirname(final), exist_ok=True)
+                os.chmod(tmp, 0o644)  # mkstemp makes 0600; blobs are ordinary shared files
+                os.replace(tmp, final)
+            return digest, size
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+
+
+def hash_file(path):
+    """(sha256 hex, size) of a file, read in chunks."""
+    h = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(CHUNK), b""):
+            h.update(chunk)
+            size += len(chunk)
+    return h.hexdigest(), size
+
+
+def list_files(path, skip_dirs=frozenset()):
+    """[(relative POSIX path, absolute path)] of a file or every file under a folder, sorted."""
+    path = os.path.abspath(path)
+    if not os.path.isdir(path):
+        if not os.path.isfile(path):
+            raise FileNotFoundError("trackside: no such file or folder: {}".format(path))
+        return [(os.path.basename(path), path)]
+    found = []
+    for folder, dirs, files in os.walk(path):
+        dirs[:] = [d for d in dirs if d not in skip_dirs]
+        for name in files:
+            full = os.path.join(folder, name)
+            if os.path.isfile(full):
+                found.append((os.path.relpath(full, path).replace(os.sep, "/"), full))
+    found.sort()
+    return found
+
+
+def file_entries(files, digest_of):
+    """FileEntry dicts for [(rel, abs)], each hashed (and maybe stored) by digest_of(abs)."""
+    entries = []
+    for rel, full in files:
+        digest, size = digest_of(full)
+        entries.append({"path": rel, "hash": digest, "size": size})
+    return entries
+
+
+def manifest_hash(entries):
+    """SHA-256 of the sorted "hash  size  path" lines, each ending in a newline."""
+    lines = sorted("{}  {}  {}\n".format(e["hash"], e["size"], e["path"]) for e in entries)
+    return hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()

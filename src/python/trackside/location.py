@@ -1,0 +1,70 @@
+"""Where runs live: the .trackside root, run ids, run folders and meta.json."""
+
+import json
+import os
+import secrets
+import time
+
+META_VERSION = 1
+
+
+def find_root(cwd=None):
+    """TRACKSIDE_HOME if set, else the nearest .trackside/ walking up from cwd, else ./.trackside."""
+    home = os.environ.get("TRACKSIDE_HOME")
+    if home:
+        return os.path.abspath(home)
+    start = os.path.abspath(cwd or os.getcwd())
+    folder = start
+    while True:
+        candidate = os.path.join(folder, ".trackside")
+        if os.path.isdir(candidate):
+            return candidate
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return os.path.join(start, ".trackside")
+        folder = parent
+
+
+def root_of_run_dir(run_dir):
+    """<root>/runs/<id> -> <root>; a run folder elsewhere uses the usual root lookup."""
+    parent = os.path.dirname(os.path.abspath(run_dir))
+    if os.path.basename(parent) == "runs":
+        return os.path.dirname(parent)
+    return find_root()
+
+
+def new_run_id(now):
+    return "{}-{}".format(time.strftime("%Y%m%d-%H%M%S", time.gmtime(now)), secrets.token_hex(3))
+
+
+def create_run_dir(root, now):
+    """Makes <root>/runs/<new id>/ and returns (id, path)."""
+    runs = os.path.join(root, "runs")
+    os.makedirs(runs, exist_ok=True)
+    while True:
+        run_id = new_run_id(now)
+        path = os.path.join(runs, run_id)
+        try:
+            os.mkdir(path)
+            return run_id, path
+        except FileExistsError:
+            continue
+
+
+def ensure_meta(run_dir, run_id, now):
+    """Returns the id in meta.json, writing the file (atomically) if it is not there yet."""
+    path = os.path.join(run_dir, "meta.json")
+    try:
+        with open(path, encoding="utf-8") as f:
+            existing = json.load(f).get("id")
+        if isinstance(existing, str) and existing:
+            return existing
+    except (OSError, ValueError, AttributeError):
+        pass
+    meta = {"version": META_VERSION, "id": run_id, "created": int(now * 1000)}
+    tmp = "{}.{}.tmp".format(path, os.getpid())
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(meta, f)
+        f.write("\n")
+    os.replace(tmp, path)
+    return run_id

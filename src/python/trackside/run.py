@@ -1,0 +1,266 @@
+"""A run: what a training script logs to, one run folder and its event log."""
+
+import io
+import math
+import operator
+import os
+import threading
+import time
+
+from . import exit_hooks
+from .blobs import CODE_SKIP_DIRS, BlobStore, file_entries, hash_file, list_files, manifest_hash
+from .environment import main_script
+from .images import HEAD, dimensions, figure_png, sniff
+from .values import flatten_params, metric_number
+from .writer import EventWriter
+
+STATUSES = ("finished", "failed", "stopped", "crashed")
+
+_time = time.time
+_PLAIN = frozenset((int, float))
+
+
+class Run:
+    """Made by trackside.init(); every method may be called from any thread."""
+
+    def __init__(self, run_id, run_dir, root):
+        self.id = run_id
+        self.dir = run_dir
+        self.root = root
+        self.blobs = BlobStore(root)
+        self._writer = EventWriter(os.path.join(run_dir, "events.jsonl"))
+        self._queue = self._writer.queue
+        self._lock = threading.Lock()  # step counters
+        self._end_lock = threading.RLock()  # re-entrant: a SIGTERM handler may end mid-finish()
+        self._next_step = {}  # next step per key, except for the keys in _group
+        self._group = frozenset()
+        self._group_step = -1
+        self._next_image_step = {}
+        self._pid = os.getpid()
+        self.finished = False
+
+    def __repr__(self):
+        return "<trackside.Run {} at {}>".format(self.id, self.dir)
+
+    # Metrics: the hot path. Types are checked now; formatting is left to the writer thread.
+    # Step counting keeps the keys of the latest call as one group at one step, so the usual
+    # case (the same keys every call) is one set comparison instead of a loop over the keys.
+
+    def log(self, values, step=None, epoch=None):
+        """Logs {key: number}. Without `step`, each key counts up from 0 on its own."""
+        t = _time()
+        if self.finished:
+            raise RuntimeError("trackside: run {} is already finished".format(self.id))
+        checked = dict(values)
+        if not checked:
+            return
+        if not _PLAIN.issuperset(map(type, checked.values())):
+            checked = {key: metric_number(key, value) for key, value in checked.items()}
+        if epoch is not None:
+            epoch = _epoch(epoch)
+        if step is not None:
+            step = _step(step)
+        with self._lock:
+            if checked.keys() != self._group:
+                step = self._regroup(t, checked, step, epoch)
+                if step is None:
+                    return
+            elif step is None:
+                step = self._group_step + 1
+            self._group_step = step
+            self._queue.append((t, step, epoch, checked))
+
+    def _regroup(self, t, checked, step, epoch):
+        """Other keys than last call: settles the old group's counters and starts a new group.
+
+        Returns the step, or None when the keys were at different steps; then it has queued
+        one metrics event per distinct step itself.
+        """
+        for key in checked:
+            if type(key) is not str:
+                raise TypeError("trackside: metric keys must be strings, got {!r}".format(key))
+        counters = self._next_step
+        for key in self._group:
+            counters[key] = self._group_step + 1
+        self._group = frozenset(checked)
+        if step is not None:
+            return step
+        steps = {key: counters.get(key, 0) for key in checked}
+        if len(set(steps.values())) == 1:
+            return steps.popitem()[1]
+        self._group = frozenset()
+        by_step = {}
+        for key, value in checked.items():
+            counters[key] = steps[key] + 1
+            by_step.setdefault(steps[key], {})[key] = value
+        for s in sorted(by_step):
+            self._queue.append((t, s, epoch, by_step[s]))
+        return None
+
+    def log_metric(self, key, value, step=None):
+        self.log({key: value}, step=step)
+
+    # Everything else: ordinary events, written in the order they were logged.
+
+    def _emit(self, event):
+        if self.finished:
+            raise RuntimeError("trackside: run {} is already finished".format(self.id))
+        line = {"t": int(_time() * 1000)}  # "t" and "type" first: the log stays readable by eye
+        line.update(event)
+        self._queue.append(line)
+
+    def log_params(self, params):
+        """Nested dicts are flattened with "/"; values other than str/number/bool/None become str()."""
+        values = flatten_params(params)
+        if values:
+            self._emit({"type": "params", "values": values})
+
+    def add_tags(self, *tags):
+        tags = _tag_list(tags)
+        if tags:
+            self._emit({"type": "tags", "add": tags})
+
+    def remove_tags(self, *tags):
+        tags = _tag_list(tags)
+        if tags:
+            self._emit({"type": "tags", "remove": tags})
+
+    def set_note(self, text):
+        self._emit({"type": "note", "text": str(text)})
+
+    def log_artifact(self, path, name=None, kind="file"):
+        """Stores a file or folder in the blob store; returns its hash (a folder: its manifest's)."""
+        source = os.fspath(path)
+        files = list_files(source)
+        event = {"type": "artifact", "name": name or _base_name(source), "kind": str(kind)}
+        if os.path.isdir(source):
+            entries = file_entries(files, self.blobs.put_file)
+            event["hash"] = manifest_hash(entries)
+            event["size"] = sum(e["size"] for e in entries)
+            event["files"] = entries
+        else:
+            event["hash"], event["size"] = self.blobs.put_file(source)
+        event["source"] = source
+        self._emit(event)
+        return event["hash"]
+
+    def log_image(self, key, image, step=None):
+        """A PNG/JPEG/SVG file, or a matplotlib Figure (saved as PNG). Returns the blob hash."""
+        if hasattr(image, "savefig"):
+            data = figure_png(image)
+            digest, size = self.blobs.put_bytes(data)
+            fmt = "png"
+            width, height = dimensions(fmt, io.BytesIO(data))
+        else:
+            with open(os.fspath(image), "rb") as f:
+                fmt = sniff(f.read(HEAD))
+                if fmt is None:
+                    raise ValueError("trackside: {} is not a PNG, JPEG or SVG image".format(image))
+                f.seek(0)
+                width, height = dimensions(fmt, f)
+            digest, size = self.blobs.put_file(image)
+        with self._lock:
+            if step is None:
+                step = self._next_image_step.get(key, 0)
+            else:
+                step = _step(step)
+            self._next_image_step[key] = step + 1
+        event = {"type": "image", "key": str(key), "step": step, "hash": digest, "format": fmt,
+                 "size": size}
+        if width is not None:
+            event["width"], event["height"] = width, height
+        self._emit(event)
+        return digest
+
+    def log_dataset(self, path, name=None):
+        """Hashes a data file or folder in place (nothing is copied); returns the dataset hash."""
+        source = os.fspath(path)
+        entries = file_entries(list_files(source), hash_file)
+        if os.path.isdir(source):
+            digest = manifest_hash(entries)
+        else:
+            digest = entries[0]["hash"]
+        self._emit({"type": "dataset", "name": name or _base_name(source), "path": source,
+                    "hash": digest, "size": sum(e["size"] for e in entries), "files": entries})
+        return digest
+
+    def log_code(self, *paths):
+        """Snapshots source files or folders as blobs; with no paths, the running script."""
+        if not paths:
+            script = main_script()
+            if script is None:
+                raise ValueError("trackside: log_code() needs paths when there is no script file")
+            paths = (script,)
+        absolute = [os.path.abspath(os.fspath(p)) for p in paths]
+        cwd = os.getcwd()
+        root = os.path.commonpath([cwd] + absolute)
+        if os.path.isfile(root):
+            root = os.path.dirname(root)
+        found = {}
+        for path in absolute:
+            for _rel, full in list_files(path, CODE_SKIP_DIRS):
+                found[os.path.relpath(full, root).replace(os.sep, "/")] = full
+        entries = file_entries(sorted(found.items()), self.blobs.put_file)
+        self._emit({"type": "code", "files": entries, "root": root})
+        return entries
+
+    # Ending.
+
+    def finish(self, status="finished"):
+        """Flushes and writes the final status. Calling it again does nothing."""
+        if status not in STATUSES:
+            raise ValueError("trackside: status must be one of {}".format(", ".join(STATUSES)))
+        self._end(status, None)
+
+    def _end(self, status, error):
+        with self._end_lock:
+            if self.finished or os.getpid() != self._pid:  # a forked child does not own the run
+                return
+            event = {"type": "status", "status": status, "exit_code": None}
+            if error:
+                event["error"] = error
+            self._emit(event)
+            self.finished = True
+        self._writer.close()
+        exit_hooks.forget(self)
+
+    def flush(self):
+        """Writes what is queued now instead of at the next tick."""
+        self._writer.flush()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is None:
+            self.finish()
+        else:
+            self._end(*exit_hooks.outcome(exc_type, exc, tb))
+        return False
+
+
+def _step(step):
+    try:
+        step = operator.index(step)
+    except TypeError:
+        raise TypeError("trackside: step must be an integer, got {!r}".format(step)) from None
+    if step < 0:
+        raise ValueError("trackside: step must not be negative, got {}".format(step))
+    return step
+
+
+def _epoch(epoch):
+    epoch = metric_number("epoch", epoch)
+    if not math.isfinite(epoch):
+        raise ValueError("trackside: epoch must be finite, got {!r}".format(epoch))
+    return epoch
+
+
+def _tag_list(tags):
+    if len(tags) == 1 and isinstance(tags[0], (list, tuple, set, frozenset)):
+        tags = sorted(tags[0]) if isinstance(tags[0], (set, frozenset)) else tags[0]
+    return [str(t) for t in tags]
+
+
+def _base_name(path):
+    return os.path.basename(os.path.normpath(os.path.abspath(path)))

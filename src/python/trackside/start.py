@@ -1,0 +1,66 @@
+"""trackside.init(): attach to the run folder the editor made, or make one; the current run."""
+
+import os
+import time
+
+from . import exit_hooks
+from .environment import git_info, launch_info, process_info
+from .location import create_run_dir, ensure_meta, find_root, root_of_run_dir
+from .run import Run
+from .values import flatten_params
+
+_current = None
+
+
+def current_run():
+    """The run from the latest init() that is not finished yet, or None."""
+    return _current if _current is not None and not _current.finished else None
+
+
+def init(name=None, experiment=None, params=None, tags=None, notes=None):
+    """Starts a run (or attaches to $TRACKSIDE_RUN_DIR) and makes it the current run."""
+    global _current
+    now = time.time()
+    attach_dir = os.environ.get("TRACKSIDE_RUN_DIR")
+    if attach_dir:
+        run_dir = os.path.abspath(attach_dir)
+        active = current_run()
+        if active is not None and active.dir == run_dir:
+            # A second init() in the process that owns the folder: add to the same run.
+            active._emit(_announcement({}, name, experiment, params, tags, notes))
+            return active
+        os.makedirs(run_dir, exist_ok=True)
+        run_id = ensure_meta(run_dir, os.path.basename(run_dir), now)
+        run = Run(run_id, run_dir, root_of_run_dir(run_dir))
+        event = process_info()
+    else:
+        root = find_root()
+        run_id, run_dir = create_run_dir(root, now)
+        ensure_meta(run_dir, run_id, now)
+        run = Run(run_id, run_dir, root)
+        event = process_info()
+        event.update(launch_info())
+        git = git_info(event["cwd"], run.blobs)
+        if git is not None:
+            event["git"] = git
+    run._emit(_announcement(event, name, experiment, params, tags, notes))
+    run._emit({"type": "status", "status": "running"})
+    run.flush()  # the run shows up at once, not at the writer's first tick
+    exit_hooks.watch(run)
+    _current = run
+    return run
+
+
+def _announcement(event, name, experiment, params, tags, notes):
+    event = dict({"type": "run"}, **event)
+    if name is not None:
+        event["name"] = str(name)
+    if experiment is not None:
+        event["experiment"] = str(experiment)
+    if params:
+        event["params"] = flatten_params(params)
+    if tags:
+        event["tags"] = [str(t) for t in tags]
+    if notes is not None:
+        event["note"] = str(notes)
+    return event
