@@ -1,0 +1,234 @@
+// Turns one line of events.jsonl into a checked event, or says why it cannot.
+// Unknown extra fields are ignored (newer writers may add some); wrong types for the
+// fields a type defines make the line bad, so the index never holds half-understood data.
+import type { MetricsEvent, RunLogEvent, RunStatus, SysEvent } from './events';
+
+/** A metrics event whose non-finite strings have become numbers. */
+export type ParsedMetricsEvent = Omit<MetricsEvent, 'values'> & { values: Record<string, number> };
+export type ParsedSysEvent = Omit<SysEvent, 'values'> & { values: Record<string, number> };
+export type ParsedEvent = Exclude<RunLogEvent, MetricsEvent | SysEvent> | ParsedMetricsEvent | ParsedSysEvent;
+
+const STATUSES: ReadonlySet<string> = new Set<RunStatus>(['running', 'finished', 'failed', 'stopped', 'crashed']);
+const IMAGE_FORMATS: ReadonlySet<string> = new Set(['png', 'jpeg', 'svg']);
+const HASH_RE = /^[0-9a-fA-F]{64}$/;
+
+type Obj = Record<string, unknown>;
+
+class Bad extends Error {}
+
+function fail(message: string): never {
+  throw new Bad(message);
+}
+
+function isObj(x: unknown): x is Obj {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+function str(o: Obj, k: string, type: string): string {
+  const v = o[k];
+  if (typeof v !== 'string') fail(`${type}: "${k}" must be a string`);
+  return v;
+}
+
+function optStr(o: Obj, k: string, type: string): void {
+  const v = o[k];
+  if (v !== undefined && v !== null && typeof v !== 'string') fail(`${type}: "${k}" must be a string`);
+}
+
+function num(o: Obj, k: string, type: string): number {
+  const v = o[k];
+  if (typeof v !== 'number' || !Number.isFinite(v)) fail(`${type}: "${k}" must be a finite number`);
+  return v;
+}
+
+function optNum(o: Obj, k: string, type: string): void {
+  const v = o[k];
+  if (v !== undefined && v !== null && (typeof v !== 'number' || !Number.isFinite(v))) {
+    fail(`${type}: "${k}" must be a finite number`);
+  }
+}
+
+function hash(o: Obj, k: string, type: string): void {
+  const v = str(o, k, type);
+  if (!HASH_RE.test(v)) fail(`${type}: "${k}" must be a SHA-256 hex digest`);
+  o[k] = v.toLowerCase();
+}
+
+function strArray(o: Obj, k: string, type: string): void {
+  const v = o[k];
+  if (v === undefined || v === null) return;
+  if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) fail(`${type}: "${k}" must be an array of strings`);
+}
+
+function files(o: Obj, k: string, type: string, required: boolean): void {
+  const v = o[k];
+  if (v === undefined || v === null) {
+    if (required) fail(`${type}: "${k}" must be an array of files`);
+    return;
+  }
+  if (!Array.isArray(v)) fail(`${type}: "${k}" must be an array of files`);
+  for (const f of v as unknown[]) {
+    if (!isObj(f)) fail(`${type}: every entry of "${k}" must be an object`);
+    str(f, 'path', `${type} file`);
+    hash(f, 'hash', `${type} file`);
+    num(f, 'size', `${type} file`);
+  }
+}
+
+function jsonObject(o: Obj, k: string, type: string, required: boolean): void {
+  const v = o[k];
+  if (v === undefined || v === null) {
+    if (required) fail(`${type}: "${k}" must be an object`);
+    return;
+  }
+  if (!isObj(v)) fail(`${type}: "${k}" must be an object`);
+}
+
+/** Metric values: numbers, or the strings the client writes for NaN and ±Infinity. */
+function metricValues(o: Obj, type: string): void {
+  const v = o.values;
+  if (!isObj(v)) fail(`${type}: "values" must be an object`);
+  for (const key in v) {
+    const x = v[key];
+    if (typeof x === 'number') continue;
+    if (x === 'NaN') v[key] = Number.NaN;
+    else if (x === 'Infinity') v[key] = Number.POSITIVE_INFINITY;
+    else if (x === '-Infinity') v[key] = Number.NEGATIVE_INFINITY;
+    else fail(`${type}: value of "${key}" must be a number or "NaN"/"Infinity"/"-Infinity"`);
+  }
+}
+
+function checkRun(o: Obj): void {
+  for (const k of ['name', 'experiment', 'cwd', 'script', 'host', 'note', 'source', 'job']) optStr(o, k, 'run');
+  optNum(o, 'pid', 'run');
+  const c = o.command;
+  if (c !== undefined && c !== null && typeof c !== 'string' && !(Array.isArray(c) && c.every((x) => typeof x === 'string'))) {
+    fail('run: "command" must be a string or an array of strings');
+  }
+  jsonObject(o, 'git', 'run', false);
+  if (isObj(o.git)) {
+    const g = o.git;
+    optStr(g, 'commit', 'run git');
+    optStr(g, 'branch', 'run git');
+    if (g.dirty !== undefined && g.dirty !== null && typeof g.dirty !== 'boolean') fail('run git: "dirty" must be a boolean');
+    if (typeof g.diff === 'string') hash(g, 'diff', 'run git');
+    else optStr(g, 'diff', 'run git');
+  }
+  jsonObject(o, 'python', 'run', false);
+  if (isObj(o.python)) {
+    optStr(o.python, 'executable', 'run python');
+    optStr(o.python, 'version', 'run python');
+  }
+  // Param values are kept as given (stored as JSON text), so lists or nested values survive.
+  jsonObject(o, 'params', 'run', false);
+  strArray(o, 'tags', 'run');
+}
+
+function check(o: Obj, type: string): void {
+  switch (type) {
+    case 'metrics':
+      num(o, 'step', type);
+      optNum(o, 'epoch', type);
+      metricValues(o, type);
+      return;
+    case 'sys':
+      metricValues(o, type);
+      return;
+    case 'run':
+      checkRun(o);
+      return;
+    case 'params':
+      jsonObject(o, 'values', type, true);
+      return;
+    case 'artifact':
+      str(o, 'name', type);
+      str(o, 'kind', type);
+      hash(o, 'hash', type);
+      num(o, 'size', type);
+      files(o, 'files', type, false);
+      optStr(o, 'source', type);
+      return;
+    case 'image':
+      str(o, 'key', type);
+      num(o, 'step', type);
+      hash(o, 'hash', type);
+      if (!IMAGE_FORMATS.has(str(o, 'format', type))) fail('image: "format" must be png, jpeg or svg');
+      num(o, 'size', type);
+      optNum(o, 'width', type);
+      optNum(o, 'height', type);
+      return;
+    case 'dataset':
+      str(o, 'name', type);
+      str(o, 'path', type);
+      hash(o, 'hash', type);
+      num(o, 'size', type);
+      files(o, 'files', type, true);
+      return;
+    case 'code':
+      files(o, 'files', type, true);
+      optStr(o, 'root', type);
+      return;
+    case 'tags':
+      strArray(o, 'add', type);
+      strArray(o, 'remove', type);
+      return;
+    case 'note':
+      str(o, 'text', type);
+      return;
+    case 'rename':
+      str(o, 'name', type);
+      return;
+    case 'status':
+      if (!STATUSES.has(str(o, 'status', type))) fail('status: "status" must be running, finished, failed, stopped or crashed');
+      optNum(o, 'exit_code', type);
+      optStr(o, 'error', type);
+      return;
+    case 'deleted':
+      if (typeof o.deleted !== 'boolean') fail('deleted: "deleted" must be a boolean');
+      return;
+    default:
+      fail(`unknown event type ${JSON.stringify(type).slice(0, 60)}`);
+  }
+}
+
+// Python's json.dumps writes bare NaN/Infinity unless told otherwise; accept them by
+// quoting those tokens (outside strings) and trying again.
+const BARE_NONFINITE = /"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)/g;
+
+function parseJson(line: string): unknown {
+  try {
+    return JSON.parse(line);
+  } catch (e) {
+    if (line.includes('NaN') || line.includes('Infinity')) {
+      const quoted = line.replace(BARE_NONFINITE, (m, bare: string | undefined) => (bare ? `"${bare}"` : m));
+      if (quoted !== line) {
+        try {
+          return JSON.parse(quoted);
+        } catch {
+          // fall through to the original error
+        }
+      }
+    }
+    throw new Bad(`invalid JSON: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * Parses and checks one complete line (without its "\n").
+ * Returns the event, or a string saying why the line is bad.
+ */
+export function parseEventLine(line: string): ParsedEvent | string {
+  try {
+    const o = parseJson(line);
+    if (!isObj(o)) return 'not a JSON object';
+    const type = o.type;
+    if (typeof type !== 'string') return 'missing "type"';
+    if (typeof o.t !== 'number' || !Number.isFinite(o.t)) return `${type}: "t" must be a finite number`;
+    check(o, type);
+    return o as unknown as ParsedEvent;
+  } catch (e) {
+    if (e instanceof Bad) return e.message;
+    throw e;
+  }
+}
+

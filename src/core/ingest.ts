@@ -1,0 +1,236 @@
+// Ingest: brings the index up to date with the run folders. Each run's events.jsonl is read
+// from its saved offset; each chunk is applied in one transaction together with the new
+// offset, so a crash or a concurrent ingester never applies a line twice or skips one.
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { applyEvents } from './eventApply';
+import { type BadLine, type ReadPosition, readEventChunks } from './eventReader';
+import { eventsPath, isValidRunId, metaPath, runDir, runsDir } from './paths';
+import { RUN_TABLES } from './schema';
+import { type Store, runRid } from './store';
+
+export interface IngestReport {
+  /** Run folders looked at. */
+  runsSeen: number;
+  /** Ids of runs whose index rows changed (new events, new run, reset). */
+  runsChanged: string[];
+  /** Ids of runs dropped from the index because their folder is gone. */
+  runsRemoved: string[];
+  events: number;
+  points: number;
+  /** Bad lines met in this ingest (the first MAX_REPORTED_BAD of them). */
+  bad: BadLine[];
+  /** All bad lines met in this ingest. */
+  badTotal: number;
+}
+
+export interface IngestOptions {
+  /** Bytes read per chunk (one transaction each). */
+  chunkBytes?: number;
+}
+
+const MAX_REPORTED_BAD = 1000;
+const MAX_STORED_BAD_PER_RUN = 1000;
+
+export function emptyReport(): IngestReport {
+  return { runsSeen: 0, runsChanged: [], runsRemoved: [], events: 0, points: 0, bad: [], badTotal: 0 };
+}
+
+/**
+ * Ingests every run folder under `<root>/runs/` (new bytes only) and drops index rows of
+ * runs whose folder no longer exists.
+ */
+export function ingestAll(store: Store, opts: IngestOptions = {}): IngestReport {
+  const report = emptyReport();
+  const onDisk = listRunFolders(store.root);
+  const known = new Map(
+    (store.stmt('SELECT r.id, o.offset FROM runs r LEFT JOIN ingest_offsets o ON o.rid = r.rid').all() as { id: string; offset: number | null }[]).map(
+      (r) => [r.id, r.offset],
+    ),
+  );
+  for (const id of onDisk) {
+    report.runsSeen++;
+    const offset = known.get(id);
+    // Cheap skip: nothing new since the saved offset.
+    if (offset !== undefined && offset !== null && fileSize(eventsPath(store.root, id)) === offset) continue;
+    ingestInto(store, id, report, opts);
+  }
+  const present = new Set(onDisk);
+  for (const id of known.keys()) {
+    if (!present.has(id)) {
+      removeRun(store, id);
+      report.runsRemoved.push(id);
+    }
+  }
+  return report;
+}
+
+/** Ingests one run folder (or drops the run from the index when its folder is gone). */
+export function ingestRun(store: Store, id: string, opts: IngestOptions = {}): IngestReport {
+  const report = emptyReport();
+  if (!isValidRunId(id)) return report;
+  const dir = runDir(store.root, id);
+  if (!isRunFolder(dir)) {
+    if (removeRun(store, id)) report.runsRemoved.push(id);
+    return report;
+  }
+  report.runsSeen = 1;
+  ingestInto(store, id, report, opts);
+  return report;
+}
+
+function ingestInto(store: Store, id: string, report: IngestReport, opts: IngestOptions): void {
+  const file = eventsPath(store.root, id);
+  let changed = false;
+  let rid = runRid(store, id);
+  if (rid === undefined) {
+    rid = registerRun(store, id);
+    changed = true;
+  }
+  let pos = savedPosition(store, rid);
+  const size = fileSize(file);
+  if (size < pos.offset) {
+    // The log shrank: it was replaced, not appended to. Start this run over from it.
+    removeRun(store, id);
+    rid = registerRun(store, id);
+    pos = { offset: 0, line: 0 };
+    changed = true;
+  }
+  // A concurrent ingester may move the offset under us; then continue from where it is.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const raced = readFrom(store, rid, file, pos, report, opts, () => (changed = true));
+    if (!raced) break;
+    pos = savedPosition(store, rid);
+  }
+  if (changed) report.runsChanged.push(id);
+}
+
+/** Returns true when another writer had already moved this run's offset. */
+function readFrom(
+  store: Store,
+  rid: number,
+  file: string,
+  from: ReadPosition,
+  report: IngestReport,
+  opts: IngestOptions,
+  onChange: () => void,
+): boolean {
+  let raced = false;
+  for (const chunk of readEventChunks(file, from, { chunkBytes: opts.chunkBytes })) {
+    const apply = store.db.transaction(() => {
+      const saved = savedPosition(store, rid);
+      if (saved.offset !== chunk.start.offset) return false;
+      const points = applyEvents(store, rid, chunk.events, chunk.lines);
+      const badBefore = (store.stmt('SELECT bad FROM ingest_offsets WHERE rid = ?').pluck().get(rid) as number) ?? 0;
+      let stored = badBefore;
+      for (const b of chunk.bad) {
+        if (stored >= MAX_STORED_BAD_PER_RUN) break;
+        store.stmt('INSERT OR REPLACE INTO bad_lines (rid, line, message) VALUES (?, ?, ?)').run(rid, b.line, b.message);
+        stored++;
+      }
+      store
+        .stmt('UPDATE ingest_offsets SET offset = ?, lines = ?, bad = bad + ? WHERE rid = ?')
+        .run(chunk.end.offset, chunk.end.line, chunk.bad.length, rid);
+      report.points += points;
+      return true;
+    });
+    let applied: boolean;
+    try {
+      applied = apply.immediate();
+    } catch (e) {
+      // Key ids cached during the rolled-back transaction may not exist.
+      store.keyIds.clear();
+      throw e;
+    }
+    if (!applied) {
+      raced = true;
+      break;
+    }
+    report.events += chunk.events.length;
+    report.badTotal += chunk.bad.length;
+    for (const b of chunk.bad) if (report.bad.length < MAX_REPORTED_BAD) report.bad.push(b);
+    if (chunk.events.length > 0 || chunk.bad.length > 0) onChange();
+  }
+  return raced;
+}
+
+function savedPosition(store: Store, rid: number): ReadPosition {
+  const row = store.stmt('SELECT offset, lines FROM ingest_offsets WHERE rid = ?').get(rid) as
+    | { offset: number; lines: number }
+    | undefined;
+  return row ? { offset: row.offset, line: row.lines } : { offset: 0, line: 0 };
+}
+
+function registerRun(store: Store, id: string): number {
+  const created = readCreated(metaPath(store.root, id));
+  return store.db
+    .transaction(() => {
+      const existing = runRid(store, id);
+      if (existing !== undefined) return existing;
+      const rid = Number(store.stmt('INSERT INTO runs (id, created) VALUES (?, ?)').run(id, created).lastInsertRowid);
+      store.stmt('INSERT INTO ingest_offsets (rid, offset, lines, bad) VALUES (?, 0, 0, 0)').run(rid);
+      return rid;
+    })
+    .immediate();
+}
+
+/** Deletes a run and everything under it from the index. Returns whether it was there. */
+export function removeRun(store: Store, id: string): boolean {
+  return store.db
+    .transaction(() => {
+      const rid = runRid(store, id);
+      if (rid === undefined) return false;
+      store.stmt('DELETE FROM artifact_files WHERE aid IN (SELECT aid FROM artifacts WHERE rid = ?)').run(rid);
+      store.stmt('DELETE FROM artifacts WHERE rid = ?').run(rid);
+      store.stmt('DELETE FROM dataset_files WHERE did IN (SELECT did FROM datasets WHERE rid = ?)').run(rid);
+      store.stmt('DELETE FROM datasets WHERE rid = ?').run(rid);
+      for (const table of RUN_TABLES) store.stmt(`DELETE FROM ${table} WHERE rid = ?`).run(rid);
+      store.stmt('DELETE FROM runs WHERE rid = ?').run(rid);
+      return true;
+    })
+    .immediate();
+}
+
+/** meta.json "created": unix ms, or an ISO date string. */
+function readCreated(file: string): number | null {
+  try {
+    const meta = JSON.parse(readFileSync(file, 'utf8')) as { created?: unknown };
+    if (typeof meta.created === 'number' && Number.isFinite(meta.created)) {
+      // Seconds (Python time.time()) rather than milliseconds.
+      return meta.created < 1e11 ? Math.round(meta.created * 1000) : meta.created;
+    }
+    if (typeof meta.created === 'string') {
+      const ms = Date.parse(meta.created);
+      return Number.isNaN(ms) ? null : ms;
+    }
+  } catch {
+    // No or unreadable meta.json: the first event gives the start time.
+  }
+  return null;
+}
+
+function fileSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+function isRunFolder(dir: string): boolean {
+  return existsSync(join(dir, 'events.jsonl')) || existsSync(join(dir, 'meta.json'));
+}
+
+/** Run folder names under runs/, sorted (ids sort by start time). */
+export function listRunFolders(root: string): string[] {
+  let entries;
+  try {
+    entries = readdirSync(runsDir(root), { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return entries
+    .filter((d) => d.isDirectory() && isValidRunId(d.name) && isRunFolder(join(runsDir(root), d.name)))
+    .map((d) => d.name)
+    .sort();
+}

@@ -1,0 +1,86 @@
+// Where things live under a `.trackside` folder. "root" below always means that folder
+// itself (the one holding runs/, blobs/ and index.db), not the workspace around it.
+import { existsSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+
+export const ROOT_DIR_NAME = '.trackside';
+
+const HASH_RE = /^[0-9a-f]{64}$/;
+// Run ids are folder names; anything that could leave runs/ is refused.
+const RUN_ID_RE = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+
+function isDir(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The `.trackside` folder for `startDir`: `TRACKSIDE_HOME` when set (either the folder
+ * itself or a directory containing one), else the nearest `.trackside/` walking up.
+ * Returns undefined when there is none.
+ */
+export function findRoot(startDir: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const home = env.TRACKSIDE_HOME;
+  if (home) {
+    const abs = resolve(startDir, home);
+    if (basename(abs) !== ROOT_DIR_NAME && !isDir(join(abs, 'runs')) && isDir(join(abs, ROOT_DIR_NAME))) {
+      return join(abs, ROOT_DIR_NAME);
+    }
+    return isDir(abs) ? abs : undefined;
+  }
+  let dir = resolve(startDir);
+  for (;;) {
+    const candidate = join(dir, ROOT_DIR_NAME);
+    if (isDir(candidate)) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+export function isValidRunId(id: string): boolean {
+  return RUN_ID_RE.test(id) && id.length <= 200;
+}
+
+export function isValidHash(hash: string): boolean {
+  return HASH_RE.test(hash);
+}
+
+export function runsDir(root: string): string {
+  return join(root, 'runs');
+}
+
+export function runDir(root: string, id: string): string {
+  if (!isValidRunId(id)) throw new Error(`Invalid run id: ${JSON.stringify(id)}`);
+  return join(root, 'runs', id);
+}
+
+export function eventsPath(root: string, id: string): string {
+  return join(runDir(root, id), 'events.jsonl');
+}
+
+export function metaPath(root: string, id: string): string {
+  return join(runDir(root, id), 'meta.json');
+}
+
+export function runFilesDir(root: string, id: string): string {
+  return join(runDir(root, id), 'files');
+}
+
+/** `blobs/sha256/<2 hex>/<62 hex>`; the hash is checked so it can never escape the store. */
+export function blobPath(root: string, hash: string): string {
+  const h = hash.toLowerCase();
+  if (!isValidHash(h)) throw new Error(`Invalid blob hash: ${JSON.stringify(hash)}`);
+  return join(root, 'blobs', 'sha256', h.slice(0, 2), h.slice(2));
+}
+
+export function indexPath(root: string): string {
+  return join(root, 'index.db');
+}
+
+export function blobExists(root: string, hash: string): boolean {
+  return existsSync(blobPath(root, hash));
+}
