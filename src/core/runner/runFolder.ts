@@ -1,0 +1,35 @@
+// A run folder: <root>/runs/<id>/ with meta.json, events.jsonl and files/.
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { EVENT_LOG_VERSION } from '../events';
+import { isRunId } from './runId';
+
+export interface RunMeta {
+  version: number;
+  id: string;
+  /** Unix ms. */
+  created: number;
+}
+
+export function runsDir(root: string): string {
+  return join(root, 'runs');
+}
+
+export function runDir(root: string, id: string): string {
+  if (!isRunId(id)) throw new Error(`not a run id: ${JSON.stringify(id)}`);
+  return join(runsDir(root), id);
+}
+
+/** Makes the folder (failing if it exists, so two starts never share one) and writes
+ * meta.json through a temp file so a reader never sees half of it. */
+export function createRunFolder(root: string, id: string, now: number = Date.now()): { dir: string; meta: RunMeta } {
+  const dir = runDir(root, id);
+  mkdirSync(runsDir(root), { recursive: true });
+  mkdirSync(dir);
+  mkdirSync(join(dir, 'files'));
+  const meta: RunMeta = { version: EVENT_LOG_VERSION, id, created: now };
+  const tmp = join(dir, '.meta.json.tmp');
+  writeFileSync(tmp, JSON.stringify(meta) + '\n');
+  renameSync(tmp, join(dir, 'meta.json'));
+  return { dir, meta };
+}
