@@ -1,0 +1,23 @@
+// Every contributed command id, in one place (a test checks these against package.json).
+export const Commands = {
+  startRun: 'trackside.startRun',
+  startRunWithParams: 'trackside.startRunWithParams',
+  stopRun: 'trackside.stopRun',
+  rerun: 'trackside.rerun',
+  renameRun: 'trackside.renameRun',
+  editTags: 'trackside.editTags',
+  editNote: 'trackside.editNote',
+  deleteRun: 'trackside.deleteRun',
+  restoreRun: 'trackside.restoreRun',
+  purgeDeleted: 'trackside.purgeDeleted',
+  revealRunFolder: 'trackside.revealRunFolder',
+  showOutput: 'trackside.showOutput',
+  openCodeSnapshot: 'trackside.openCodeSnapshot',
+  filterRuns: 'trackside.filterRuns',
+  clearFilter: 'trackside.clearFilter',
+  refresh: 'trackside.refresh',
+  rebuildIndex: 'trackside.rebuildIndex',
+  showRuns: 'trackside.showRuns',
+} as const;
+
+export type CommandId = (typeof Commands)[keyof typeof Commands];

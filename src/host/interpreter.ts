@@ -1,0 +1,31 @@
+import * as vscode from 'vscode';
+import { settings } from './config';
+
+interface PythonEnvironmentsApi {
+  environments?: { getActiveEnvironmentPath(resource?: vscode.Uri): { path: string } | undefined };
+  settings?: { getExecutionDetails(resource?: vscode.Uri): { execCommand?: string[] } };
+}
+
+/**
+ * Interpreter for a run: an explicit choice, else the Python extension's active
+ * environment, else `trackside.pythonPath`, else `python3`.
+ */
+export async function interpreterFor(resource: vscode.Uri | undefined, explicit?: string): Promise<string> {
+  if (explicit) return explicit;
+  const fromPythonExtension = await activeEnvironment(resource);
+  if (fromPythonExtension) return fromPythonExtension;
+  return settings(resource).pythonPath || 'python3';
+}
+
+async function activeEnvironment(resource: vscode.Uri | undefined): Promise<string | undefined> {
+  const ext = vscode.extensions.getExtension<PythonEnvironmentsApi>('ms-python.python');
+  if (!ext) return undefined;
+  try {
+    const api = ext.isActive ? ext.exports : await ext.activate();
+    const path = api?.environments?.getActiveEnvironmentPath(resource)?.path;
+    if (path) return path;
+    return api?.settings?.getExecutionDetails(resource)?.execCommand?.[0];
+  } catch {
+    return undefined;
+  }
+}

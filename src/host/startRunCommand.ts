@@ -1,0 +1,144 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { InterpreterNotFoundError } from '../core/runner/interpreter';
+import { parseParamPairs, type ParamPair } from '../core/runner/params';
+import { settings, type RunConfiguration } from './config';
+import { interpreterFor } from './interpreter';
+import type { RunManager } from './runManager';
+
+export interface StartTarget {
+  folder: vscode.WorkspaceFolder;
+  program: string;
+  args: string[];
+  cwd?: string;
+  env?: Record<string, string>;
+  interpreter?: string;
+  experiment?: string;
+  label: string;
+}
+
+export interface StartContext {
+  runs: RunManager;
+  rootFor(folder: vscode.WorkspaceFolder): string;
+  clientPath: string;
+  /** Called once the run folder exists, so the explorer shows it at once. */
+  started(id: string, folder: vscode.WorkspaceFolder): void;
+}
+
+/** "Start Tracked Run": the given file, the active Python file, or a configuration picked. */
+export async function startTrackedRun(ctx: StartContext, arg: unknown, withParams: boolean): Promise<void> {
+  const target = await chooseTarget(arg);
+  if (!target) return;
+  let params: ParamPair[] | undefined;
+  if (withParams) {
+    params = await askParams();
+    if (!params) return;
+  }
+  await launch(ctx, target, params);
+}
+
+export async function launch(ctx: StartContext, target: StartTarget, params?: ParamPair[]): Promise<string | undefined> {
+  const s = settings(target.folder.uri);
+  const interpreter = await interpreterFor(target.folder.uri, target.interpreter);
+  try {
+    const run = await ctx.runs.start(
+      {
+        root: ctx.rootFor(target.folder),
+        workspaceDir: target.folder.uri.fsPath,
+        program: target.program,
+        args: target.args,
+        cwd: target.cwd,
+        env: target.env,
+        interpreter,
+        clientPath: ctx.clientPath,
+        experiment: target.experiment || s.defaultExperiment,
+        params,
+        snapshot: { include: s.snapshotInclude, maxFileBytes: s.snapshotMaxFileBytes, maxTotalBytes: s.snapshotMaxTotalBytes },
+        outputCapBytes: s.outputCapBytes,
+        sysInterval: s.systemMetricsInterval,
+      },
+      target.label,
+    );
+    ctx.started(run.handle.id, target.folder);
+    return run.handle.id;
+  } catch (err) {
+    if (err instanceof InterpreterNotFoundError) {
+      const pick = await vscode.window.showErrorMessage(
+        `Trackside: the Python interpreter "${interpreter}" could not be started. Set "trackside.pythonPath" or select an environment in the Python extension.`,
+        { detail: err.message },
+        'Open Setting',
+      );
+      if (pick) await vscode.commands.executeCommand('workbench.action.openSettings', 'trackside.pythonPath');
+      return undefined;
+    }
+    throw err;
+  }
+}
+
+async function chooseTarget(arg: unknown): Promise<StartTarget | undefined> {
+  if (arg instanceof vscode.Uri) return fileTarget(arg);
+  const active = vscode.window.activeTextEditor?.document;
+  const activePy = active && active.uri.scheme === 'file' && active.fileName.endsWith('.py') ? active.uri : undefined;
+  const configs = vscode.workspace.workspaceFolders?.flatMap((folder) =>
+    settings(folder.uri).runConfigurations.map((c) => ({ c, folder })),
+  ) ?? [];
+  if (configs.length === 0 && activePy) return fileTarget(activePy);
+
+  type Item = vscode.QuickPickItem & { target?: () => StartTarget | undefined | Promise<StartTarget | undefined> };
+  const items: Item[] = [];
+  if (activePy) items.push({ label: `$(file) ${path.basename(activePy.fsPath)}`, description: 'active file', target: () => fileTarget(activePy) });
+  for (const { c, folder } of configs) items.push({ label: `$(gear) ${c.name}`, description: c.program, target: () => configTarget(c, folder) });
+  items.push({ label: '$(search) Choose a Python file…', target: pickPythonFile });
+  const picked = await vscode.window.showQuickPick(items, { title: 'Start Tracked Run', placeHolder: 'What to run' });
+  return picked?.target?.();
+}
+
+function fileTarget(uri: vscode.Uri): StartTarget | undefined {
+  const folder = vscode.workspace.getWorkspaceFolder(uri);
+  if (!folder) throw new Error(`${uri.fsPath} is not inside an open workspace folder.`);
+  if (!uri.fsPath.endsWith('.py')) throw new Error(`${path.basename(uri.fsPath)} is not a Python file.`);
+  return { folder, program: uri.fsPath, args: [], cwd: path.dirname(uri.fsPath), label: path.basename(uri.fsPath) };
+}
+
+export function configTarget(c: RunConfiguration, folder: vscode.WorkspaceFolder): StartTarget {
+  if (!c.program) throw new Error(`Run configuration "${c.name}" has no program.`);
+  return {
+    folder,
+    program: path.resolve(folder.uri.fsPath, c.program),
+    args: c.args ?? [],
+    cwd: c.cwd ? path.resolve(folder.uri.fsPath, c.cwd) : undefined,
+    env: c.env,
+    interpreter: c.interpreter,
+    experiment: c.experiment,
+    label: c.name,
+  };
+}
+
+async function pickPythonFile(): Promise<StartTarget | undefined> {
+  const files = await vscode.workspace.findFiles('**/*.py', '{**/node_modules/**,**/.trackside/**,**/.venv/**,**/venv/**}', 2000);
+  if (files.length === 0) throw new Error('There is no Python file in this workspace to run.');
+  const picked = await vscode.window.showQuickPick(
+    files.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri })).sort((a, b) => a.label.localeCompare(b.label)),
+    { title: 'Start Tracked Run', placeHolder: 'Python file to run' },
+  );
+  return picked ? fileTarget(picked.uri) : undefined;
+}
+
+async function askParams(): Promise<ParamPair[] | undefined> {
+  let error: string | undefined;
+  const text = await vscode.window.showInputBox({
+    title: 'Start Tracked Run with Parameters',
+    prompt: 'key=value pairs, passed to the script as --key value and recorded as params',
+    placeHolder: 'lr=0.01 epochs=20',
+    validateInput: (value) => {
+      try {
+        parseParamPairs(value);
+        error = undefined;
+      } catch (err) {
+        error = err instanceof Error ? err.message : String(err);
+      }
+      return error;
+    },
+  });
+  return text === undefined ? undefined : parseParamPairs(text);
+}
