@@ -1,7 +1,7 @@
 // Where things live under a `.trackside` folder. "root" below always means that folder
 // itself (the one holding runs/, blobs/ and index.db), not the workspace around it.
 import { existsSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 export const ROOT_DIR_NAME = '.trackside';
 
@@ -18,17 +18,14 @@ function isDir(p: string): boolean {
 }
 
 /**
- * The `.trackside` folder for `startDir`: `TRACKSIDE_HOME` when set (either the folder
- * itself or a directory containing one), else the nearest `.trackside/` walking up.
+ * The `.trackside` folder for `startDir`: `TRACKSIDE_HOME` when set (the folder itself,
+ * as the Python client reads it), else the nearest `.trackside/` walking up.
  * Returns undefined when there is none.
  */
 export function findRoot(startDir: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
   const home = env.TRACKSIDE_HOME;
   if (home) {
     const abs = resolve(startDir, home);
-    if (basename(abs) !== ROOT_DIR_NAME && !isDir(join(abs, 'runs')) && isDir(join(abs, ROOT_DIR_NAME))) {
-      return join(abs, ROOT_DIR_NAME);
-    }
     return isDir(abs) ? abs : undefined;
   }
   let dir = resolve(startDir);
