@@ -83,7 +83,7 @@ test('tags, note, rename, delete and restore: from the log and from edits append
     tagRun(store, id, ['best', 'keep']);
     untagRun(store, id, ['y']);
     setNote(store, id, 'a note\nwith two lines');
-    let run = getRun(store, id);
+    const run = getRun(store, id);
     assert.equal(run?.name, 'renamed');
     assert.deepEqual(run?.tags, ['best', 'keep', 'z']);
     assert.equal(run?.note, 'a note\nwith two lines');
