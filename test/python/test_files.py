@@ -227,3 +227,13 @@ class Code(TempDirTest):
         run.log_params({"x": 1})
         entries = run.log_code(".")
         self.assertEqual([e["path"] for e in entries], ["a.py"])
+
+    def test_paths_outside_the_working_directory_are_relative_to_their_folder(self):
+        script = self.write("elsewhere/tool/run.py", "1")
+        os.makedirs("work")
+        os.chdir("work")
+        run = self.new_run()
+        entries = run.log_code(script)
+        event = of_type(self.finished_events(run), "code")[0]
+        self.assertEqual((event["root"], [e["path"] for e in entries]),
+                         (os.path.join(self.tmp, "elsewhere", "tool"), ["run.py"]))

@@ -192,10 +192,12 @@ class Run:
                 raise ValueError("trackside: log_code() needs paths when there is no script file")
             paths = (script,)
         absolute = [os.path.abspath(os.fspath(p)) for p in paths]
-        cwd = os.getcwd()
-        root = os.path.commonpath([cwd] + absolute)
-        if os.path.isfile(root):
-            root = os.path.dirname(root)
+        # Paths are relative to the working directory, or else to the folder holding them all.
+        root = os.getcwd()
+        if any(os.path.commonpath([root, p]) != root for p in absolute):
+            root = os.path.commonpath(absolute)
+            if os.path.isfile(root):
+                root = os.path.dirname(root)
         found = {}
         for path in absolute:
             for _rel, full in list_files(path, CODE_SKIP_DIRS):
