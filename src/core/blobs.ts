@@ -3,7 +3,7 @@
 // stored a blob first. Blobs are written once (temp file + rename) and never modified.
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { access, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
@@ -15,6 +15,8 @@ export interface StoredBlob {
 }
 
 const HASH_RE = /^[0-9a-f]{64}$/;
+/** Up to this size a file is read whole; larger ones are streamed. */
+const SMALL_FILE = 1024 * 1024;
 
 export function isBlobHash(hash: string): boolean {
   return HASH_RE.test(hash);
@@ -53,7 +55,10 @@ export function hashBytes(data: Uint8Array | string): string {
 
 export async function putBytes(root: string, data: Uint8Array | string): Promise<StoredBlob> {
   const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-  const hash = hashBytes(buf);
+  return putHashed(root, buf, hashBytes(buf));
+}
+
+async function putHashed(root: string, buf: Uint8Array, hash: string): Promise<StoredBlob> {
   if (!(await hasBlob(root, hash))) {
     const final = blobPath(root, hash);
     const tmp = await tempBeside(final);
@@ -74,6 +79,14 @@ export async function putBytes(root: string, data: Uint8Array | string): Promise
  * is named after what was actually copied, and that hash is returned.
  */
 export async function putFile(root: string, path: string, known?: StoredBlob): Promise<StoredBlob> {
+  if (!known) {
+    // Small files (most source files): one read serves both the hash and the copy.
+    const { size } = await stat(path);
+    if (size <= SMALL_FILE) {
+      const buf = await readFile(path);
+      return putHashed(root, buf, hashBytes(buf));
+    }
+  }
   const first = known ?? (await hashFile(path));
   if (await hasBlob(root, first.hash)) return first;
   const tmp = await tempBeside(blobPath(root, first.hash));
