@@ -154,11 +154,12 @@ class Attach(TempDirTest):
 
 class Lifecycle(TempDirTest):
     def test_params_tags_and_note(self):
-        run = self.new_run()
+        run = self.new_run(tags="solo")
         run.log_params({"model": {"depth": 3, "act": "relu", "dropout": None},
                         "lr": 0.01, "nan": float("nan"), "fast": True, "obj": [1, 2]})
         run.add_tags("baseline", "cpu")
         run.add_tags(["listed", "too"])
+        run.add_tags({"set"})
         run.remove_tags("cpu")
         run.set_note("tried a smaller lr")
         events = self.finished_events(run)
@@ -166,7 +167,9 @@ class Lifecycle(TempDirTest):
             "model/depth": 3, "model/act": "relu", "model/dropout": None, "lr": 0.01,
             "nan": "NaN", "fast": True, "obj": "[1, 2]"})
         self.assertEqual([(e.get("add"), e.get("remove")) for e in of_type(events, "tags")],
-                         [(["baseline", "cpu"], None), (["listed", "too"], None), (None, ["cpu"])])
+                         [(["baseline", "cpu"], None), (["listed", "too"], None), (["set"], None),
+                          (None, ["cpu"])])
+        self.assertEqual(of_type(events, "run")[0]["tags"], ["solo"])
         self.assertEqual(of_type(events, "note")[0]["text"], "tried a smaller lr")
 
     def test_finish_is_idempotent_and_ends_logging(self):

@@ -92,6 +92,13 @@ def file_entries(files, digest_of):
     return entries
 
 
+def describe(path, digest_of):
+    """(hash, total size, entries) of a file or folder; a folder's hash is its manifest hash."""
+    entries = file_entries(list_files(path), digest_of)
+    digest = manifest_hash(entries) if os.path.isdir(path) else entries[0]["hash"]
+    return digest, sum(e["size"] for e in entries), entries
+
+
 def manifest_hash(entries):
     """SHA-256 of the sorted "hash  size  path" lines, each ending in a newline."""
     lines = sorted("{}  {}  {}\n".format(e["hash"], e["size"], e["path"]) for e in entries)

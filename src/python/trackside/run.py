@@ -8,10 +8,10 @@ import threading
 import time
 
 from . import exit_hooks
-from .blobs import CODE_SKIP_DIRS, BlobStore, file_entries, hash_file, list_files, manifest_hash
+from .blobs import CODE_SKIP_DIRS, BlobStore, describe, file_entries, hash_file, list_files
 from .environment import main_script
 from .images import HEAD, dimensions, figure_png, sniff
-from .values import flatten_params, metric_number
+from .values import flatten_params, metric_number, tag_list
 from .writer import EventWriter
 
 STATUSES = ("finished", "failed", "stopped", "crashed")
@@ -116,12 +116,12 @@ class Run:
             self._emit({"type": "params", "values": values})
 
     def add_tags(self, *tags):
-        tags = _tag_list(tags)
+        tags = tag_list(tags)
         if tags:
             self._emit({"type": "tags", "add": tags})
 
     def remove_tags(self, *tags):
-        tags = _tag_list(tags)
+        tags = tag_list(tags)
         if tags:
             self._emit({"type": "tags", "remove": tags})
 
@@ -131,18 +131,14 @@ class Run:
     def log_artifact(self, path, name=None, kind="file"):
         """Stores a file or folder in the blob store; returns its hash (a folder: its manifest's)."""
         source = os.fspath(path)
-        files = list_files(source)
-        event = {"type": "artifact", "name": name or _base_name(source), "kind": str(kind)}
+        digest, size, entries = describe(source, self.blobs.put_file)
+        event = {"type": "artifact", "name": name or _base_name(source), "kind": str(kind),
+                 "hash": digest, "size": size}
         if os.path.isdir(source):
-            entries = file_entries(files, self.blobs.put_file)
-            event["hash"] = manifest_hash(entries)
-            event["size"] = sum(e["size"] for e in entries)
             event["files"] = entries
-        else:
-            event["hash"], event["size"] = self.blobs.put_file(source)
         event["source"] = source
         self._emit(event)
-        return event["hash"]
+        return digest
 
     def log_image(self, key, image, step=None):
         """A PNG/JPEG/SVG file, or a matplotlib Figure (saved as PNG). Returns the blob hash."""
@@ -175,13 +171,9 @@ class Run:
     def log_dataset(self, path, name=None):
         """Hashes a data file or folder in place (nothing is copied); returns the dataset hash."""
         source = os.fspath(path)
-        entries = file_entries(list_files(source), hash_file)
-        if os.path.isdir(source):
-            digest = manifest_hash(entries)
-        else:
-            digest = entries[0]["hash"]
+        digest, size, entries = describe(source, hash_file)
         self._emit({"type": "dataset", "name": name or _base_name(source), "path": source,
-                    "hash": digest, "size": sum(e["size"] for e in entries), "files": entries})
+                    "hash": digest, "size": size, "files": entries})
         return digest
 
     def log_code(self, *paths):
@@ -256,12 +248,6 @@ def _epoch(epoch):
     if not math.isfinite(epoch):
         raise ValueError("trackside: epoch must be finite, got {!r}".format(epoch))
     return epoch
-
-
-def _tag_list(tags):
-    if len(tags) == 1 and isinstance(tags[0], (list, tuple, set, frozenset)):
-        tags = sorted(tags[0]) if isinstance(tags[0], (set, frozenset)) else tags[0]
-    return [str(t) for t in tags]
 
 
 def _base_name(path):

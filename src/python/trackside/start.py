@@ -7,7 +7,7 @@ from . import exit_hooks
 from .environment import git_info, launch_info, process_info
 from .location import create_run_dir, ensure_meta, find_root, root_of_run_dir
 from .run import Run
-from .values import flatten_params
+from .values import flatten_params, tag_list
 
 _current = None
 
@@ -60,7 +60,7 @@ def _announcement(event, name, experiment, params, tags, notes):
     if params:
         event["params"] = flatten_params(params)
     if tags:
-        event["tags"] = [str(t) for t in tags]
+        event["tags"] = tag_list(tags)
     if notes is not None:
         event["note"] = str(notes)
     return event

@@ -101,3 +101,18 @@ def flatten_params(params, prefix=""):
         else:
             out[name] = param_value(value)
     return out
+
+
+def tag_list(tags):
+    """Tags as strings, from one string or an iterable of strings, lists, tuples or sets."""
+    if isinstance(tags, str):
+        return [tags]
+    out = []
+    for tag in tags:
+        if isinstance(tag, (set, frozenset)):
+            out.extend(sorted(str(t) for t in tag))
+        elif isinstance(tag, (list, tuple)):
+            out.extend(str(t) for t in tag)
+        else:
+            out.append(str(tag))
+    return out

@@ -13,7 +13,7 @@ import threading
 from .values import json_metric_values
 
 FLUSH_INTERVAL = 0.25  # seconds; a SIGKILL loses at most about this much (contract: 0.5 s)
-MAX_WRITE = 4 << 20  # bytes per write(), so a long backlog is not one huge string
+MAX_WRITE = 4 << 20  # about this many characters per write(): a long backlog is not one huge string
 
 _encode = json.JSONEncoder(allow_nan=False, separators=(",", ":"), ensure_ascii=False).encode
 
