@@ -1,6 +1,6 @@
 // A fresh workspace, user-data dir and extensions dir per test, all under one temp root.
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { repoRoot } from './paths.ts';
@@ -80,6 +80,8 @@ export function createProfile(opts: ProfileOptions = {}): Profile {
 function initGit(cwd: string): void {
   const git = (...args: string[]) => execFileSync('git', args, { cwd, stdio: 'ignore' });
   git('init', '-q', '-b', 'main');
+  // Run data is not source: keep it from making the tree dirty, without touching the workspace.
+  appendFileSync(join(cwd, '.git', 'info', 'exclude'), '.trackside/\n');
   git('add', '-A');
   git('-c', 'user.name=Trackside Tests', '-c', 'user.email=tests@trackside.invalid', 'commit', '-q', '--allow-empty', '-m', 'sample');
 }

@@ -57,6 +57,18 @@ export class Workbench {
     }
   }
 
+  /** Opens a workspace file (path relative to the workspace) through Quick Open; waits for its tab. */
+  async openFile(relativePath: string, { timeout = this.timeout }: WaitTimeout = {}): Promise<void> {
+    const name = relativePath.split('/').pop()!;
+    await this.page.keyboard.press('F1');
+    await this.quickInputBox.waitFor({ state: 'visible', timeout });
+    await this.quickInputBox.fill(relativePath); // no '>' prefix: file search mode
+    await this.quickPick(name, { timeout });
+    await this.page
+      .locator('.editor-group-container.active .tab.active .label-name', { hasText: exactly(name) })
+      .waitFor({ state: 'visible', timeout });
+  }
+
   /** Types into the open quick input (input box or quick pick filter) and presses Enter. */
   async quickInputType(text: string, { timeout = this.timeout }: WaitTimeout = {}): Promise<void> {
     await this.quickInputBox.waitFor({ state: 'visible', timeout });
@@ -91,7 +103,10 @@ export class Workbench {
   async openView(containerTitle: string, { timeout = this.timeout }: WaitTimeout = {}): Promise<Locator> {
     const item = this.activityBarItem(containerTitle);
     await item.waitFor({ state: 'visible', timeout });
-    if ((await item.getAttribute('aria-selected')) !== 'true') await item.click();
+    if ((await item.getAttribute('aria-selected')) !== 'true') {
+      await item.click();
+      await this.page.mouse.move(0, 0); // else its hover tooltip shows up in screenshots
+    }
     const sidebar = this.page.locator('.part.sidebar');
     await sidebar
       .locator('.composite.title h2', { hasText: new RegExp(`^${escapeRegExp(containerTitle)}`, 'i') })
