@@ -6,7 +6,7 @@ export class CorruptIndexError extends Error {
     readonly path: string,
     detail: string,
   ) {
-    super(`The Trackside index ${path} cannot be used (${detail}). Rebuild it: run folders are the source of truth.`);
+    super(`The Trackside index ${path} cannot be used (${detail}); it can be rebuilt from the run folders.`);
     this.name = 'CorruptIndexError';
   }
 }
