@@ -103,19 +103,21 @@ class ProcessEnd(TempDirTest):
         self.assertEqual((done.returncode, done.stdout.strip()), (0, "mine"), done.stderr)
         self.assertEqual(read_events(self.only_run_dir())[-1]["status"], "finished")
 
-    @unittest.skipIf(sys.platform == "win32", "SIGKILL")
-    def test_sigkill_loses_at_most_the_last_half_second(self):
+    def kill_mid_logging(self, pause):
+        """SIGKILLs a process logging every `pause` seconds (0: a tight loop) after 1.5 s."""
         child = subprocess.Popen(
             [sys.executable, "-c", textwrap.dedent("""
-                import time, trackside
+                import sys, time, trackside
+                pause = float(sys.argv[1])
                 run = trackside.init()
                 i = 0
                 print("ready", flush=True)
                 while True:
                     run.log({"i": i, "t": time.time()})
                     i += 1
-                    time.sleep(0.001)
-            """)],
+                    if pause:
+                        time.sleep(pause)
+            """), str(pause)],
             cwd=self.tmp, env=client_env(TRACKSIDE_HOME=os.path.join(self.tmp, ".trackside")),
             stdout=subprocess.PIPE, universal_newlines=True,
         )
@@ -135,6 +137,14 @@ class ProcessEnd(TempDirTest):
         last_logged = points["t"][-1][1]
         self.assertGreater(last_logged, killed_at - 0.5,
                            "the log ends {:.3f} s before the kill".format(killed_at - last_logged))
+
+    @unittest.skipIf(sys.platform == "win32", "SIGKILL")
+    def test_sigkill_loses_at_most_the_last_half_second(self):
+        self.kill_mid_logging(0.001)
+
+    @unittest.skipIf(sys.platform == "win32", "SIGKILL")
+    def test_sigkill_in_a_tight_logging_loop_loses_at_most_the_last_half_second(self):
+        self.kill_mid_logging(0)
 
 
 class Imports(unittest.TestCase):

@@ -15,6 +15,9 @@ from .values import flatten_params, metric_number, tag_list
 from .writer import EventWriter
 
 STATUSES = ("finished", "failed", "stopped", "crashed")
+# Queued events past which log() writes them itself: a loop logging faster than the writer
+# thread can format would otherwise grow the queue, and what a SIGKILL loses, without bound.
+BACKLOG = 10000
 
 _time = time.time
 _PLAIN = frozenset((int, float))
@@ -69,6 +72,8 @@ class Run:
                 step = self._group_step + 1
             self._group_step = step
             self._queue.append((t, step, epoch, checked))
+        if len(self._queue) > BACKLOG:
+            self._writer.flush()
 
     def _regroup(self, t, checked, step, epoch):
         """Other keys than last call: settles the old group's counters and starts a new group.
