@@ -6,6 +6,12 @@
         run.log({"train/loss": loss, "val/acc": acc}, epoch=epoch)
     run.log_artifact("model.pkl", kind="model")
 
+Where the run goes: $TRACKSIDE_RUN_DIR if set (the editor sets it for runs it starts and
+the client attaches to that folder), else a new folder under <root>/runs/, where <root> is
+$TRACKSIDE_HOME, or the nearest .trackside/ above the working directory, or a new
+./.trackside/. The run ends "finished" at exit, "failed" (with the traceback) on an uncaught
+exception, "stopped" on Ctrl-C or SIGTERM.
+
 Module-level functions act on the current run (the latest init()), starting one if needed.
 Standard library only; put the folder holding this package on PYTHONPATH.
 """

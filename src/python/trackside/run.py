@@ -50,7 +50,12 @@ class Run:
     # case (the same keys every call) is one set comparison instead of a loop over the keys.
 
     def log(self, values, step=None, epoch=None):
-        """Logs {key: number}. Without `step`, each key counts up from 0 on its own."""
+        """Logs {key: number}. Without `step`, each key counts up from 0 on its own.
+
+        Numbers are int, float, bool (as 0/1), numpy scalars, 0-d arrays and scalar tensors;
+        NaN and ±Inf are kept. Anything else raises TypeError naming its key, before any of
+        the call is logged.
+        """
         t = _time()
         if self.finished:
             raise RuntimeError("trackside: run {} is already finished".format(self.id))
