@@ -40,6 +40,13 @@ const chromiumArgs = [
   '--disable-sync',
 ];
 
+const open = new Set<VSCode>();
+// A test that times out never reaches dispose(): keep its logs and remove its temp dirs anyway
+// (code-server.ts kills the server in its own exit handler, registered before this one).
+process.on('exit', () => {
+  for (const vs of open) vs.keepLogsAndRemoveDirs();
+});
+
 export class VSCode extends Workbench {
   private disposed = false;
 
@@ -52,6 +59,7 @@ export class VSCode extends Workbench {
     timeout: number,
   ) {
     super(page, profile.extensionId, timeout);
+    open.add(this);
   }
 
   get workspace(): string {
@@ -94,6 +102,12 @@ export class VSCode extends Workbench {
     this.disposed = true;
     await this.browser.close().catch(() => undefined);
     await this.server.stop();
+    this.keepLogsAndRemoveDirs();
+  }
+
+  /** Copies VS Code's logs (extension host included) to the log dir, removes the temp dirs. */
+  keepLogsAndRemoveDirs(): void {
+    if (!open.delete(this)) return;
     const vscodeLogs = join(this.profile.userDataDir, 'logs');
     if (existsSync(vscodeLogs)) cpSync(vscodeLogs, join(this.logDir, 'vscode'), { recursive: true });
     rmSync(this.profile.root, { recursive: true, force: true });
