@@ -149,6 +149,16 @@ export class Workbench {
     return item.first();
   }
 
+  /** Expands a collapsible tree row (e.g. an experiment group) if it is collapsed. */
+  async expandTreeItem(label: string | RegExp, { timeout = this.timeout }: WaitTimeout = {}): Promise<Locator> {
+    const item = await this.waitForTreeItem(label, { timeout });
+    if ((await item.getAttribute('aria-expanded')) === 'false') {
+      await item.locator('.monaco-tl-twistie').click();
+      await this.page.waitForFunction((el) => el?.getAttribute('aria-expanded') === 'true', await item.elementHandle(), { timeout });
+    }
+    return item;
+  }
+
   /** Right-clicks a tree row and runs an action of its context menu. */
   async contextMenu(treeItemLabel: string | RegExp, actionLabel: string, { timeout = this.timeout }: WaitTimeout = {}): Promise<void> {
     const item = await this.waitForTreeItem(treeItemLabel, { timeout });
