@@ -44,7 +44,8 @@ export class App implements vscode.Disposable {
     this.track(registerCommands(this.handlers(), this.log));
     this.track(vscode.commands.registerCommand('trackside.internal.loadMore', (exp: string) => this.explorer.loadMore(exp)));
     // Runs left running by a window that closed: re-attach or mark crashed, off the activation path.
-    setTimeout(() => void recoverInterruptedRuns(this).catch((e) => this.log.appendLine(`recovery: ${String(e)}`)), 0);
+    const recovery = setTimeout(() => void recoverInterruptedRuns(this).catch((e) => this.log.appendLine(`recovery: ${String(e)}`)), 0);
+    this.track({ dispose: () => clearTimeout(recovery) });
   }
 
   get folder(): vscode.WorkspaceFolder | undefined {
