@@ -4,6 +4,7 @@
 import type { ParsedEvent } from './eventParse';
 import type { Store } from './store';
 import { keyId } from './store';
+import { MultiRowInsert } from './multiRowInsert';
 import { type Agg, LOD_LEVELS, addToAgg, bucketWidth, coarsen, newAgg, normalizeAggs } from './lod';
 
 interface KeyState {
@@ -23,6 +24,13 @@ interface KeyState {
   unordered: boolean;
   /** Steps whose existing point was replaced: their summary and buckets are recomputed. */
   replaced: number[] | null;
+  /** Points of this batch, written key by key at the end (B-tree inserts stay local). */
+  steps: number[];
+  values: (number | null)[];
+  times: number[];
+  epochs: (number | null)[];
+  /** This batch's steps, built only once a step arrives out of order. */
+  stepSet: Set<number> | null;
 }
 
 interface SummaryRow {
@@ -41,7 +49,7 @@ interface SummaryRow {
 type RunPatch = Record<string, string | number | null>;
 
 const SQL = {
-  point: 'INSERT OR REPLACE INTO points (rid, kid, step, value, t, epoch) VALUES (?, ?, ?, ?, ?, ?)',
+  pointsHead: 'INSERT OR REPLACE INTO points (rid, kid, step, value, t, epoch) VALUES',
   pointExists: 'SELECT 1 FROM points WHERE rid = ? AND kid = ? AND step = ?',
   summary: 'SELECT count, nans, min, max, first_step, last_step, last, t, seq FROM summaries WHERE rid = ? AND kid = ?',
   saveSummary:
@@ -52,9 +60,9 @@ const SQL = {
            FROM points WHERE rid = @rid AND kid = @kid),
       last = (SELECT value FROM points WHERE rid = @rid AND kid = @kid ORDER BY step DESC LIMIT 1)
     WHERE rid = @rid AND kid = @kid`,
-  upsertLod: `INSERT INTO lod (rid, kid, level, bucket, count, nans, min, max, first_step, last_step, first, last)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-    ON CONFLICT (rid, kid, level, bucket) DO UPDATE SET
+  lodHead: 'INSERT INTO lod (rid, kid, level, bucket, count, nans, min, max, first_step, last_step, first, last) VALUES',
+  // A bucket already holding points from an earlier batch takes the new ones in.
+  lodMerge: `ON CONFLICT (rid, kid, level, bucket) DO UPDATE SET
       count = count + excluded.count,
       nans = nans + excluded.nans,
       min = CASE WHEN min IS NULL OR excluded.min < min THEN excluded.min ELSE min END,
@@ -95,7 +103,6 @@ function dbNum(x: number): number | null {
 export function applyEvents(store: Store, rid: number, events: readonly ParsedEvent[], lines: readonly number[]): number {
   if (events.length === 0) return 0;
   const keys = new Map<string, KeyState>();
-  const insertPoint = store.stmt(SQL.point);
   const pointExists = store.stmt(SQL.pointExists).pluck();
   const run = store.stmt(SQL.runState).get(rid) as { started: number | null; updated: number | null; sys_samples: number };
   const patch: RunPatch = {};
@@ -124,6 +131,11 @@ export function applyEvents(store: Store, rid: number, events: readonly ParsedEv
           aggs: [],
           unordered: false,
           replaced: null,
+          steps: [],
+          values: [],
+          times: [],
+          epochs: [],
+          stepSet: null,
         }
       : {
           kid,
@@ -140,15 +152,29 @@ export function applyEvents(store: Store, rid: number, events: readonly ParsedEv
           aggs: [],
           unordered: false,
           replaced: null,
+          steps: [],
+          values: [],
+          times: [],
+          epochs: [],
+          stepSet: null,
         };
     keys.set(key, st);
     return st;
   };
 
   const addPoint = (st: KeyState, step: number, value: number, t: number, epoch: number | null, seq: number): void => {
-    // Only a step at or before the last one can already exist: check just those.
-    const replaces = st.count > 0 && step <= st.lastStep && pointExists.get(rid, st.kid, step) !== undefined;
-    insertPoint.run(rid, st.kid, step, dbNum(value), t, epoch);
+    // Only a step at or before the last one can already exist (in the index or earlier in
+    // this batch): look those up, and only those.
+    let replaces = false;
+    if (st.count > 0 && step <= st.lastStep) {
+      if (st.stepSet === null) st.stepSet = new Set(st.steps);
+      replaces = st.stepSet.has(step) || pointExists.get(rid, st.kid, step) !== undefined;
+    }
+    if (st.stepSet !== null) st.stepSet.add(step);
+    st.steps.push(step);
+    st.values.push(dbNum(value));
+    st.times.push(t);
+    st.epochs.push(epoch);
     points++;
     st.t = t;
     st.seq = seq;
@@ -294,14 +320,25 @@ function writeRunPatch(store: Store, rid: number, patch: RunPatch): void {
 }
 
 function flushKey(store: Store, rid: number, st: KeyState): void {
+  // Points key by key, in log order within the key so a rewritten step keeps its latest value.
+  const { kid, steps, values, times, epochs } = st;
+  const points = new MultiRowInsert(store, SQL.pointsHead, 6);
+  for (let i = 0; i < steps.length; i++) {
+    points.cell(rid);
+    points.cell(kid);
+    points.cell(steps[i]);
+    points.cell(values[i]);
+    points.cell(times[i]);
+    points.cell(epochs[i]);
+    points.endRow();
+  }
+  points.flush();
   if (st.cur !== null) st.aggs.push(st.cur);
   let aggs = st.unordered ? normalizeAggs(st.aggs) : st.aggs;
-  const upsert = store.stmt(SQL.upsertLod);
+  const lod = store.stmt(`${SQL.lodHead} (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ${SQL.lodMerge}`);
   for (let level = 1; level <= LOD_LEVELS; level++) {
     if (level > 1) aggs = coarsen(aggs);
-    for (const a of aggs) {
-      upsert.run(rid, st.kid, level, a.bucket, a.count, a.nans, dbNum(a.min), dbNum(a.max), a.firstStep, a.lastStep, dbNum(a.first), dbNum(a.last));
-    }
+    for (const a of aggs) lod.run(rid, kid, level, a.bucket, a.count, a.nans, dbNum(a.min), dbNum(a.max), a.firstStep, a.lastStep, dbNum(a.first), dbNum(a.last));
   }
   if (st.count > 0) {
     store

@@ -1,0 +1,107 @@
+// Ingest speed: a realistic events.jsonl of ~1M metric points (5 keys per metrics line, with
+// params, sys samples and status events around them) read into a fresh index, against a bare
+// better-sqlite3 batched insert of the same point rows into the same points table.
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ingestAll } from '../../src/core/ingest';
+import { openIndex } from '../../src/core/store';
+import { figure, median, type Figure } from './report';
+
+const LINES = 200_000;
+const KEYS = ['train/loss', 'train/acc', 'val/loss', 'val/acc', 'lr'];
+const RUN = '20240101-000000-bench0';
+const ROUNDS = 3;
+
+interface Row {
+  kid: number;
+  step: number;
+  value: number;
+  t: number;
+  epoch: number;
+}
+
+/** Writes the log; returns the point rows it holds, in log order. */
+function writeLog(root: string): Row[] {
+  const dir = join(root, 'runs', RUN);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'meta.json'), JSON.stringify({ version: 1, id: RUN, created: 1_700_000_000_000 }));
+  const rows: Row[] = [];
+  const parts: string[] = [];
+  const t0 = 1_700_000_000_000;
+  parts.push(JSON.stringify({ t: t0, type: 'run', name: 'bench', experiment: 'speed', command: ['python', 'train.py'], params: { lr: 3e-4, batch: 64 } }) + '\n');
+  parts.push(JSON.stringify({ t: t0, type: 'status', status: 'running', exit_code: null }) + '\n');
+  let seed = 1;
+  const random = (): number => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;
+  for (let step = 0; step < LINES; step++) {
+    const t = t0 + step * 5;
+    const epoch = Math.floor(step / 10_000);
+    const values: Record<string, number> = {};
+    KEYS.forEach((k, i) => {
+      const v = Math.exp(-step / 50_000) * (1 + 0.1 * random()) + i;
+      values[k] = v;
+      rows.push({ kid: i + 1, step, value: v, t, epoch });
+    });
+    parts.push(JSON.stringify({ t, type: 'metrics', step, epoch, values }) + '\n');
+    if (step % 1000 === 0) parts.push(JSON.stringify({ t, type: 'sys', values: { cpu: 50 + random(), rss: 1e9 } }) + '\n');
+  }
+  parts.push(JSON.stringify({ t: t0 + LINES * 5, type: 'status', status: 'finished', exit_code: 0 }) + '\n');
+  writeFileSync(join(dir, 'events.jsonl'), parts.join(''));
+  return rows;
+}
+
+function timeIngest(logRoot: string): { ms: number; points: number } {
+  const dbDir = mkdtempSync(join(tmpdir(), 'trackside-bench-db-'));
+  try {
+    const store = openIndex(logRoot, join(dbDir, 'index.db'));
+    const start = performance.now();
+    const report = ingestAll(store);
+    const ms = performance.now() - start;
+    store.close();
+    return { ms, points: report.points };
+  } finally {
+    rmSync(dbDir, { recursive: true, force: true });
+  }
+}
+
+function timeBareInsert(rows: Row[]): number {
+  const dbDir = mkdtempSync(join(tmpdir(), 'trackside-bench-bare-'));
+  try {
+    // Same schema and pragmas: the index's own points table, written directly.
+    const store = openIndex(dbDir);
+    const insert = store.db.prepare('INSERT OR REPLACE INTO points (rid, kid, step, value, t, epoch) VALUES (?, ?, ?, ?, ?, ?)');
+    const batch = store.db.transaction((from: number, to: number) => {
+      for (let i = from; i < to; i++) {
+        const r = rows[i];
+        insert.run(1, r.kid, r.step, r.value, r.t, r.epoch);
+      }
+    });
+    const size = 200_000;
+    const start = performance.now();
+    for (let i = 0; i < rows.length; i += size) batch(i, Math.min(rows.length, i + size));
+    const ms = performance.now() - start;
+    store.close();
+    return ms;
+  } finally {
+    rmSync(dbDir, { recursive: true, force: true });
+  }
+}
+
+export async function run(): Promise<Figure[]> {
+  const root = mkdtempSync(join(tmpdir(), 'trackside-bench-log-'));
+  try {
+    const rows = writeLog(root);
+    const ours: number[] = [];
+    const bare: number[] = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      const r = timeIngest(root);
+      ours.push(r.points / (r.ms / 1000));
+      bare.push(rows.length / (timeBareInsert(rows) / 1000));
+    }
+    return [
+      figure('ingest events.jsonl (~1M points, 5 keys per line)', median(ours), 'points/s', median(bare), '>= 250000 points/s and ratio >= 0.7', (v, ratio) => v >= 250_000 && ratio >= 0.7),
+    ];
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
