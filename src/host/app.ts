@@ -7,7 +7,7 @@ import { IndexRunsSource } from './indexRunsSource';
 import { IndexService } from './indexService';
 import { recoverInterruptedRuns } from './recovery';
 import { runCommands } from './runCommands';
-import { RunExplorer } from './runExplorer';
+import { RunExplorer, type ExplorerNode } from './runExplorer';
 import { RunManager } from './runManager';
 import { SNAPSHOT_SCHEME, SnapshotDocuments } from './snapshotDocuments';
 import { startTrackedRun } from './startRunCommand';
@@ -23,7 +23,7 @@ export class App implements vscode.Disposable {
   readonly index: IndexService;
   readonly runs = this.track(new RunManager());
   readonly explorer: RunExplorer;
-  readonly treeView: vscode.TreeView<import('./runExplorer').ExplorerNode>;
+  readonly treeView: vscode.TreeView<ExplorerNode>;
   private readonly statusBar = this.track(new RunsStatusBar());
 
   constructor(readonly context: vscode.ExtensionContext) {

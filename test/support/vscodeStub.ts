@@ -51,6 +51,8 @@ class TreeItem {
 export interface StubState {
   commands: Map<string, AnyFn>;
   workspaceFolder?: string;
+  /** Tree data providers by view id, as passed to createTreeView. */
+  trees?: Map<string, unknown>;
 }
 
 export function installVscodeStub(state: StubState): void {
@@ -71,7 +73,15 @@ export function installVscodeStub(state: StubState): void {
     StatusBarAlignment: { Left: 1, Right: 2 },
     ProgressLocation: { Notification: 15 },
     Uri: { file: uri, joinPath: inert(), from: inert() },
-    window: inert(),
+    window: new Proxy(
+      {
+        createTreeView: (id: string, opts: { treeDataProvider: unknown }) => {
+          state.trees?.set(id, opts.treeDataProvider);
+          return inert();
+        },
+      },
+      { get: (t, p) => (p in t ? (t as Record<string | symbol, unknown>)[p] : inert()) },
+    ),
     extensions: inert(),
     languages: inert(),
     env: inert(),
