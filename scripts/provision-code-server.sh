@@ -12,7 +12,19 @@ DIR="$CACHE/code-server-$VERSION"
 STAMP="$DIR/.provisioned"
 ENTRY="$DIR/node_modules/code-server/out/node/entry.js"
 
-if [ -f "$STAMP" ] && [ -f "$ENTRY" ]; then
+# Native modules are built for this Node's ABI: another Node means provisioning again.
+ABI="node-abi $(node -p process.versions.modules)"
+provisioned() { [ -f "$ENTRY" ] && [ "$(cat "$STAMP" 2>/dev/null)" = "$ABI" ]; }
+if provisioned; then
+  echo "$DIR"
+  exit 0
+fi
+
+# Two test runs may provision at once: one builds, the other waits for it.
+mkdir -p "$CACHE"
+exec 9>"$CACHE/.provision-$VERSION.lock"
+flock 9
+if provisioned; then
   echo "$DIR"
   exit 0
 fi
@@ -46,6 +58,6 @@ log "argon2"
 # A quick self-check: the native modules the server loads at start must load.
 (cd "$VSCODE" && node -e "for (const m of ['@vscode/spdlog','node-pty','@parcel/watcher','native-watchdog']) require(m)") >&2
 
-touch "$STAMP"
+echo "$ABI" > "$STAMP"
 log "done in $(($(date +%s) - start)) s"
 echo "$DIR"
