@@ -24,11 +24,13 @@ interface KeyState {
   unordered: boolean;
   /** Steps whose existing point was replaced: their summary and buckets are recomputed. */
   replaced: number[] | null;
-  /** Points of this batch, written key by key at the end (B-tree inserts stay local). */
-  steps: number[];
-  values: (number | null)[];
-  times: number[];
-  epochs: (number | null)[];
+  /**
+   * Points of this batch as (step, value, t, epoch) quadruples, written key by key at the end
+   * (B-tree inserts stay local). NaN stands for NULL: SQLite stores a bound NaN as NULL.
+   */
+  pending: Float64Array;
+  /** Points in `pending`. */
+  n: number;
   /** This batch's steps, built only once a step arrives out of order. */
   stepSet: Set<number> | null;
 }
@@ -131,10 +133,8 @@ export function applyEvents(store: Store, rid: number, events: readonly ParsedEv
           aggs: [],
           unordered: false,
           replaced: null,
-          steps: [],
-          values: [],
-          times: [],
-          epochs: [],
+          pending: new Float64Array(4 * 256),
+          n: 0,
           stepSet: null,
         }
       : {
@@ -152,10 +152,8 @@ export function applyEvents(store: Store, rid: number, events: readonly ParsedEv
           aggs: [],
           unordered: false,
           replaced: null,
-          steps: [],
-          values: [],
-          times: [],
-          epochs: [],
+          pending: new Float64Array(4 * 256),
+          n: 0,
           stepSet: null,
         };
     keys.set(key, st);
@@ -167,14 +165,21 @@ export function applyEvents(store: Store, rid: number, events: readonly ParsedEv
     // this batch): look those up, and only those.
     let replaces = false;
     if (st.count > 0 && step <= st.lastStep) {
-      if (st.stepSet === null) st.stepSet = new Set(st.steps);
+      if (st.stepSet === null) st.stepSet = batchSteps(st);
       replaces = st.stepSet.has(step) || pointExists.get(rid, st.kid, step) !== undefined;
     }
     if (st.stepSet !== null) st.stepSet.add(step);
-    st.steps.push(step);
-    st.values.push(dbNum(value));
-    st.times.push(t);
-    st.epochs.push(epoch);
+    if (4 * st.n === st.pending.length) {
+      const bigger = new Float64Array(st.pending.length * 2);
+      bigger.set(st.pending);
+      st.pending = bigger;
+    }
+    const p = st.pending;
+    const o = 4 * st.n++;
+    p[o] = step;
+    p[o + 1] = value;
+    p[o + 2] = t;
+    p[o + 3] = epoch ?? Number.NaN;
     points++;
     st.t = t;
     st.seq = seq;
@@ -304,6 +309,12 @@ export function applyEvents(store: Store, rid: number, events: readonly ParsedEv
   return points;
 }
 
+function batchSteps(st: KeyState): Set<number> {
+  const set = new Set<number>();
+  for (let o = 0; o < 4 * st.n; o += 4) set.add(st.pending[o]);
+  return set;
+}
+
 function writeParams(store: Store, rid: number, values: Record<string, unknown>): void {
   const stmt = store.stmt(SQL.param);
   for (const key in values) {
@@ -321,15 +332,15 @@ function writeRunPatch(store: Store, rid: number, patch: RunPatch): void {
 
 function flushKey(store: Store, rid: number, st: KeyState): void {
   // Points key by key, in log order within the key so a rewritten step keeps its latest value.
-  const { kid, steps, values, times, epochs } = st;
+  const { kid, pending: p } = st;
   const points = new MultiRowInsert(store, SQL.pointsHead, 6);
-  for (let i = 0; i < steps.length; i++) {
+  for (let o = 0; o < 4 * st.n; o += 4) {
     points.cell(rid);
     points.cell(kid);
-    points.cell(steps[i]);
-    points.cell(values[i]);
-    points.cell(times[i]);
-    points.cell(epochs[i]);
+    points.cell(p[o]);
+    points.cell(p[o + 1]);
+    points.cell(p[o + 2]);
+    points.cell(p[o + 3]);
     points.endRow();
   }
   points.flush();
