@@ -42,7 +42,8 @@ export function emptyReport(): IngestReport {
  */
 export function ingestAll(store: Store, opts: IngestOptions = {}): IngestReport {
   const report = emptyReport();
-  const onDisk = listRunFolders(store.root);
+  const listed = listRunFolders(store.root);
+  const onDisk = listed ?? [];
   const known = new Map(
     (store.stmt('SELECT r.id, o.offset FROM runs r LEFT JOIN ingest_offsets o ON o.rid = r.rid').all() as { id: string; offset: number | null }[]).map(
       (r) => [r.id, r.offset],
@@ -55,6 +56,7 @@ export function ingestAll(store: Store, opts: IngestOptions = {}): IngestReport 
     if (offset !== undefined && offset !== null && fileSize(eventsPath(store.root, id)) === offset) continue;
     ingestInto(store, id, report, opts);
   }
+  if (listed === undefined) return report;
   const present = new Set(onDisk);
   for (const id of known.keys()) {
     if (!present.has(id)) {
@@ -221,13 +223,16 @@ function isRunFolder(dir: string): boolean {
   return existsSync(join(dir, 'events.jsonl')) || existsSync(join(dir, 'meta.json'));
 }
 
-/** Run folder names under runs/, sorted (ids sort by start time). */
-export function listRunFolders(root: string): string[] {
+/**
+ * Run folder names under runs/, sorted (ids sort by start time): [] when there is no runs/
+ * folder, undefined when it cannot be read (so nothing is dropped from the index by mistake).
+ */
+export function listRunFolders(root: string): string[] | undefined {
   let entries;
   try {
     entries = readdirSync(runsDir(root), { withFileTypes: true });
-  } catch {
-    return [];
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT' ? [] : undefined;
   }
   return entries
     .filter((d) => d.isDirectory() && isValidRunId(d.name) && isRunFolder(join(runsDir(root), d.name)))
