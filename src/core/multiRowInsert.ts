@@ -1,11 +1,13 @@
 // Writes many rows through multi-row INSERT statements (`VALUES (…), (…), …`): one call into
 // SQLite per `perStatement` rows instead of one per row, which is most of ingest's cost.
+import type { Statement } from 'better-sqlite3';
 import type { Store } from './store';
 
 export class MultiRowInsert {
   private readonly args: unknown[];
   private n = 0;
   private rows = 0;
+  private full: Statement | undefined;
 
   /**
    * @param head `INSERT … INTO table (cols) VALUES` without the tuples
@@ -29,7 +31,8 @@ export class MultiRowInsert {
 
   endRow(): void {
     if (++this.rows === this.perStatement) {
-      this.store.stmt(this.sql(this.rows)).run(this.args);
+      this.full ??= this.store.stmt(this.sql(this.rows));
+      this.full.run(this.args);
       this.n = 0;
       this.rows = 0;
     }
