@@ -151,12 +151,21 @@ export class Workbench {
 
   /** Expands a collapsible tree row (e.g. an experiment group) if it is collapsed. */
   async expandTreeItem(label: string | RegExp, { timeout = this.timeout }: WaitTimeout = {}): Promise<Locator> {
-    const item = await this.waitForTreeItem(label, { timeout });
-    if ((await item.getAttribute('aria-expanded')) === 'false') {
-      await item.locator('.monaco-tl-twistie').click();
-      await this.page.waitForFunction((el) => el?.getAttribute('aria-expanded') === 'true', await item.elementHandle(), { timeout });
+    // Rows are re-rendered when the tree refreshes: query again each time, never hold a handle.
+    const row = this.treeItem(label).first();
+    await row.waitFor({ state: 'visible', timeout });
+    const deadline = Date.now() + timeout;
+    while ((await row.getAttribute('aria-expanded', { timeout })) !== 'true') {
+      if (Date.now() > deadline) throw new Error(`tree item ${String(label)} did not expand`);
+      await row.locator('.monaco-tl-twistie').click({ timeout });
+      await this.page
+        .locator('.monaco-list-row[aria-expanded="true"]')
+        .filter({ has: this.page.locator('.label-name', { hasText: exactly(label) }) })
+        .first()
+        .waitFor({ timeout: 2_000 })
+        .catch(() => undefined); // re-rendered meanwhile: look again
     }
-    return item;
+    return row;
   }
 
   /** Right-clicks a tree row and runs an action of its context menu. */
