@@ -5,12 +5,13 @@ import { Commands, type CommandId } from './commandIds';
 import { registerCommands, type Handler } from './commandRegistry';
 import { IndexRunsSource } from './indexRunsSource';
 import { IndexService } from './indexService';
+import { NotebookFeature } from './notebooks/notebookFeature';
 import { recoverInterruptedRuns } from './recovery';
 import { runCommands } from './runCommands';
 import { RunExplorer, type ExplorerNode } from './runExplorer';
 import { RunManager } from './runManager';
 import { SNAPSHOT_SCHEME, SnapshotDocuments } from './snapshotDocuments';
-import { startTrackedRun } from './startRunCommand';
+import { startTrackedRun, type StartContext } from './startRunCommand';
 import { RunsStatusBar } from './statusBar';
 
 /**
@@ -25,6 +26,7 @@ export class App implements vscode.Disposable {
   readonly explorer: RunExplorer;
   readonly treeView: vscode.TreeView<ExplorerNode>;
   private readonly statusBar = this.track(new RunsStatusBar());
+  readonly notebooks: NotebookFeature;
 
   constructor(readonly context: vscode.ExtensionContext) {
     const folder = vscode.workspace.workspaceFolders?.[0];
@@ -41,6 +43,7 @@ export class App implements vscode.Disposable {
       }),
     );
     this.track(vscode.workspace.registerTextDocumentContentProvider(SNAPSHOT_SCHEME, new SnapshotDocuments(() => this.index.root)));
+    this.notebooks = this.track(new NotebookFeature(this.index, this.log));
     this.track(registerCommands(this.handlers(), this.log));
     this.track(vscode.commands.registerCommand('trackside.internal.loadMore', (exp: string) => this.explorer.loadMore(exp)));
     // Runs left running by a window that closed: re-attach or mark crashed, off the activation path.
@@ -53,7 +56,7 @@ export class App implements vscode.Disposable {
   }
 
   private handlers(): Record<CommandId, Handler> {
-    const start = {
+    const start: StartContext = {
       runs: this.runs,
       rootFor: () => this.index.root,
       clientPath: path.join(this.context.extensionPath, 'src', 'python'),
@@ -61,6 +64,7 @@ export class App implements vscode.Disposable {
         this.index.ingest(id);
         void this.revealRun(id);
       },
+      startNotebook: (uri) => this.notebooks.startRun(start, uri),
     };
     return {
       [Commands.startRun]: (arg) => startTrackedRun(start, arg, false),
@@ -74,6 +78,7 @@ export class App implements vscode.Disposable {
       },
       [Commands.rebuildIndex]: () => this.rebuildIndex(),
       [Commands.showRuns]: () => vscode.commands.executeCommand('workbench.view.extension.trackside'),
+      ...this.notebooks.handlers(),
     };
   }
 

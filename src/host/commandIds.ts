@@ -18,6 +18,12 @@ export const Commands = {
   refresh: 'trackside.refresh',
   rebuildIndex: 'trackside.rebuildIndex',
   showRuns: 'trackside.showRuns',
+  createCheckpoint: 'trackside.createCheckpoint',
+  restoreCheckpoint: 'trackside.restoreCheckpoint',
+  restoreCheckpointCell: 'trackside.restoreCheckpointCell',
+  openCheckpoint: 'trackside.openCheckpoint',
+  compareCheckpoint: 'trackside.compareCheckpoint',
+  deleteCheckpoint: 'trackside.deleteCheckpoint',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];

@@ -23,10 +23,18 @@ export interface StartContext {
   clientPath: string;
   /** Called once the run folder exists, so the explorer shows it at once. */
   started(id: string, folder: vscode.WorkspaceFolder): void;
+  /** Runs a notebook (.ipynb) headless as a tracked run; returns the run id. */
+  startNotebook?(uri: vscode.Uri): Promise<string | undefined>;
 }
 
-/** "Start Tracked Run": the given file, the active Python file, or a configuration picked. */
+/** "Start Tracked Run": the given file, the active Python file or notebook, or a configuration picked. */
 export async function startTrackedRun(ctx: StartContext, arg: unknown, withParams: boolean): Promise<void> {
+  const notebook = notebookTarget(arg);
+  if (notebook && ctx.startNotebook) {
+    if (withParams) throw new Error(`${path.basename(notebook.fsPath)} is a notebook: it runs as it is, without parameters.`);
+    await ctx.startNotebook(notebook);
+    return;
+  }
   const target = await chooseTarget(arg);
   if (!target) return;
   let params: ParamPair[] | undefined;
@@ -38,6 +46,9 @@ export async function startTrackedRun(ctx: StartContext, arg: unknown, withParam
 }
 
 export async function launch(ctx: StartContext, target: StartTarget, params?: ParamPair[]): Promise<string | undefined> {
+  // A notebook run again (Rerun) goes through the notebook runner's own start again.
+  const notebook = target.args[0];
+  if (ctx.startNotebook && isNotebookRunner(target.program) && notebook?.toLowerCase().endsWith('.ipynb')) return ctx.startNotebook(vscode.Uri.file(notebook));
   const s = settings(target.folder.uri);
   const interpreter = await interpreterFor(target.folder.uri, target.interpreter);
   try {
@@ -73,6 +84,18 @@ export async function launch(ctx: StartContext, target: StartTarget, params?: Pa
     }
     throw err;
   }
+}
+
+/** An .ipynb given (explorer) or, with no file given, the active notebook editor's. */
+function notebookTarget(arg: unknown): vscode.Uri | undefined {
+  const isNotebook = (uri: vscode.Uri | undefined): uri is vscode.Uri => uri?.scheme === 'file' && uri.fsPath.toLowerCase().endsWith('.ipynb');
+  if (arg instanceof vscode.Uri) return isNotebook(arg) ? arg : undefined;
+  const active = vscode.window.activeNotebookEditor?.notebook.uri;
+  return isNotebook(active) ? active : undefined;
+}
+
+function isNotebookRunner(program: string): boolean {
+  return program.split(/[\\/]/).slice(-2).join('/') === 'trackside_nbrun/run_notebook.py';
 }
 
 async function chooseTarget(arg: unknown): Promise<StartTarget | undefined> {

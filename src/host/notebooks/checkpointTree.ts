@@ -1,0 +1,137 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { describeSummary, diffSignatures } from '../../core/notebooks/cellDiff';
+import { checkpointOrigin, checkpointTime, formatSize } from '../../core/notebooks/checkpointLabels';
+import type { CheckpointRecord } from '../../core/notebooks/checkpointRecord';
+import { decodeCellSig, type CellSig } from '../../core/notebooks/fingerprint';
+import { Commands } from '../commandIds';
+import type { CheckpointService } from './checkpointService';
+import { editorCellSigs } from './notebookCells';
+import { isNotebookFile, notebookPath } from './notebookFiles';
+
+export interface CheckpointNode {
+  uri: vscode.Uri;
+  record: CheckpointRecord;
+}
+
+const ICONS: Record<CheckpointRecord['kind'], string> = { auto: 'save', manual: 'bookmark', run: 'play-circle', 'pre-restore': 'history' };
+
+/**
+ * Checkpoints of the notebook in the active notebook editor (or the last one, while it is
+ * open), newest first, each with its cell changes against the notebook as it is now.
+ */
+export class CheckpointTree implements vscode.TreeDataProvider<CheckpointNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly notebookChanged = new vscode.EventEmitter<vscode.NotebookDocument | undefined>();
+  /** Fires when the view switches to another notebook (or none). */
+  readonly onDidChangeNotebook = this.notebookChanged.event;
+  private readonly disposables: vscode.Disposable[] = [this.changed, this.notebookChanged];
+  private doc: vscode.NotebookDocument | undefined;
+  private currentSigs: CellSig[] | undefined;
+  /** Summary per checkpoint content: checkpoints with the same content have the same cells. */
+  private readonly summaries = new Map<string, string>();
+  private readonly sigs = new WeakMap<CheckpointRecord, CellSig[]>();
+  private editTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly service: CheckpointService,
+    private readonly runName: (id: string) => string | undefined,
+  ) {
+    this.disposables.push(
+      vscode.window.onDidChangeActiveNotebookEditor((e) => {
+        if (e && isNotebookFile(e.notebook.uri)) this.show(e.notebook);
+      }),
+      vscode.workspace.onDidCloseNotebookDocument((d) => {
+        if (d === this.doc) this.show(undefined);
+      }),
+      vscode.workspace.onDidChangeNotebookDocument((e) => {
+        if (e.notebook !== this.doc) return;
+        // Typing changes the summaries: recompute once the edits pause.
+        clearTimeout(this.editTimer);
+        this.editTimer = setTimeout(() => this.currentChanged(), 300);
+      }),
+      service.onDidChange((p) => {
+        if (this.doc && notebookPath(this.doc.uri) === p) this.changed.fire();
+      }),
+      { dispose: () => clearTimeout(this.editTimer) },
+    );
+    const active = vscode.window.activeNotebookEditor?.notebook;
+    if (active && isNotebookFile(active.uri)) this.doc = active;
+  }
+
+  get notebook(): vscode.NotebookDocument | undefined {
+    return this.doc;
+  }
+
+  private show(doc: vscode.NotebookDocument | undefined): void {
+    if (doc === this.doc) return;
+    this.doc = doc;
+    this.currentChanged();
+    this.notebookChanged.fire(doc);
+  }
+
+  private currentChanged(): void {
+    this.currentSigs = undefined;
+    this.summaries.clear();
+    this.changed.fire();
+  }
+
+  refresh(): void {
+    this.currentChanged();
+  }
+
+  getChildren(node?: CheckpointNode): CheckpointNode[] {
+    if (node || !this.doc) return [];
+    const uri = this.doc.uri;
+    return this.service.list(uri).map((record) => ({ uri, record }));
+  }
+
+  getTreeItem(node: CheckpointNode): vscode.TreeItem {
+    const r = node.record;
+    const item = new vscode.TreeItem(checkpointTime(r.t), vscode.TreeItemCollapsibleState.None);
+    item.id = r.id;
+    const origin = r.kind === 'auto' ? undefined : checkpointOrigin(r, r.run ? this.runName(r.run) : undefined);
+    const summary = this.summary(r);
+    item.description = [r.label ? `“${r.label}”` : undefined, r.kind === 'manual' && r.label ? undefined : origin, summary].filter(Boolean).join(' · ');
+    item.iconPath = new vscode.ThemeIcon(ICONS[r.kind]);
+    item.contextValue = `checkpoint-${r.kind}`;
+    item.tooltip = this.tooltip(r, origin ?? 'saved', summary);
+    item.command = { command: Commands.compareCheckpoint, title: 'Compare with Current', arguments: [node] };
+    return item;
+  }
+
+  private summary(r: CheckpointRecord): string {
+    if (!r.content || !r.cells) return 'no cell summary';
+    const cached = this.summaries.get(r.content);
+    if (cached !== undefined) return cached;
+    let sigs = this.sigs.get(r);
+    if (!sigs) {
+      sigs = r.cells.map(decodeCellSig).filter((s): s is CellSig => s !== undefined);
+      this.sigs.set(r, sigs);
+    }
+    this.currentSigs ??= this.doc ? editorCellSigs(this.doc) : [];
+    const text = describeSummary(diffSignatures(sigs, this.currentSigs));
+    const summary = text === 'no cell changes' ? 'same cells as now' : `${text} since`;
+    this.summaries.set(r.content, summary);
+    return summary;
+  }
+
+  private tooltip(r: CheckpointRecord, origin: string, summary: string): vscode.MarkdownString {
+    const md = new vscode.MarkdownString(undefined, true);
+    md.appendMarkdown(`**${escape(new Date(r.t).toLocaleString())}** · ${escape(origin)}\n\n`);
+    if (r.label) md.appendMarkdown(`Label: ${escape(r.label)}\n\n`);
+    if (r.run) md.appendMarkdown(`Run: ${escape(this.runName(r.run) ?? r.run)} (\`${r.run}\`)\n\n`);
+    md.appendMarkdown(`${escape(path.posix.basename(r.path))}, ${r.cells ? `${r.cells.length} cells, ` : ''}${formatSize(r.size)}\n\n`);
+    md.appendMarkdown(r.unreadable ? escape(r.unreadable) : `Compared with the notebook now: ${escape(summary)}`);
+    return md;
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+function escape(s: string): string {
+  return s.replace(/[\\`*_{}[\]()#+\-.!<>|]/g, '\\$&');
+}
