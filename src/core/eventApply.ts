@@ -1,9 +1,9 @@
 // Applies a batch of parsed events of one run to the index. Called inside the ingest
-// transaction. Points go straight to SQLite; summaries and level-of-detail buckets are
-// aggregated in JS over the batch and written once per (key, bucket).
+// transaction. Points are gathered per key and written key by key through multi-row
+// inserts; summaries and level-of-detail buckets are aggregated in JS over the batch and
+// written once per (key, bucket). Run fields are merged in JS and written in one UPDATE.
 import type { ParsedEvent } from './eventParse';
-import type { Store } from './store';
-import { keyId } from './store';
+import { type Store, keyId } from './store';
 import { MultiRowInsert } from './multiRowInsert';
 import { type Agg, LOD_LEVELS, addToAgg, bucketWidth, coarsen, newAgg, normalizeAggs } from './lod';
 
@@ -93,6 +93,28 @@ const SQL = {
 
 const TERMINAL = new Set(['finished', 'failed', 'stopped', 'crashed']);
 
+function newKeyState(kid: number, row: SummaryRow | undefined): KeyState {
+  return {
+    kid,
+    count: row?.count ?? 0,
+    nans: row?.nans ?? 0,
+    min: nz(row?.min ?? null),
+    max: nz(row?.max ?? null),
+    firstStep: row?.first_step ?? 0,
+    lastStep: row?.last_step ?? 0,
+    last: nz(row?.last ?? null),
+    t: row?.t ?? null,
+    seq: row?.seq ?? 0,
+    cur: null,
+    aggs: [],
+    unordered: false,
+    replaced: null,
+    pending: new Float64Array(4 * 256),
+    n: 0,
+    stepSet: null,
+  };
+}
+
 function nz(x: number | null): number {
   return x === null ? Number.NaN : x;
 }
@@ -116,46 +138,7 @@ export function applyEvents(store: Store, rid: number, events: readonly ParsedEv
     let st = keys.get(key);
     if (st) return st;
     const kid = keyId(store, key, true);
-    const row = store.stmt(SQL.summary).get(rid, kid) as SummaryRow | undefined;
-    st = row
-      ? {
-          kid,
-          count: row.count,
-          nans: row.nans,
-          min: nz(row.min),
-          max: nz(row.max),
-          firstStep: row.first_step,
-          lastStep: row.last_step,
-          last: nz(row.last),
-          t: row.t,
-          seq: row.seq,
-          cur: null,
-          aggs: [],
-          unordered: false,
-          replaced: null,
-          pending: new Float64Array(4 * 256),
-          n: 0,
-          stepSet: null,
-        }
-      : {
-          kid,
-          count: 0,
-          nans: 0,
-          min: Number.NaN,
-          max: Number.NaN,
-          firstStep: 0,
-          lastStep: 0,
-          last: Number.NaN,
-          t: null,
-          seq: 0,
-          cur: null,
-          aggs: [],
-          unordered: false,
-          replaced: null,
-          pending: new Float64Array(4 * 256),
-          n: 0,
-          stepSet: null,
-        };
+    st = newKeyState(kid, store.stmt(SQL.summary).get(rid, kid) as SummaryRow | undefined);
     keys.set(key, st);
     return st;
   };
