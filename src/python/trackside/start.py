@@ -3,7 +3,7 @@
 import os
 import time
 
-from . import exit_hooks
+from . import exit_hooks, output_guard
 from .environment import git_info, launch_info, process_info
 from .location import create_run_dir, ensure_meta, find_root, root_of_run_dir
 from .run import Run
@@ -30,6 +30,7 @@ def init(name=None, experiment=None, params=None, tags=None, notes=None):
             active._emit(_announcement({}, name, experiment, params, tags, notes))
             return active
         os.makedirs(run_dir, exist_ok=True)
+        output_guard.guard(run_dir)
         run_id = ensure_meta(run_dir, os.path.basename(run_dir), now)
         run = Run(run_id, run_dir, root_of_run_dir(run_dir))
         event = process_info()
