@@ -24,6 +24,8 @@ export interface ServerDirs {
   workspace: string;
   configFile: string;
   logFile: string;
+  /** Added to the environment; the extension host inherits it. */
+  env?: Record<string, string>;
 }
 
 export interface CodeServer {
@@ -71,7 +73,7 @@ export function startCodeServer(dirs: ServerDirs, timeout = 30_000): Promise<Cod
     dirs.workspace,
   ];
   // detached: its own process group, so stop() reaches the extension host and pty host too.
-  const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: cleanEnv() });
+  const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...cleanEnv(), ...dirs.env } });
   const pgid = child.pid!;
   live.add(pgid);
   const log = createWriteStream(dirs.logFile);

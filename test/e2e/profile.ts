@@ -18,6 +18,10 @@ export interface ProfileOptions {
   settings?: Record<string, unknown>;
   /** Make the workspace a git repository with one commit. */
   git?: boolean;
+  /** More extension folders linked next to the one under test (e.g. a test-only extension). */
+  extraExtensions?: string[];
+  /** Environment variables for code-server, which passes them on to its extension host. */
+  env?: Record<string, string>;
 }
 
 export interface Profile {
@@ -26,6 +30,7 @@ export interface Profile {
   userDataDir: string;
   extensionsDir: string;
   extensionId: string;
+  env?: Record<string, string>;
 }
 
 // Quiet, offline, deterministic: no welcome page, tips, update or marketplace checks.
@@ -69,12 +74,18 @@ export function createProfile(opts: ProfileOptions = {}): Profile {
   mkdirSync(extensionsDir);
   // The server finds extensions as <publisher>.<name>-<version> folders; a symlink to the repo is enough.
   symlinkSync(extensionPath, join(extensionsDir, `${extensionId}-${manifest.version}`), 'dir');
+  for (const extra of opts.extraExtensions ?? []) linkExtension(resolve(extra), extensionsDir);
 
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   const settings = { ...baseSettings, 'workbench.colorTheme': opts.theme ?? 'Default Dark Modern', ...opts.settings };
   writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
 
-  return { root, workspace, userDataDir, extensionsDir, extensionId };
+  return { root, workspace, userDataDir, extensionsDir, extensionId, env: opts.env };
+}
+
+function linkExtension(path: string, extensionsDir: string): void {
+  const m = JSON.parse(readFileSync(join(path, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
+  symlinkSync(path, join(extensionsDir, `${m.publisher}.${m.name}-${m.version}`), 'dir');
 }
 
 function initGit(cwd: string): void {
