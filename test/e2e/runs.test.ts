@@ -82,3 +82,22 @@ e2eTest('a run started from a terminal appears in the explorer', { theme: 'Defau
   await vs.waitForTreeItem('from-terminal', { description: /loss 0\.5/ });
   await vs.screenshot('runs-outside-hc');
 });
+
+e2eTest('a run survives a window reload: re-attached, still stoppable', async (vs) => {
+  await vs.openView('Trackside');
+  await vs.openFile('long_train.py');
+  await vs.runCommand('Trackside: Start Tracked Run');
+  const id = await waitFor(() => runIds(vs.workspace)[0], { message: 'a run folder' });
+  await vs.waitForFile(`.trackside/runs/${id}/events.jsonl`, { contains: '"metrics"' });
+  await vs.page.locator('.statusbar-item', { hasText: '1 run' }).waitFor();
+
+  await vs.runCommand('Developer: Reload Window');
+  await vs.page.locator('.statusbar-item', { hasText: '1 run' }).waitFor({ timeout: 60_000 });
+  await vs.openView('Trackside');
+  await vs.expandTreeItem('long');
+  await vs.contextMenu(/^long_train-/, 'Stop Run');
+  await vs.waitForFile(`.trackside/runs/${id}/events.jsonl`, { contains: '"stopped"', timeout: 30_000 });
+  const statuses = events(vs.workspace, id).filter((e) => e.type === 'status').map((e) => e.status);
+  assert.ok(!statuses.includes('crashed'), `a live run is re-attached, not marked crashed (${statuses.join(', ')})`);
+  assert.ok(events(vs.workspace, id).filter((e) => e.type === 'metrics').length > 1, 'logging went on through the reload');
+});
