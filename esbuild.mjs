@@ -16,6 +16,8 @@ const common = {
 const nodeTargets = [
   { entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', 'better-sqlite3'] },
   { entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', external: ['better-sqlite3'], banner: { js: '#!/usr/bin/env node' } },
+  // Integration tests run inside the extension host (test/host/README.md); not in a package.
+  ...(production ? [] : [{ entryPoints: ['test/host/index.ts'], outfile: 'dist/test/host.js', external: ['vscode', 'better-sqlite3'] }]),
 ].filter((t) => existsSync(t.entryPoints[0]));
 
 // webview/<panel>/main.ts → dist/webview/<panel>.js
