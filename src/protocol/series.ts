@@ -1,0 +1,60 @@
+// Chart data as it crosses the webview boundary: min/max buckets of one metric series (or
+// raw points when a series is small), as typed arrays so a 1000-bucket series is a few
+// flat buffers, not thousands of objects.
+
+/** What a chart's x axis shows. */
+export type XAxis = 'step' | 'epoch' | 'relative' | 'wall';
+
+export const X_AXES: readonly XAxis[] = ['step', 'epoch', 'relative', 'wall'];
+
+/** A step range to show (inclusive); both ends absent means the whole series. */
+export interface StepRange {
+  xMin?: number;
+  xMax?: number;
+}
+
+/**
+ * One series sized to a chart: bucket i covers steps [steps[i], lastSteps[i]]. When `exact`
+ * every bucket is one point (min = max = first = last = its value).
+ */
+export interface SeriesData {
+  runId: string;
+  key: string;
+  exact: boolean;
+  /** Points the buckets cover. */
+  points: number;
+  steps: Float64Array;
+  lastSteps: Float64Array;
+  /** Over non-NaN values; NaN when every value of the bucket is NaN. */
+  min: Float64Array;
+  max: Float64Array;
+  first: Float64Array;
+  last: Float64Array;
+  /** Points per bucket. */
+  counts: Float64Array;
+  /** Unix ms and epoch (NaN when none was logged) at each bucket's first and last step. */
+  t: Float64Array;
+  lastT: Float64Array;
+  epochs: Float64Array;
+  lastEpochs: Float64Array;
+  /** The range asked for; absent for the whole series. */
+  range?: StepRange;
+}
+
+/** Raw points logged after a series was sent (live runs). */
+export interface AppendedPoints {
+  runId: string;
+  key: string;
+  steps: Float64Array;
+  values: Float64Array;
+  t: Float64Array;
+  epochs: Float64Array;
+}
+
+/** A chart asks for one series at its own pixel width, optionally zoomed. */
+export interface SeriesRequest extends StepRange {
+  runId: string;
+  key: string;
+  /** Buckets wanted: about the chart's plot width in pixels. */
+  buckets: number;
+}
