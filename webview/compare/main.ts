@@ -1,0 +1,165 @@
+// The Compare panel webview: a legend of runs (one color each, kept everywhere), the params
+// that differ, metric summaries with the best run marked, overlaid charts, images side by
+// side, and the dataset and code files that differ.
+import type { CompareFromWebview, ComparePanelState, CompareToWebview } from '../../src/protocol/comparePanel';
+import type { RunView } from '../../src/protocol/runView';
+import { ChartGrid, type GridRun } from '../shared/chartGrid';
+import { DEFAULT_CONTROLS, chartToolbar } from '../shared/chartControls';
+import { el } from '../shared/dom';
+import { onThemeChange, readTheme, runColor } from '../shared/theme';
+import { registerToolkit } from '../shared/toolkit';
+import { connect } from '../shared/vscodeApi';
+import { renderDiffs } from './diffs';
+import { renderImages } from './images';
+import { renderLegend } from './legend';
+import { renderParams } from './params';
+import { renderSummaries } from './summaries';
+
+registerToolkit();
+
+const channel = connect<CompareToWebview, CompareFromWebview, ComparePanelState>();
+const state: ComparePanelState = { runIds: [], ...channel.state() };
+const save = () => channel.setState(state);
+const post = (m: CompareFromWebview) => channel.post(m);
+
+let theme = readTheme();
+let controls = { ...DEFAULT_CONTROLS, ...state.controls };
+let runs: RunView[] = [];
+let missing: string[] = [];
+let requestId = 0;
+
+const grid = new ChartGrid(
+  controls,
+  theme,
+  {
+    request: (requests) => post({ type: 'requestSeries', requestId: ++requestId, requests }),
+    zoomChanged: (key, range) => {
+      state.zoom = { ...state.zoom };
+      if (range) state.zoom[key] = range;
+      else delete state.zoom[key];
+      save();
+    },
+  },
+  state.zoom,
+);
+
+const title = el('h1', { text: 'Compare runs' });
+const legend = el('ul', { class: 'run-legend', attrs: { 'aria-label': 'Runs' } });
+const notice = el('p', { class: 'warning', attrs: { hidden: true } });
+const paramsBody = el('div');
+const summariesBody = el('div');
+const imagesBody = el('div');
+const diffsBody = el('div');
+const section = (name: string, label: string, ...body: Node[]) =>
+  el('details', { class: 'section compare-section', attrs: { open: true }, dataset: { section: name } }, el('summary', {}, el('h2', { class: 'inline', text: label })), ...body);
+
+const toolbar = chartToolbar(controls, (c) => {
+  controls = c;
+  state.controls = c;
+  save();
+  grid.setControls(c);
+});
+
+const loading = el('div', { class: 'loading' }, el('vscode-progress-ring'), el('span', { text: 'Loading runs…' }));
+const content = el(
+  'div',
+  { attrs: { hidden: true } },
+  section('params', 'Parameters', paramsBody),
+  section('summaries', 'Metrics', summariesBody),
+  section('charts', 'Charts', toolbar, grid.element),
+  section('images', 'Images', imagesBody),
+  section('diffs', 'Datasets and code', diffsBody),
+);
+document.body.append(el('main', { class: 'compare-panel' }, el('header', { class: 'compare-header' }, title, legend, notice), loading, content));
+
+/** A run's color slot: kept while it is compared, so it has one color in every chart. */
+function colorOf(id: string): string {
+  return runColor(theme, state.slots?.[id] ?? 0);
+}
+
+/** New runs take the lowest free slot; runs that left free theirs. */
+function assignSlots(ids: string[]): void {
+  const slots: Record<string, number> = {};
+  for (const id of ids) if (state.slots?.[id] !== undefined) slots[id] = state.slots[id];
+  const used = new Set(Object.values(slots));
+  let next = 0;
+  for (const id of ids) {
+    if (slots[id] !== undefined) continue;
+    while (used.has(next)) next++;
+    slots[id] = next;
+    used.add(next);
+  }
+  state.slots = slots;
+}
+
+function gridRuns(): GridRun[] {
+  const hidden = new Set(state.hidden ?? []);
+  return runs.map((r) => ({ id: r.id, label: r.name, color: colorOf(r.id), start: r.started ?? 0, hidden: hidden.has(r.id) }));
+}
+
+function render(): void {
+  title.textContent = `Compare ${runs.length} run${runs.length === 1 ? '' : 's'}`;
+  document.title = title.textContent;
+  notice.hidden = missing.length === 0;
+  notice.textContent = missing.length ? `Not in the index any more: ${missing.join(', ')}` : '';
+  renderLegend(legend, runs, colorOf, new Set(state.hidden ?? []), {
+    toggle: (id) => {
+      const hidden = new Set(state.hidden ?? []);
+      if (hidden.has(id)) hidden.delete(id);
+      else hidden.add(id);
+      state.hidden = [...hidden];
+      save();
+      render();
+    },
+    open: (id) => post({ type: 'openRun', runId: id }),
+    remove: (id) => post({ type: 'removeRun', runId: id }),
+  });
+  renderParams(paramsBody, runs, colorOf, state.showAllParams ?? false, (all) => {
+    state.showAllParams = all;
+    save();
+    render();
+  });
+  renderSummaries(summariesBody, runs, colorOf);
+  grid.setRuns(gridRuns());
+  const keys = [...new Set(runs.flatMap((r) => r.metrics.map((m) => m.key)))].sort();
+  grid.setKeys(keys);
+  renderImages(imagesBody, runs, colorOf, state, (key, step) => {
+    state.imageKey = key;
+    state.imageStep = step;
+    save();
+  });
+  renderDiffs(diffsBody, runs, colorOf, (path, left, right) => post({ type: 'diffCode', path, left, right }));
+}
+
+onThemeChange(() => {
+  theme = readTheme();
+  grid.setTheme(theme);
+  if (runs.length) render();
+});
+
+channel.onMessage((m) => {
+  switch (m.type) {
+    case 'runs': {
+      const first = content.hidden;
+      runs = m.runs;
+      missing = m.missing;
+      state.runIds = m.runs.map((r) => r.id);
+      assignSlots(state.runIds);
+      save();
+      if (first) {
+        loading.remove();
+        content.hidden = false;
+      }
+      render();
+      break;
+    }
+    case 'series':
+      grid.receive(m.series);
+      break;
+    case 'append':
+      grid.append(m.points);
+      break;
+  }
+});
+
+post({ type: 'ready' });

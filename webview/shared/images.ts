@@ -1,0 +1,31 @@
+// Logged images: grouped by key, looked up by step, shown from the blob store's webview URI.
+import type { ImageView } from '../../src/protocol/runView';
+import { el } from './dom';
+
+export function imagesByKey(images: ImageView[]): Map<string, ImageView[]> {
+  const out = new Map<string, ImageView[]>();
+  for (const i of images) {
+    const list = out.get(i.key) ?? [];
+    list.push(i);
+    out.set(i.key, list);
+  }
+  for (const list of out.values()) list.sort((a, b) => a.step - b.step);
+  return out;
+}
+
+/** The image logged at `step`, else the latest one before it. */
+export function imageAt(list: ImageView[], step: number): ImageView | undefined {
+  let found: ImageView | undefined;
+  for (const i of list) {
+    if (i.step <= step) found = i;
+    else break;
+  }
+  return found;
+}
+
+export function imageElement(img: ImageView, alt: string): HTMLImageElement {
+  return el('img', {
+    class: 'logged-image',
+    attrs: { src: img.src, alt, width: img.width ?? undefined, height: img.height ?? undefined, loading: 'lazy', decoding: 'async' },
+  });
+}

@@ -1,0 +1,22 @@
+// Small static tables (params, summaries, files): built from rows of text or nodes.
+import { el } from './dom';
+
+export type Cell = string | Node | { node: string | Node; class?: string; title?: string };
+
+export function simpleTable(headers: string[], rows: Cell[][], opts: { class?: string; label?: string } = {}): HTMLTableElement {
+  const cell = (tag: 'td' | 'th', c: Cell) => {
+    if (typeof c === 'string' || c instanceof Node) return el(tag, {}, c);
+    return el(tag, { class: c.class, title: c.title }, c.node);
+  };
+  return el(
+    'table',
+    { class: `simple-table ${opts.class ?? ''}`.trim(), attrs: { 'aria-label': opts.label } },
+    el('thead', {}, el('tr', {}, ...headers.map((h) => el('th', { attrs: { scope: 'col' }, text: h })))),
+    el('tbody', {}, ...rows.map((r) => el('tr', {}, ...r.map((c, i) => (i === 0 ? cell('th', c) : cell('td', c)))))),
+  );
+}
+
+/** A short hash with the whole one in its tooltip. */
+export function hashCell(hash: string): Cell {
+  return { node: el('code', { text: hash.slice(0, 10) }), title: hash };
+}
