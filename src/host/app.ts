@@ -6,6 +6,7 @@ import { registerCommands, type Handler } from './commandRegistry';
 import { IndexRunsSource } from './indexRunsSource';
 import { IndexService } from './indexService';
 import { NotebookFeature } from './notebooks/notebookFeature';
+import { Panels } from './panels/panels';
 import { recoverInterruptedRuns } from './recovery';
 import { runCommands } from './runCommands';
 import { RunExplorer, type ExplorerNode } from './runExplorer';
@@ -27,6 +28,7 @@ export class App implements vscode.Disposable {
   readonly treeView: vscode.TreeView<ExplorerNode>;
   private readonly statusBar = this.track(new RunsStatusBar());
   readonly notebooks: NotebookFeature;
+  readonly panels: Panels;
 
   constructor(readonly context: vscode.ExtensionContext) {
     const folder = vscode.workspace.workspaceFolders?.[0];
@@ -44,6 +46,7 @@ export class App implements vscode.Disposable {
     );
     this.track(vscode.workspace.registerTextDocumentContentProvider(SNAPSHOT_SCHEME, new SnapshotDocuments(() => this.index.root)));
     this.notebooks = this.track(new NotebookFeature(this.index, this.log));
+    this.panels = this.track(new Panels(this));
     this.track(registerCommands(this.handlers(), this.log));
     this.track(vscode.commands.registerCommand('trackside.internal.loadMore', (exp: string) => this.explorer.loadMore(exp)));
     // Runs left running by a window that closed: re-attach or mark crashed, off the activation path.
@@ -79,6 +82,7 @@ export class App implements vscode.Disposable {
       [Commands.rebuildIndex]: () => this.rebuildIndex(),
       [Commands.showRuns]: () => vscode.commands.executeCommand('workbench.view.extension.trackside'),
       ...this.notebooks.handlers(),
+      ...this.panels.commands(),
     };
   }
 

@@ -1,0 +1,163 @@
+// The Run panel of one run: sends the run, answers series requests at the chart's width,
+// and while the run is live, the new points and output as the index sees them.
+import * as vscode from 'vscode';
+import { blobPath } from '../../core/blobs';
+import { appendEvent } from '../../core/runEdits';
+import type { RunFromWebview, RunToWebview } from '../../protocol/runPanel';
+import { RUN_VIEW_TYPE } from '../../protocol/runPanel';
+import type { SeriesRequest } from '../../protocol/series';
+import { artifactAction } from './artifactActions';
+import { codeAction } from './codeActions';
+import { LiveSeries } from './liveSeries';
+import { OutputTail } from './outputTail';
+import { PanelChannel } from './panelChannel';
+import { type PanelContext, reportError, setupWebview } from './panelSetup';
+import { runView } from './runViewData';
+import { seriesData } from './seriesData';
+
+/** While the run is running, its output log is looked at this often. */
+const OUTPUT_POLL_MS = 1000;
+
+export class RunPanel implements vscode.Disposable {
+  static readonly viewType = RUN_VIEW_TYPE;
+  private readonly channel: PanelChannel<RunToWebview, RunFromWebview>;
+  private readonly live = new LiveSeries();
+  private output: OutputTail;
+  private outputTimer: ReturnType<typeof setInterval> | undefined;
+  private isDisposed = false;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly disposed = new vscode.EventEmitter<void>();
+  readonly onDidDispose = this.disposed.event;
+
+  static create(ctx: PanelContext, runId: string): RunPanel {
+    const panel = vscode.window.createWebviewPanel(RUN_VIEW_TYPE, 'Run', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, { enableFindWidget: true });
+    return new RunPanel(panel, ctx, runId);
+  }
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    private readonly ctx: PanelContext,
+    private readonly id: string,
+  ) {
+    this.output = new OutputTail(ctx.root, id);
+    setupWebview(panel, ctx, 'run', 'Trackside Run');
+    this.channel = new PanelChannel<RunToWebview, RunFromWebview>(panel, {
+      ready: () => this.sendAll(),
+      message: (m) => this.onMessage(m),
+      error: (err) => reportError(ctx, err),
+    });
+    this.disposables.push(
+      this.channel,
+      ctx.onDidChange((e) => {
+        if (e.all || e.ids.includes(this.id)) this.refresh();
+      }),
+      panel.onDidDispose(() => this.dispose()),
+    );
+  }
+
+  get runId(): string {
+    return this.id;
+  }
+
+  reveal(): void {
+    this.panel.reveal(undefined, false);
+  }
+
+  private blobSrc = (hash: string): string => this.panel.webview.asWebviewUri(vscode.Uri.file(blobPath(this.ctx.root, hash))).toString();
+
+  /** The whole picture for a webview that just said ready. */
+  private sendAll(): void {
+    this.live.reset();
+    this.output.restart();
+    this.sendRun();
+    this.sendOutput();
+  }
+
+  private sendRun(): boolean {
+    const view = runView(this.ctx.store(), this.id, this.blobSrc);
+    if (!view) {
+      this.channel.post({ type: 'missing', runId: this.id });
+      return false;
+    }
+    this.panel.title = `Run: ${view.name}`;
+    this.channel.post({ type: 'run', run: view });
+    this.setRunning(view.status === 'running');
+    return true;
+  }
+
+  private refresh(): void {
+    if (!this.channel.isReady) return;
+    if (!this.sendRun()) return;
+    const update = this.live.update(this.ctx.store(), this.id);
+    if (update.append.length) this.channel.post({ type: 'append', points: update.append });
+    for (const s of update.series) this.channel.post({ type: 'series', requestId: -1, series: [s] });
+    this.sendOutput();
+  }
+
+  private setRunning(running: boolean): void {
+    if (running && !this.outputTimer) this.outputTimer = setInterval(() => this.sendOutput(), OUTPUT_POLL_MS);
+    if (!running && this.outputTimer) {
+      clearInterval(this.outputTimer);
+      this.outputTimer = undefined;
+    }
+  }
+
+  private sendOutput(): void {
+    if (!this.channel.isReady) return;
+    const chunk = this.output.read();
+    if (chunk) this.channel.post({ type: 'output', ...chunk });
+  }
+
+  private async onMessage(m: RunFromWebview): Promise<void> {
+    switch (m.type) {
+      case 'requestSeries':
+        this.answerSeries(m.requestId, m.requests);
+        return;
+      case 'editTags': {
+        const add = m.add.map((t) => t.trim()).filter(Boolean);
+        const remove = m.remove.map((t) => t.trim()).filter(Boolean);
+        if (add.length || remove.length) this.edit({ type: 'tags', add, remove });
+        return;
+      }
+      case 'editNote':
+        this.edit({ type: 'note', text: m.text });
+        return;
+      case 'artifact':
+        await artifactAction(this.ctx, this.id, m.action, m.hash, m.file);
+        return;
+      case 'code':
+        await codeAction(this.ctx, this.id, m.action, m.path);
+        return;
+      case 'openRun':
+        await this.ctx.openRun(m.runId);
+        return;
+    }
+  }
+
+  /** Answers one message per metric key, so the first chart draws before the last is read. */
+  private answerSeries(requestId: number, requests: SeriesRequest[]): void {
+    const store = this.ctx.store();
+    for (const r of requests) {
+      if (r.runId !== this.id) continue;
+      const d = seriesData(store, r);
+      this.live.sentSeries(d, r.buckets);
+      this.channel.post({ type: 'series', requestId, series: [d] });
+    }
+  }
+
+  private edit(event: { type: 'tags'; add: string[]; remove: string[] } | { type: 'note'; text: string }): void {
+    appendEvent(this.ctx.root, this.id, { t: Date.now(), ...event });
+    this.ctx.ingest(this.id);
+  }
+
+  dispose(): void {
+    if (this.isDisposed) return;
+    this.isDisposed = true;
+    if (this.outputTimer) clearInterval(this.outputTimer);
+    this.outputTimer = undefined;
+    for (const d of this.disposables.splice(0)) d.dispose();
+    this.disposed.fire();
+    this.disposed.dispose();
+    this.panel.dispose();
+  }
+}

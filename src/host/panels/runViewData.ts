@@ -1,0 +1,59 @@
+// A run as the Run and Compare panels show it, from the index. Pure: no editor API; where a
+// blob is shown the caller says how to address it (a webview URI).
+import { type RunDetail, getRun } from '../../core/runQueries';
+import type { Store } from '../../core/store';
+import type { ParamValueView, RunView } from '../../protocol/runView';
+
+export type BlobSrc = (hash: string) => string;
+
+const SQL_SAME_DATA = `SELECT r.id, coalesce(r.name, r.id) AS name FROM datasets d JOIN runs r ON r.rid = d.rid
+  WHERE d.hash = ? AND r.id <> ? AND r.deleted = 0 GROUP BY r.rid ORDER BY coalesce(r.started, r.created) DESC LIMIT 5`;
+
+export function runView(store: Store, id: string, blobSrc: BlobSrc): RunView | undefined {
+  const d = getRun(store, id);
+  return d && toRunView(store, d, blobSrc);
+}
+
+export function toRunView(store: Store, d: RunDetail, blobSrc: BlobSrc): RunView {
+  const same = store.stmt(SQL_SAME_DATA);
+  return {
+    id: d.id,
+    name: d.name ?? d.id,
+    experiment: d.experiment,
+    status: d.status,
+    exitCode: d.exitCode,
+    error: d.error,
+    started: d.started,
+    ended: d.ended,
+    duration: d.duration,
+    note: d.note,
+    tags: d.tags,
+    command: commandText(d.command),
+    cwd: d.cwd,
+    script: d.script,
+    git: d.git ? { commit: d.git.commit, branch: d.git.branch, dirty: d.git.dirty } : null,
+    python: d.python,
+    host: d.host,
+    params: d.params as Record<string, ParamValueView>,
+    metrics: d.metrics.map((m) => ({ key: m.key, count: m.count, nans: m.nans, min: m.min, max: m.max, last: m.last, firstStep: m.firstStep, lastStep: m.lastStep })),
+    artifacts: d.artifacts.map((a) => ({ name: a.name, kind: a.kind, hash: a.hash, size: a.size, source: a.source, t: a.t, files: a.files })),
+    images: d.images.map((i) => ({ key: i.key, step: i.step, hash: i.hash, format: i.format, width: i.width, height: i.height, src: blobSrc(i.hash) })),
+    datasets: d.datasets.map((ds) => ({
+      name: ds.name,
+      path: ds.path,
+      hash: ds.hash,
+      size: ds.size,
+      files: ds.files,
+      sameAs: same.all(ds.hash, d.id) as { id: string; name: string }[],
+    })),
+    code: d.code.map((c) => ({ path: c.path, hash: c.hash, size: c.size })),
+    badLines: d.log.badCount,
+  };
+}
+
+/** argv as a shell would show it (arguments with spaces or quotes quoted). */
+export function commandText(command: string[] | string | null): string | null {
+  if (command === null) return null;
+  if (typeof command === 'string') return command;
+  return command.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+}

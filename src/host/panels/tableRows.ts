@@ -1,0 +1,106 @@
+// The Runs Table's data, by column, straight from the index tables (runs, tags, params,
+// summaries): a few set-wise reads instead of one query per run. Pure: no editor API.
+import type { Store } from '../../core/store';
+import type { MetricColumn, ParamColumn, TableData } from '../../protocol/tableData';
+import type { RunStatusView } from '../../protocol/runView';
+
+type RunRow = [rid: number, id: string, name: string | null, experiment: string | null, status: string, started: number | null, ended: number | null, updated: number | null, note: string | null];
+
+/** Every run that is not deleted (or only those of `ids`), newest first. */
+export function tableRows(store: Store, ids?: readonly string[]): TableData {
+  // A few changed runs read only their own rows (rid lists bound as one JSON array).
+  const some = ids !== undefined;
+  const args = some ? [JSON.stringify(ids)] : [];
+  const rows = store
+    .stmt(
+      `SELECT rid, id, name, experiment, status, coalesce(started, created), ended, updated, note FROM runs
+       WHERE deleted = 0 ${some ? 'AND id IN (SELECT value FROM json_each(?))' : ''} ORDER BY coalesce(started, created) DESC, id DESC`,
+    )
+    .raw(true)
+    .all(...args) as RunRow[];
+  const n = rows.length;
+  const ridScope = some ? 'WHERE rid IN (SELECT value FROM json_each(?))' : '';
+  const ridArgs = some ? [JSON.stringify(rows.map((r) => r[0]))] : [];
+  const index = new Map<number, number>();
+  rows.forEach((r, i) => index.set(r[0], i));
+
+  const data: TableData = {
+    ids: rows.map((r) => r[1]),
+    names: rows.map((r) => r[2] ?? r[1]),
+    status: rows.map((r) => r[4] as RunStatusView),
+    experiment: rows.map((r) => r[3]),
+    started: Float64Array.from(rows, (r) => r[5] ?? Number.NaN),
+    duration: Float64Array.from(rows, (r) => {
+      const end = r[6] ?? r[7];
+      return r[5] !== null && end !== null ? Math.max(0, end - r[5]) : Number.NaN;
+    }),
+    tags: rows.map(() => [] as string[]),
+    notes: rows.map((r) => r[8]),
+    params: [],
+    metrics: [],
+  };
+  if (n === 0) return data;
+
+  for (const [rid, tag] of store.stmt(`SELECT rid, tag FROM tags ${ridScope} ORDER BY rid, tag`).raw(true).all(...ridArgs) as [number, string][]) {
+    const i = index.get(rid);
+    if (i !== undefined) data.tags[i].push(tag);
+  }
+
+  // Params: a column is numeric when every value it has is a number.
+  const params = new Map<string, { nums: Float64Array; texts: (string | null)[] | undefined }>();
+  for (const [rid, key, value, num] of store.stmt(`SELECT rid, key, value, num FROM params ${ridScope}`).raw(true).iterate(...ridArgs) as IterableIterator<
+    [number, string, string | null, number | null]
+  >) {
+    const i = index.get(rid);
+    if (i === undefined) continue;
+    let col = params.get(key);
+    if (!col) params.set(key, (col = { nums: new Float64Array(n).fill(Number.NaN), texts: undefined }));
+    if (num !== null && col.texts === undefined) {
+      col.nums[i] = num;
+      continue;
+    }
+    if (col.texts === undefined) col.texts = Array.from(col.nums, (v) => (v === v ? String(v) : null));
+    col.texts[i] = num !== null ? String(num) : paramText(value);
+  }
+  data.params = [...params]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([key, c]): ParamColumn => (c.texts ? { key, kind: 'text', values: c.texts } : { key, kind: 'number', values: c.nums }));
+
+  const keys = new Map((store.stmt('SELECT kid, key FROM metric_keys').raw(true).all() as [number, string][]).map(([kid, key]) => [kid, key]));
+  const metrics = new Map<number, MetricColumn>();
+  for (const [rid, kid, last, min, max] of store.stmt(`SELECT rid, kid, last, min, max FROM summaries ${ridScope}`).raw(true).iterate(...ridArgs) as IterableIterator<
+    [number, number, number | null, number | null, number | null]
+  >) {
+    const i = index.get(rid);
+    if (i === undefined) continue;
+    let col = metrics.get(kid);
+    if (!col) {
+      col = { key: keys.get(kid) ?? String(kid), has: new Uint8Array(n), last: new Float64Array(n), min: new Float64Array(n), max: new Float64Array(n) };
+      col.last.fill(Number.NaN);
+      col.min.fill(Number.NaN);
+      col.max.fill(Number.NaN);
+      metrics.set(kid, col);
+    }
+    col.has[i] = 1;
+    col.last[i] = last ?? Number.NaN;
+    col.min[i] = min ?? Number.NaN;
+    col.max[i] = max ?? Number.NaN;
+  }
+  data.metrics = [...metrics.values()].sort((a, b) => metricOrder(a.key) - metricOrder(b.key) || a.key.localeCompare(b.key));
+  return data;
+}
+
+function paramText(value: string | null): string | null {
+  if (value === null) return null;
+  try {
+    const v = JSON.parse(value) as unknown;
+    return v === null ? null : typeof v === 'string' ? v : JSON.stringify(v);
+  } catch {
+    return value;
+  }
+}
+
+/** System metrics after the rest. */
+function metricOrder(key: string): number {
+  return key.startsWith('sys/') ? 1 : 0;
+}
