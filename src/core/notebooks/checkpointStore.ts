@@ -10,6 +10,7 @@ import { encodeCellSig } from './fingerprint';
 import { isDeletion, newCheckpointId, parseCheckpointLine, type CheckpointDeletion, type CheckpointKind, type CheckpointRecord } from './checkpointRecord';
 import { withFileLock } from './fileLock';
 import { notebookKey } from './notebookKey';
+import { MAX_NOTEBOOK_BYTES } from './parseNotebook';
 import { retentionVictims } from './retention';
 
 export interface AddCheckpointOptions {
@@ -45,8 +46,11 @@ const COMPACT_SLACK = 200;
 export class CheckpointStore {
   private readonly cache = new Map<string, Listing>();
 
-  /** `root` is the .trackside folder. */
-  constructor(readonly root: string) {}
+  /** `root` is the .trackside folder; notebooks over `maxParseBytes` are stored without a fingerprint. */
+  constructor(
+    readonly root: string,
+    private readonly maxParseBytes = MAX_NOTEBOOK_BYTES,
+  ) {}
 
   dir(path: string): string {
     return join(this.root, 'checkpoints', notebookKey(path));
@@ -80,7 +84,7 @@ export class CheckpointStore {
 
   /** Checkpoints the notebook file at `file` (absolute) under `path`. */
   async add(path: string, file: string, opts: AddCheckpointOptions): Promise<AddCheckpointResult> {
-    const captured = await captureNotebook(this.root, file);
+    const captured = await captureNotebook(this.root, file, this.maxParseBytes);
     await mkdir(this.dir(path), { recursive: true });
     return withFileLock(join(this.dir(path), 'checkpoints.lock'), async () => {
       const latest = this.latest(path);
