@@ -1,6 +1,7 @@
 // Read-side queries about runs, for the run explorer, the runs table, the run panel and the CLI.
 // Every listing is paged and reads only the runs, tags and summaries tables.
 import type { ParamValue, RunStatus } from './events';
+import type { CompiledQuery } from './query/compile';
 import { AmbiguousRunError, UnknownRunError } from './errors';
 import { type MetricSummary, summaries } from './metricQueries';
 import { type Store, runRid } from './store';
@@ -105,6 +106,8 @@ export interface RunFilter {
   tag?: string;
   /** Include runs marked deleted (default false). */
   includeDeleted?: boolean;
+  /** A query-language condition (compileQuery), ANDed with the fields above. */
+  where?: CompiledQuery;
 }
 
 export interface ListRunsOptions extends RunFilter {
@@ -203,6 +206,10 @@ function where(f: RunFilter): { sql: string; params: Record<string, unknown> } {
     params.text = `%${f.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     parts.push(`(r.id LIKE @text ESCAPE '\\' OR r.name LIKE @text ESCAPE '\\' OR r.experiment LIKE @text ESCAPE '\\'
       OR r.note LIKE @text ESCAPE '\\' OR EXISTS (SELECT 1 FROM tags WHERE rid = r.rid AND tag LIKE @text ESCAPE '\\'))`);
+  }
+  if (f.where) {
+    parts.push(`(${f.where.sql})`);
+    Object.assign(params, f.where.params);
   }
   return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
 }
