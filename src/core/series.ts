@@ -6,7 +6,7 @@
 // result equals grouping the raw points the same way. At the edges of a zoom range, the
 // level-of-detail rows that stick out are replaced by finer ones, down to raw points, so
 // nothing outside [xMin, xMax] is counted.
-import { type Agg, LOD_BASE, LOD_LEVELS, bucketWidth, mergeAgg } from './lod';
+import { type Agg, LOD_BASE, LOD_LEVELS, bucketWidth } from './lod';
 import { type Store, keyId, runRid } from './store';
 
 export interface SeriesOptions {
@@ -58,9 +58,6 @@ function n(x: number | null): number {
   return x === null ? Number.NaN : x;
 }
 
-function rowAgg(r: LodRow): Agg {
-  return { bucket: 0, count: r[1], nans: r[2], min: n(r[3]), max: n(r[4]), firstStep: r[5], lastStep: r[6], first: n(r[7]), last: n(r[8]) };
-}
 
 function pointAgg(step: number, value: number): Agg {
   const nan = value !== value;
@@ -98,59 +95,62 @@ export function series(store: Store, runId: string, key: string, opts: SeriesOpt
     }
   }
 
-  // Pieces in step order, each tagged with the bucket (at `level`) it belongs to.
-  const pieces: Agg[] = [];
+  // Group `k` consecutive buckets of `level` per output bucket, k as small as fits maxBuckets.
+  const w = bucketWidth(level);
+  const ia = Math.floor(a / w);
+  const ib = Math.floor(b / w);
+  let k = Math.max(1, Math.ceil((ib - ia + 1) / maxBuckets));
+  while (Math.floor(ib / k) - Math.floor(ia / k) + 1 > maxBuckets) k++;
+
+  // Pieces (level rows or raw points) arrive in step order and are folded straight into
+  // the output bucket of the level bucket (`owner`) they belong to.
+  const out: Agg[] = [];
+  let cur: Agg | undefined;
+  const emit = (owner: number, count: number, nans: number, min: number, max: number, firstStep: number, lastStep: number, first: number, last: number): void => {
+    const g = Math.floor(owner / k);
+    if (cur !== undefined && cur.bucket === g) {
+      cur.count += count;
+      cur.nans += nans;
+      if (!(min >= cur.min) && min === min) cur.min = min;
+      if (!(max <= cur.max) && max === max) cur.max = max;
+      cur.lastStep = lastStep;
+      cur.last = last;
+    } else {
+      cur = { bucket: g, count, nans, min, max, firstStep, lastStep, first, last };
+      out.push(cur);
+    }
+  };
+  const emitPoints = (rows: PointRow[], owner: number | undefined): void => {
+    for (const [step, value] of rows) {
+      const v = n(value);
+      emit(owner ?? Math.floor(step), 1, v === v ? 0 : 1, v, v, step, step, v, v);
+    }
+  };
+
   if (level === 0) {
     const rows = readPoints(a, b);
     if (rows.length <= maxBuckets) return exactSeries(key, rows);
-    for (const [step, value] of rows) {
-      const p = pointAgg(step, n(value));
-      p.bucket = Math.floor(step);
-      pieces.push(p);
-    }
+    emitPoints(rows, undefined);
   } else {
     const lod = store.stmt(SQL_LOD).raw(true);
-    // Rows of `l` with buckets in [lo, hi]; rows sticking out of [a, b] are refined.
+    // Rows of level `l` with buckets in [lo, hi]; a row sticking out of [a, b] is replaced
+    // by the finer rows (at level 1: the raw points) inside the range.
     const collect = (l: number, lo: number, hi: number, top: number | undefined): void => {
-      const w = bucketWidth(l);
       for (const r of lod.all(rid, kid, l, lo, hi) as LodRow[]) {
         const owner = top ?? r[0];
-        if (r[5] >= a && r[6] <= b) {
-          const p = rowAgg(r);
-          p.bucket = owner;
-          pieces.push(p);
-        } else if (l > 1) {
+        if (r[5] >= a && r[6] <= b) emit(owner, r[1], r[2], n(r[3]), n(r[4]), r[5], r[6], n(r[7]), n(r[8]));
+        else if (l > 1) {
           const fw = bucketWidth(l - 1);
           collect(l - 1, Math.max(r[0] * LOD_BASE, Math.floor(a / fw)), Math.min(r[0] * LOD_BASE + LOD_BASE - 1, Math.floor(b / fw)), owner);
         } else {
-          for (const [step, value] of readPoints(Math.max(a, r[0] * w), b, (r[0] + 1) * w)) {
-            const p = pointAgg(step, n(value));
-            p.bucket = owner;
-            pieces.push(p);
-          }
+          const lw = bucketWidth(1);
+          emitPoints(readPoints(Math.max(a, r[0] * lw), b, (r[0] + 1) * lw), owner);
         }
       }
     };
-    const w = bucketWidth(level);
-    collect(level, Math.floor(a / w), Math.floor(b / w), undefined);
+    collect(level, ia, ib, undefined);
   }
-
-  // Group `k` consecutive level buckets per output bucket, k as small as fits maxBuckets.
-  const ia = Math.floor(level === 0 ? a : a / bucketWidth(level));
-  const ib = Math.floor(level === 0 ? b : b / bucketWidth(level));
-  let k = Math.max(1, Math.ceil((ib - ia + 1) / maxBuckets));
-  while (Math.floor(ib / k) - Math.floor(ia / k) + 1 > maxBuckets) k++;
-  const out: Agg[] = [];
-  let cur: Agg | undefined;
-  for (const p of pieces) {
-    const g = Math.floor(p.bucket / k);
-    if (cur && cur.bucket === g) mergeAgg(cur, p);
-    else {
-      cur = { ...p, bucket: g };
-      out.push(cur);
-    }
-  }
-  return build(key, out, level, bucketWidth(level) * k, false);
+  return build(key, out, level, w * k, false);
 }
 
 function exactSeries(key: string, rows: PointRow[]): Series {
