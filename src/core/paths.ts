@@ -1,6 +1,6 @@
 // Where things live under a `.trackside` folder. "root" below always means that folder
 // itself (the one holding runs/, blobs/ and index.db), not the workspace around it.
-import { existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
 export const ROOT_DIR_NAME = '.trackside';
@@ -76,8 +76,4 @@ export function blobPath(root: string, hash: string): string {
 
 export function indexPath(root: string): string {
   return join(root, 'index.db');
-}
-
-export function blobExists(root: string, hash: string): boolean {
-  return existsSync(blobPath(root, hash));
 }
