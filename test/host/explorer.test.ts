@@ -1,0 +1,93 @@
+// While runs are active: the RunManager's count and the status bar; and the explorer filter.
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { App } from '../../src/host/app';
+import { afterThis, suite, test } from './runner.ts';
+import { answerInputBoxes, captureErrorMessages } from './stubs.ts';
+import { explorerRun, explorerRuns, freshDir, startedRun, tracksideApp, waitFor, waitForRun, writeScript } from './workspace.ts';
+
+// The status bar item is private to the App and VS Code has no API to read another item:
+// look at it through the App's field.
+interface StatusBarView {
+  statusBar: { update(names: string[]): void; item: vscode.StatusBarItem };
+}
+
+/** Records what the App tells the status bar. */
+function watchStatusBar(app: App): { updates: string[][]; item: vscode.StatusBarItem } {
+  const bar = (app as unknown as StatusBarView).statusBar;
+  const updates: string[][] = [];
+  const original = bar.update;
+  bar.update = (names) => {
+    updates.push([...names]);
+    original.call(bar, names);
+  };
+  afterThis(() => {
+    bar.update = original;
+  });
+  return { updates, item: bar.item };
+}
+
+// Holds until a file named "release" appears next to it: a run that stays active on cue.
+const HOLD = `
+import os, time, trackside
+trackside.init(experiment="host-active").log({"step": 1})
+while not os.path.exists("release"):
+    time.sleep(0.05)
+`;
+
+suite('explorer', () => {
+  test('while runs are active: RunManager counts them and the status bar shows how many', async () => {
+    const app = await tracksideApp();
+    const bar = watchStatusBar(app);
+    const dirs = [freshDir('hold-a'), freshDir('hold-b')];
+    const release = () => dirs.forEach((d) => writeFileSync(join(d, 'release'), ''));
+    afterThis(release);
+    const ids: string[] = [];
+    for (const [i, dir] of dirs.entries()) {
+      const script = writeScript(dir, `hold_${i}.py`, HOLD);
+      ids.push(await startedRun(app, () => vscode.commands.executeCommand('trackside.startRun', script)));
+    }
+
+    assert.ok(ids.every((id) => app.runs.isActive(id)));
+    assert.deepEqual(app.runs.names().sort(), ['hold_0.py', 'hold_1.py']);
+    assert.deepEqual(bar.updates.at(-1)?.sort(), ['hold_0.py', 'hold_1.py']);
+    assert.equal(bar.item.text, '$(sync~spin) 2 runs');
+    assert.equal(bar.item.command, 'trackside.showRuns');
+    for (const id of ids) {
+      await waitForRun(app, id, (r) => r.status === 'running');
+      const node = await waitFor(() => explorerRun(app, id), { message: `run ${id} listed` });
+      assert.match(String(app.explorer.getTreeItem(node).contextValue), /^run.*running/, 'Stop Run is offered');
+    }
+
+    release();
+    for (const id of ids) await waitForRun(app, id, (r) => r.status === 'finished');
+    await waitFor(() => app.runs.names().length === 0, { message: 'no active run' });
+    assert.deepEqual(bar.updates.at(-1), [], 'the status bar was told to hide');
+  });
+
+  test('filter status:failed narrows the tree; clear brings every run back', async () => {
+    const app = await tracksideApp();
+    afterThis(() => vscode.commands.executeCommand('trackside.clearFilter'));
+    const errors = captureErrorMessages(); // the failed run's notification
+    const ok = writeScript(freshDir('filter-ok'), 'ok.py', 'print("fine")\n');
+    const bad = writeScript(freshDir('filter-bad'), 'bad.py', 'import sys\nsys.exit(3)\n');
+    const okId = await startedRun(app, () => vscode.commands.executeCommand('trackside.startRun', ok));
+    const badId = await startedRun(app, () => vscode.commands.executeCommand('trackside.startRun', bad));
+    await waitForRun(app, okId, (r) => r.status === 'finished');
+    await waitForRun(app, badId, (r) => r.status === 'failed' && r.exitCode === 3);
+    await waitFor(() => errors.calls.some(([m]) => /bad\.py" failed with exit code 3/.test(String(m))), { message: 'the failure notification' });
+
+    answerInputBoxes('status:failed');
+    await vscode.commands.executeCommand('trackside.filterRuns');
+    const listed = explorerRuns(app);
+    assert.ok(listed.some((n) => n.run.id === badId), 'the failed run is listed');
+    assert.deepEqual(listed.filter((n) => n.run.status !== 'failed').map((n) => n.run.id), [], 'only failed runs are listed');
+    assert.equal(app.treeView.message, 'Filter: status:failed');
+
+    await vscode.commands.executeCommand('trackside.clearFilter');
+    assert.ok(explorerRun(app, okId), 'the finished run is back');
+    assert.equal(app.treeView.message, undefined);
+  });
+});
