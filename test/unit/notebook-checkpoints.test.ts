@@ -185,10 +185,11 @@ test('planRestore reads the checkpoint and says what restoring it changes in the
   nb.cells.push(code('print(x)', { id: 'c' }));
   writeFileSync(file, serialize(nb));
   const plan = await planRestore(root, r, file);
-  assert.deepEqual(plan.diff?.summary, { added: 0, removed: 1, edited: 1, outputsOnly: 0, unchanged: 1 });
+  assert.deepEqual(plan.changes, { added: 0, removed: 1, edited: 1, outputsOnly: 0, unchanged: 1 });
+  assert.equal(plan.sameContent, false);
   assert.deepEqual(plan.bytes, readFileSync(blobPath(root, r.hash)));
   writeFileSync(file, 'no longer a notebook');
-  assert.equal((await planRestore(root, r, file)).diff, undefined);
+  assert.equal((await planRestore(root, r, file)).changes, undefined);
 });
 
 test('listing 1,000 checkpoints of one notebook reads them all, newest first', async () => {

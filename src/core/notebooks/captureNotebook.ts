@@ -1,8 +1,11 @@
-// Stores a notebook file as a blob and fingerprints it, reading it once. Files too large to
-// parse are still stored (streamed, never held in memory) without a fingerprint.
-import { readFile, stat } from 'node:fs/promises';
-import { basename } from 'node:path';
-import { putBytes, putFile } from '../blobs';
+// Stores a notebook file as a blob and fingerprints it, reading it once. The SHA-256 runs on
+// the thread pool (WebCrypto) while this thread parses the notebook, so a save of a large
+// notebook blocks the extension host only for the parse. Files too large to parse are still
+// stored (streamed, never held in memory) without a fingerprint.
+import { randomBytes, webcrypto } from 'node:crypto';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { blobPath, hasBlob, putFile } from '../blobs';
 import { notebookFingerprint, type NotebookFingerprint } from './fingerprint';
 import { MAX_NOTEBOOK_BYTES, NotebookFormatError, parseNotebook, tooLarge } from './parseNotebook';
 
@@ -21,11 +24,31 @@ export async function captureNotebook(root: string, file: string, maxParseBytes 
     return { ...stored, unreadable: tooLarge(basename(file), stored.size, maxParseBytes).message };
   }
   const bytes = await readFile(file);
-  const stored = await putBytes(root, bytes);
+  const hashing = webcrypto.subtle.digest('SHA-256', bytes);
+  let fingerprint: NotebookFingerprint | undefined;
+  let unreadable: string | undefined;
   try {
-    return { ...stored, fingerprint: notebookFingerprint(parseNotebook(bytes.toString('utf8'), basename(file))) };
+    fingerprint = notebookFingerprint(parseNotebook(bytes.toString('utf8'), basename(file)));
   } catch (err) {
-    if (err instanceof NotebookFormatError) return { ...stored, unreadable: err.message };
+    if (!(err instanceof NotebookFormatError)) throw err;
+    unreadable = err.message;
+  }
+  const hash = Buffer.from(await hashing).toString('hex');
+  await storeBlob(root, bytes, hash);
+  return { hash, size: bytes.length, ...(fingerprint ? { fingerprint } : {}), ...(unreadable ? { unreadable } : {}) };
+}
+
+/** Like blobs.putBytes with the hash already known: written once, through a temp file and a rename. */
+async function storeBlob(root: string, bytes: Buffer, hash: string): Promise<void> {
+  if (await hasBlob(root, hash)) return;
+  const final = blobPath(root, hash);
+  await mkdir(dirname(final), { recursive: true });
+  const tmp = join(dirname(final), `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
+  try {
+    await writeFile(tmp, bytes);
+    await rename(tmp, final);
+  } catch (err) {
+    await rm(tmp, { force: true });
     throw err;
   }
 }

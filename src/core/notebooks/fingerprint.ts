@@ -78,9 +78,9 @@ export interface CellDetail extends CellSig {
 export function cellDetail(cell: NotebookCell): CellDetail {
   return {
     ...cellSig(cell),
-    metadata: shortHash(stableJson(contentMetadata(cell))),
-    attachments: cell.attachments ? shortHash(stableJson(cell.attachments)) : '',
-    outputs: cell.cell_type === 'code' ? shortHash(stableJson({ o: cell.outputs ?? [], e: cell.execution_count ?? null })) : '',
+    metadata: stableJsonHash(contentMetadata(cell)),
+    attachments: cell.attachments ? stableJsonHash(cell.attachments) : '',
+    outputs: cell.cell_type === 'code' ? stableJsonHash({ o: cell.outputs ?? [], e: cell.execution_count ?? null }) : '',
   };
 }
 
@@ -89,18 +89,18 @@ export function encodeCellSig(sig: CellSig): string {
   return sig.id === undefined ? `${sig.kind}${sig.text}` : `${sig.kind}${sig.text}:${sig.id}`;
 }
 
-const SIG_RE = /^([cmr])([0-9a-f]{8})(?::(.+))?$/;
+const HEX8 = /^[0-9a-f]{8}$/;
 
+/** The inverse of encodeCellSig; undefined for anything else. String slicing, not a regex
+ * over the whole string: the view decodes every cell of every checkpoint it lists. */
 export function decodeCellSig(s: string): CellSig | undefined {
-  const m = SIG_RE.exec(s);
-  if (!m) return undefined;
-  const sig: CellSig = { kind: m[1] as CellKind, text: m[2] };
-  if (m[3] !== undefined) sig.id = m[3];
-  return sig;
-}
-
-function shortHash(s: string): string {
-  return createHash('sha1').update(s).digest('hex').slice(0, 8);
+  const kind = s[0];
+  if ((kind !== 'c' && kind !== 'm' && kind !== 'r') || s.length < 9) return undefined;
+  const text = s.slice(1, 9);
+  if (!HEX8.test(text)) return undefined;
+  if (s.length === 9) return { kind, text };
+  if (s[9] !== ':' || s.length === 10) return undefined;
+  return { kind, text, id: s.slice(10) };
 }
 
 function withoutKeys(o: Record<string, unknown>, drop: ReadonlySet<string>): Record<string, unknown> {
@@ -111,34 +111,53 @@ function withoutKeys(o: Record<string, unknown>, drop: ReadonlySet<string>): Rec
 
 /** JSON with object keys sorted, so key order never counts as a change. */
 export function stableJson(value: unknown): string {
-  const h: string[] = [];
-  write(value, h);
-  return h.join('');
+  const out: string[] = [];
+  writeJson(value, (piece) => out.push(piece));
+  return out.join('');
 }
 
-function write(v: unknown, out: string[]): void {
+/** A short hash of stableJson(value), without building that string: outputs can be megabytes. */
+export function stableJsonHash(value: unknown): string {
+  const h = createHash('sha1');
+  let pending = '';
+  writeJson(value, (piece) => {
+    if (piece.length > 16_384) {
+      if (pending) h.update(pending);
+      pending = '';
+      h.update(piece);
+    } else {
+      pending += piece;
+      if (pending.length > 65_536) {
+        h.update(pending);
+        pending = '';
+      }
+    }
+  });
+  if (pending) h.update(pending);
+  return h.digest('hex').slice(0, 8);
+}
+
+function writeJson(v: unknown, out: (piece: string) => void): void {
   if (v === null || typeof v !== 'object') {
-    out.push(JSON.stringify(v) ?? 'null');
+    out(JSON.stringify(v) ?? 'null');
     return;
   }
   if (Array.isArray(v)) {
-    out.push('[');
+    out('[');
     v.forEach((x, i) => {
-      if (i) out.push(',');
-      write(x, out);
+      if (i) out(',');
+      writeJson(x, out);
     });
-    out.push(']');
+    out(']');
     return;
   }
-  out.push('{');
+  out('{');
   const o = v as Record<string, unknown>;
   Object.keys(o)
     .sort()
     .forEach((k, i) => {
-      if (i) out.push(',');
-      out.push(JSON.stringify(k), ':');
-      write(o[k], out);
+      out(i ? `,${JSON.stringify(k)}:` : `${JSON.stringify(k)}:`);
+      writeJson(o[k], out);
     });
-  out.push('}');
+  out('}');
 }
-

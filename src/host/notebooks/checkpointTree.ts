@@ -1,9 +1,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { describeSummary, diffSignatures } from '../../core/notebooks/cellDiff';
 import { checkpointOrigin, checkpointTime, formatSize } from '../../core/notebooks/checkpointLabels';
 import type { CheckpointRecord } from '../../core/notebooks/checkpointRecord';
-import { decodeCellSig, type CellSig } from '../../core/notebooks/fingerprint';
+import { CheckpointSummaries } from '../../core/notebooks/checkpointSummaries';
 import { Commands } from '../commandIds';
 import type { CheckpointService } from './checkpointService';
 import { editorCellSigs } from './notebookCells';
@@ -28,10 +27,8 @@ export class CheckpointTree implements vscode.TreeDataProvider<CheckpointNode>, 
   readonly onDidChangeNotebook = this.notebookChanged.event;
   private readonly disposables: vscode.Disposable[] = [this.changed, this.notebookChanged];
   private doc: vscode.NotebookDocument | undefined;
-  private currentSigs: CellSig[] | undefined;
-  /** Summary per checkpoint content: checkpoints with the same content have the same cells. */
-  private readonly summaries = new Map<string, string>();
-  private readonly sigs = new WeakMap<CheckpointRecord, CellSig[]>();
+  private readonly summaries = new CheckpointSummaries();
+  private currentKnown = false;
   private editTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -72,8 +69,7 @@ export class CheckpointTree implements vscode.TreeDataProvider<CheckpointNode>, 
   }
 
   private currentChanged(): void {
-    this.currentSigs = undefined;
-    this.summaries.clear();
+    this.currentKnown = false;
     this.changed.fire();
   }
 
@@ -83,6 +79,10 @@ export class CheckpointTree implements vscode.TreeDataProvider<CheckpointNode>, 
 
   getChildren(node?: CheckpointNode): CheckpointNode[] {
     if (node || !this.doc) return [];
+    if (!this.currentKnown) {
+      this.summaries.setCurrent(editorCellSigs(this.doc));
+      this.currentKnown = true;
+    }
     const uri = this.doc.uri;
     return this.service.list(uri).map((record) => ({ uri, record }));
   }
@@ -92,29 +92,13 @@ export class CheckpointTree implements vscode.TreeDataProvider<CheckpointNode>, 
     const item = new vscode.TreeItem(checkpointTime(r.t), vscode.TreeItemCollapsibleState.None);
     item.id = r.id;
     const origin = r.kind === 'auto' ? undefined : checkpointOrigin(r, r.run ? this.runName(r.run) : undefined);
-    const summary = this.summary(r);
+    const summary = this.summaries.summary(r);
     item.description = [r.label ? `“${r.label}”` : undefined, r.kind === 'manual' && r.label ? undefined : origin, summary].filter(Boolean).join(' · ');
     item.iconPath = new vscode.ThemeIcon(ICONS[r.kind]);
     item.contextValue = `checkpoint-${r.kind}`;
     item.tooltip = this.tooltip(r, origin ?? 'saved', summary);
     item.command = { command: Commands.compareCheckpoint, title: 'Compare with Current', arguments: [node] };
     return item;
-  }
-
-  private summary(r: CheckpointRecord): string {
-    if (!r.content || !r.cells) return 'no cell summary';
-    const cached = this.summaries.get(r.content);
-    if (cached !== undefined) return cached;
-    let sigs = this.sigs.get(r);
-    if (!sigs) {
-      sigs = r.cells.map(decodeCellSig).filter((s): s is CellSig => s !== undefined);
-      this.sigs.set(r, sigs);
-    }
-    this.currentSigs ??= this.doc ? editorCellSigs(this.doc) : [];
-    const text = describeSummary(diffSignatures(sigs, this.currentSigs));
-    const summary = text === 'no cell changes' ? 'same cells as now' : `${text} since`;
-    this.summaries.set(r.content, summary);
-    return summary;
   }
 
   private tooltip(r: CheckpointRecord, origin: string, summary: string): vscode.MarkdownString {
