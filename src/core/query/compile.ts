@@ -37,6 +37,33 @@ export function likePattern(text: string, wildcards: boolean): string {
   return `%${wildcards ? escaped.replace(/\*/g, '%') : escaped}%`;
 }
 
+/**
+ * How much a condition costs per run: columns of the runs row first, then lookups in the
+ * smaller per-run tables. AND evaluates cheap conditions first (the result is the same).
+ */
+function cost(n: QueryNode): number {
+  switch (n.kind) {
+    case 'and':
+    case 'or':
+      return Math.max(...n.items.map(cost));
+    case 'not':
+      return cost(n.item);
+    case 'text':
+      return 2;
+    case 'cmp':
+      return n.field.kind === 'tags' ? 1 : n.field.kind === 'dataset' ? 2 : n.field.kind === 'param' ? 3 : n.field.kind === 'metric' ? 4 : 0;
+    default:
+      return 0;
+  }
+}
+
+function byCost(items: QueryNode[]): QueryNode[] {
+  return items
+    .map((item, i) => ({ item, i, c: cost(item) }))
+    .sort((a, b) => a.c - b.c || a.i - b.i)
+    .map((x) => x.item);
+}
+
 class Compiler {
   constructor(private readonly bind: (v: string | number) => string) {}
 
@@ -45,7 +72,7 @@ class Compiler {
       case 'all':
         return '1';
       case 'and':
-        return `(${n.items.map((x) => this.node(x)).join(' AND ')})`;
+        return `(${byCost(n.items).map((x) => this.node(x)).join(' AND ')})`;
       case 'or':
         return `(${n.items.map((x) => this.node(x)).join(' OR ')})`;
       case 'not':

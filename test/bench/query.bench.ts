@@ -1,0 +1,89 @@
+// Query speed: a 3-predicate query (a param, a metric summary and the status) over 100,000
+// runs — first page of 100 newest matches plus the match count, as the explorer and the runs
+// table ask — against the same page and count from a plain SQL scan of the runs table with a
+// one-column condition.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compileQuery } from '../../src/core/query/compile';
+import { countRuns, listRuns } from '../../src/core/runQueries';
+import { openIndex, type Store } from '../../src/core/store';
+import { figure, median, type Figure } from './report';
+
+const RUNS = 100_000;
+const KEYS = ['train/loss', 'val/loss', 'val/acc', 'lr', 'epoch_time'];
+const STATUSES = ['finished', 'finished', 'finished', 'failed', 'stopped', 'crashed'];
+const QUERY = 'params.lr > 0.001 and metrics.val/acc.max >= 0.9 and status = finished';
+const ROUNDS = 15;
+
+function fill(store: Store): void {
+  let seed = 7;
+  const random = (): number => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;
+  const db = store.db;
+  db.transaction(() => {
+    const kids = KEYS.map((k) => Number(db.prepare('INSERT INTO metric_keys (key) VALUES (?)').run(k).lastInsertRowid));
+    const run = db.prepare('INSERT INTO runs (rid, id, name, experiment, status, created, started, ended, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    const param = db.prepare('INSERT INTO params (rid, key, value, num) VALUES (?, ?, ?, ?)');
+    const summary = db.prepare(
+      'INSERT INTO summaries (rid, kid, count, nans, min, max, first_step, last_step, last, t, seq) VALUES (?, ?, 100, 0, ?, ?, 0, 99, ?, ?, 0)',
+    );
+    const tag = db.prepare('INSERT INTO tags (rid, tag) VALUES (?, ?)');
+    const t0 = Date.UTC(2025, 0, 1);
+    for (let rid = 1; rid <= RUNS; rid++) {
+      const started = t0 + rid * 60_000;
+      run.run(rid, `run-${String(rid).padStart(6, '0')}`, `trial ${rid}`, `exp${rid % 20}`, STATUSES[rid % STATUSES.length], started, started, started + 3_600_000, started + 3_600_000);
+      const lr = 10 ** (-1 - 4 * random());
+      param.run(rid, 'lr', JSON.stringify(lr), lr);
+      param.run(rid, 'batch', '64', 64);
+      param.run(rid, 'opt', JSON.stringify(random() < 0.5 ? 'adam' : 'sgd'), null);
+      kids.forEach((kid) => {
+        const v = random();
+        summary.run(rid, kid, v * 0.5, v, v * 0.9, started);
+      });
+      if (rid % 10 === 0) tag.run(rid, 'baseline');
+    }
+  })();
+}
+
+function time(fn: () => void): number {
+  const start = performance.now();
+  fn();
+  return performance.now() - start;
+}
+
+export async function run(): Promise<Figure[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'trackside-bench-query-'));
+  const store = openIndex(dir);
+  try {
+    fill(store);
+    store.db.exec('ANALYZE');
+    const page = store.db.prepare(
+      "SELECT id, name, status, started FROM runs WHERE deleted = 0 AND status = 'finished' ORDER BY coalesce(started, created) DESC LIMIT 100",
+    );
+    const count = store.db.prepare("SELECT count(*) FROM runs WHERE deleted = 0 AND status = 'finished'").pluck();
+    let matches = 0;
+    const ours: number[] = [];
+    const plain: number[] = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      ours.push(
+        time(() => {
+          const where = compileQuery(QUERY);
+          listRuns(store, { where, limit: 100 });
+          matches = countRuns(store, { where });
+        }),
+      );
+      plain.push(
+        time(() => {
+          page.all();
+          count.get();
+        }),
+      );
+    }
+    return [
+      figure(`query "${QUERY}" over ${RUNS} runs (page of 100 + count, ${matches} matches)`, median(ours), 'ms', median(plain), '<= 100 ms', (v) => v <= 100),
+    ];
+  } finally {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
