@@ -14,6 +14,9 @@ exception, "stopped" on Ctrl-C or SIGTERM.
 
 Module-level functions act on the current run (the latest init()), starting one if needed.
 Standard library only; put the folder holding this package on PYTHONPATH.
+
+Reading runs back (read-only): trackside.runs(where=..., order_by=..., limit=...) and
+trackside.get_run(id); see trackside.read.
 """
 
 from .run import Run
@@ -22,6 +25,7 @@ from .start import current_run, init
 __all__ = [
     "Run", "init", "current_run", "log", "log_metric", "log_params", "log_artifact",
     "log_image", "log_dataset", "log_code", "add_tags", "remove_tags", "set_note", "finish",
+    "runs", "get_run", "QueryError",
 ]
 
 
@@ -74,3 +78,25 @@ def finish(status="finished"):
     run = current_run()
     if run is not None:
         run.finish(status)
+
+
+# Reading: imported on first use, so a training script's `import trackside` stays light.
+
+def runs(where=None, experiment=None, order_by="-started", limit=None, include_deleted=False, root=None):
+    """Recorded runs matching a query, newest first; see trackside.read.runs."""
+    from .read import runs as read_runs
+    return read_runs(where=where, experiment=experiment, order_by=order_by, limit=limit,
+                     include_deleted=include_deleted, root=root)
+
+
+def get_run(ref, root=None):
+    """One recorded run by id, unique id prefix or unique name; see trackside.read.get_run."""
+    from .read import get_run as read_run
+    return read_run(ref, root=root)
+
+
+def __getattr__(name):
+    if name == "QueryError":
+        from .query import QueryError
+        return QueryError
+    raise AttributeError("module 'trackside' has no attribute {!r}".format(name))

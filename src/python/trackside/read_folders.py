@@ -1,0 +1,296 @@
+"""Reading run folders directly, for when there is no index (or it is behind).
+
+Run folders are loaded into an in-memory SQLite database with the index's tables and
+columns (those the read API and the query language use), applying events the way the
+editor's ingest does, so the same SQL answers both. Points are not kept: a run's metric
+history is read from its events.jsonl when asked for.
+"""
+
+import json
+import math
+import os
+import re
+import sqlite3
+
+RUN_ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
+HASH = re.compile(r"^[0-9a-fA-F]{64}$")
+STATUSES = frozenset(("running", "finished", "failed", "stopped", "crashed"))
+TERMINAL = frozenset(("finished", "failed", "stopped", "crashed"))
+_NONFINITE = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
+
+SCHEMA = """
+CREATE TABLE runs (
+  rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, name TEXT, experiment TEXT,
+  status TEXT NOT NULL DEFAULT 'running', exit_code INTEGER, error TEXT, created INTEGER,
+  started INTEGER, ended INTEGER, updated INTEGER, command TEXT, cwd TEXT, script TEXT,
+  git_commit TEXT, git_branch TEXT, git_dirty INTEGER, git_diff TEXT, python_executable TEXT,
+  python_version TEXT, host TEXT, pid INTEGER, note TEXT, deleted INTEGER NOT NULL DEFAULT 0,
+  source TEXT, job TEXT);
+CREATE TABLE params (rid INTEGER NOT NULL, key TEXT NOT NULL, value TEXT, num REAL, PRIMARY KEY (rid, key));
+CREATE TABLE metric_keys (kid INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE);
+CREATE TABLE summaries (rid INTEGER NOT NULL, kid INTEGER NOT NULL, count INTEGER NOT NULL,
+  nans INTEGER NOT NULL, min REAL, max REAL, first_step NOT NULL, last_step NOT NULL, last REAL,
+  t INTEGER, PRIMARY KEY (rid, kid));
+CREATE TABLE tags (rid INTEGER NOT NULL, tag TEXT NOT NULL, PRIMARY KEY (rid, tag));
+CREATE TABLE artifacts (aid INTEGER PRIMARY KEY, rid INTEGER NOT NULL, name TEXT NOT NULL,
+  kind TEXT NOT NULL, hash TEXT NOT NULL, size INTEGER NOT NULL, source TEXT, t INTEGER);
+CREATE TABLE artifact_files (aid INTEGER NOT NULL, path TEXT NOT NULL, hash TEXT NOT NULL,
+  size INTEGER NOT NULL, PRIMARY KEY (aid, path));
+CREATE TABLE datasets (did INTEGER PRIMARY KEY, rid INTEGER NOT NULL, name TEXT NOT NULL,
+  path TEXT NOT NULL, hash TEXT NOT NULL, size INTEGER NOT NULL, columns TEXT, t INTEGER);
+CREATE TABLE dataset_files (did INTEGER NOT NULL, path TEXT NOT NULL, hash TEXT NOT NULL,
+  size INTEGER NOT NULL, PRIMARY KEY (did, path));
+CREATE TABLE code_files (rid INTEGER NOT NULL, path TEXT NOT NULL, hash TEXT NOT NULL,
+  size INTEGER NOT NULL, root TEXT, t INTEGER, PRIMARY KEY (rid, path));
+"""
+
+
+def run_folders(root):
+    """{run id: size of its events.jsonl} for every run folder under <root>/runs."""
+    runs = os.path.join(root, "runs")
+    found = {}
+    try:
+        entries = list(os.scandir(runs))
+    except FileNotFoundError:
+        return found
+    for entry in entries:
+        if not entry.is_dir() or not RUN_ID.match(entry.name) or len(entry.name) > 200:
+            continue
+        try:
+            found[entry.name] = os.stat(os.path.join(entry.path, "events.jsonl")).st_size
+        except OSError:
+            if os.path.exists(os.path.join(entry.path, "meta.json")):
+                found[entry.name] = 0
+    return found
+
+
+def _number(x):
+    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
+
+
+def _metric_values(values):
+    if not isinstance(values, dict):
+        return None
+    out = {}
+    for key, v in values.items():
+        if isinstance(v, str) and v in _NONFINITE:
+            out[key] = _NONFINITE[v]
+        elif isinstance(v, (int, float)) and not isinstance(v, bool):
+            out[key] = float(v)
+        else:
+            return None
+    return out
+
+
+def _files(v, required):
+    if v is None:
+        return not required
+    return isinstance(v, list) and all(
+        isinstance(f, dict) and isinstance(f.get("path"), str) and isinstance(f.get("hash"), str)
+        and HASH.match(f["hash"]) and _number(f.get("size")) for f in v)
+
+
+def _valid(e):
+    """The checks the editor makes before applying an event (the main ones)."""
+    kind = e.get("type")
+    if kind == "metrics":
+        return _number(e.get("step")) and _metric_values(e.get("values")) is not None
+    if kind == "sys":
+        return _metric_values(e.get("values")) is not None
+    if kind == "run":
+        return all(e.get(k) is None or isinstance(e[k], str) for k in ("name", "experiment", "note", "source", "job")) \
+            and (e.get("params") is None or isinstance(e["params"], dict)) \
+            and (e.get("tags") is None or isinstance(e["tags"], list) and all(isinstance(t, str) for t in e["tags"])) \
+            and (e.get("git") is None or isinstance(e["git"], dict))
+    if kind == "params":
+        return isinstance(e.get("values"), dict)
+    if kind == "artifact":
+        return isinstance(e.get("name"), str) and isinstance(e.get("kind"), str) and isinstance(e.get("hash"), str) \
+            and HASH.match(e["hash"]) is not None and _number(e.get("size")) and _files(e.get("files"), False)
+    if kind == "dataset":
+        return isinstance(e.get("name"), str) and isinstance(e.get("path"), str) and isinstance(e.get("hash"), str) \
+            and HASH.match(e["hash"]) is not None and _number(e.get("size")) and _files(e.get("files"), True)
+    if kind == "code":
+        return _files(e.get("files"), True)
+    if kind == "tags":
+        return all(e.get(k) is None or isinstance(e[k], list) for k in ("add", "remove"))
+    if kind == "note":
+        return isinstance(e.get("text"), str)
+    if kind == "rename":
+        return isinstance(e.get("name"), str)
+    if kind == "status":
+        return e.get("status") in STATUSES
+    if kind == "deleted":
+        return isinstance(e.get("deleted"), bool)
+    return kind == "image"
+
+
+def read_events(run_dir):
+    """The run's events in log order; bad lines and a torn last line are skipped."""
+    try:
+        with open(os.path.join(run_dir, "events.jsonl"), "rb") as f:
+            data = f.read()
+    except OSError:
+        return
+    end = data.rfind(b"\n")
+    for line in data[:end + 1].split(b"\n"):
+        if not line.strip():
+            continue
+        try:
+            e = json.loads(line.decode("utf-8"))
+        except ValueError:
+            continue
+        if isinstance(e, dict) and isinstance(e.get("type"), str) and _number(e.get("t")) and _valid(e):
+            yield e
+
+
+def read_points(run_dir, key):
+    """[(step, value, t ms, epoch)] of one metric, in step order; a step logged again keeps the last."""
+    points = {}
+    sys_key = key[4:] if key.startswith("sys/") else None
+    sys_step = 0
+    for e in read_events(run_dir):
+        if e["type"] == "metrics":
+            values = _metric_values(e["values"])
+            if key in values:
+                points[e["step"]] = (values[key], e["t"], e.get("epoch"))
+        elif e["type"] == "sys":
+            if sys_key is not None and sys_key in e["values"]:
+                points[sys_step] = (_metric_values(e["values"])[sys_key], e["t"], None)
+            sys_step += 1
+    return [(step, v, t, epoch) for step, (v, t, epoch) in sorted(points.items())]
+
+
+def _created(run_dir):
+    try:
+        with open(os.path.join(run_dir, "meta.json"), encoding="utf-8") as f:
+            created = json.load(f).get("created")
+    except (OSError, ValueError, AttributeError):
+        return None
+    if _number(created):
+        return int(round(created * 1000)) if created < 1e11 else created
+    return None
+
+
+def memory_index(root, ids):
+    """An in-memory database holding the given run folders."""
+    db = sqlite3.connect(":memory:", check_same_thread=False)
+    db.executescript(SCHEMA)
+    kids = {}
+    for run_id in sorted(ids):
+        _load_run(db, kids, run_id, os.path.join(root, "runs", run_id))
+    db.commit()
+    return db
+
+
+def _kid(db, kids, key):
+    if key not in kids:
+        kids[key] = db.execute("INSERT INTO metric_keys (key) VALUES (?)", (key,)).lastrowid
+    return kids[key]
+
+
+def _nan_none(x):
+    return None if x != x else x
+
+
+def _load_run(db, kids, run_id, run_dir):
+    rid = db.execute("INSERT INTO runs (id, created) VALUES (?, ?)", (run_id, _created(run_dir))).lastrowid
+    row = {}
+    params = {}
+    tags = []
+    series = {}  # key -> {step: (value, t)}
+    sys_step = 0
+    first_t = None
+    last_t = None
+    for e in read_events(run_dir):
+        t = e["t"]
+        first_t = t if first_t is None else first_t
+        last_t = t if last_t is None else max(last_t, t)
+        kind = e["type"]
+        if kind == "metrics":
+            for key, v in _metric_values(e["values"]).items():
+                series.setdefault(key, {})[e["step"]] = (v, t)
+        elif kind == "sys":
+            for key, v in _metric_values(e["values"]).items():
+                series.setdefault("sys/" + key, {})[sys_step] = (v, t)
+            sys_step += 1
+        elif kind == "run":
+            for col in ("name", "experiment", "cwd", "script", "host", "pid", "source", "job"):
+                if e.get(col) is not None:
+                    row[col] = e[col]
+            if e.get("command") is not None:
+                row["command"] = json.dumps(e["command"])
+            git = e.get("git") or {}
+            for src, col in (("commit", "git_commit"), ("branch", "git_branch"), ("diff", "git_diff")):
+                if git.get(src) is not None:
+                    row[col] = git[src]
+            if isinstance(git.get("dirty"), bool):
+                row["git_dirty"] = 1 if git["dirty"] else 0
+            py = e.get("python") or {}
+            for src, col in (("executable", "python_executable"), ("version", "python_version")):
+                if isinstance(py, dict) and py.get(src) is not None:
+                    row[col] = py[src]
+            if isinstance(e.get("note"), str):
+                row["note"] = e["note"] or None
+            params.update(e.get("params") or {})
+            for tag in e.get("tags") or ():
+                if tag not in tags:
+                    tags.append(tag)
+        elif kind == "params":
+            params.update(e["values"])
+        elif kind == "status":
+            row["status"] = e["status"]
+            row["exit_code"] = e.get("exit_code") if _number(e.get("exit_code")) else None
+            row["error"] = e.get("error") if isinstance(e.get("error"), str) else None
+            row["ended"] = t if e["status"] in TERMINAL else None
+        elif kind == "tags":
+            for tag in e.get("add") or ():
+                if tag not in tags:
+                    tags.append(tag)
+            for tag in e.get("remove") or ():
+                if tag in tags:
+                    tags.remove(tag)
+        elif kind == "note":
+            row["note"] = e["text"] or None
+        elif kind == "rename":
+            row["name"] = e["name"]
+        elif kind == "deleted":
+            row["deleted"] = 1 if e["deleted"] else 0
+        elif kind == "artifact":
+            aid = db.execute("INSERT INTO artifacts (rid, name, kind, hash, size, source, t) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                             (rid, e["name"], e["kind"], e["hash"].lower(), e["size"], e.get("source"), t)).lastrowid
+            for f in e.get("files") or ():
+                db.execute("INSERT OR REPLACE INTO artifact_files VALUES (?, ?, ?, ?)", (aid, f["path"], f["hash"].lower(), f["size"]))
+        elif kind == "dataset":
+            columns = None if e.get("columns") is None else json.dumps(e["columns"])
+            did = db.execute("INSERT INTO datasets (rid, name, path, hash, size, columns, t) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                             (rid, e["name"], e["path"], e["hash"].lower(), e["size"], columns, t)).lastrowid
+            for f in e["files"]:
+                db.execute("INSERT OR REPLACE INTO dataset_files VALUES (?, ?, ?, ?)", (did, f["path"], f["hash"].lower(), f["size"]))
+        elif kind == "code":
+            for f in e["files"]:
+                db.execute("INSERT OR REPLACE INTO code_files VALUES (?, ?, ?, ?, ?, ?)",
+                           (rid, f["path"], f["hash"].lower(), f["size"], e.get("root"), t))
+    if first_t is not None:
+        row["started"] = first_t
+        row["updated"] = last_t
+    if row:
+        cols = sorted(row)
+        db.execute("UPDATE runs SET {} WHERE rid = ?".format(", ".join("{} = ?".format(c) for c in cols)),
+                   [row[c] for c in cols] + [rid])
+    for key, value in params.items():
+        num = value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+        if isinstance(value, float) and not math.isfinite(value):
+            value = num = None
+        db.execute("INSERT INTO params VALUES (?, ?, ?, ?)", (rid, key, json.dumps(value, separators=(",", ":")), num))
+    for tag in tags:
+        db.execute("INSERT INTO tags VALUES (?, ?)", (rid, tag))
+    for key, points in series.items():
+        steps = sorted(points)
+        values = [points[s][0] for s in steps]
+        finite = [v for v in values if v == v]
+        last_value, last_time = points[steps[-1]]
+        db.execute("INSERT INTO summaries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   (rid, _kid(db, kids, key), len(steps), len(values) - len(finite), min(finite) if finite else None,
+                    max(finite) if finite else None, steps[0], steps[-1], _nan_none(last_value),
+                    max(p[1] for p in points.values())))
