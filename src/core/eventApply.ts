@@ -78,7 +78,7 @@ const SQL = {
       (SELECT value FROM points WHERE rid = @rid AND kid = @kid AND step >= @lo AND step < @hi ORDER BY step LIMIT 1),
       (SELECT value FROM points WHERE rid = @rid AND kid = @kid AND step >= @lo AND step < @hi ORDER BY step DESC LIMIT 1)
     FROM points WHERE rid = @rid AND kid = @kid AND step >= @lo AND step < @hi HAVING count(*) > 0`,
-  runState: 'SELECT started, updated, sys_samples FROM runs WHERE rid = ?',
+  runState: 'SELECT started, source, updated, sys_samples FROM runs WHERE rid = ?',
   param: 'INSERT OR REPLACE INTO params (rid, key, value, num) VALUES (?, ?, ?, ?)',
   tagAdd: 'INSERT OR IGNORE INTO tags (rid, tag) VALUES (?, ?)',
   tagRemove: 'DELETE FROM tags WHERE rid = ? AND tag = ?',
@@ -128,7 +128,7 @@ export function applyEvents(store: Store, rid: number, events: readonly ParsedEv
   if (events.length === 0) return 0;
   const keys = new Map<string, KeyState>();
   const pointExists = store.stmt(SQL.pointExists).pluck();
-  const run = store.stmt(SQL.runState).get(rid) as { started: number | null; updated: number | null; sys_samples: number };
+  const run = store.stmt(SQL.runState).get(rid) as { started: number | null; source: string | null; updated: number | null; sys_samples: number };
   const patch: RunPatch = {};
   let sysStep = run.sys_samples;
   let points = 0;
@@ -234,7 +234,8 @@ export function applyEvents(store: Store, rid: number, events: readonly ParsedEv
         }
         set('host', ev.host);
         set('pid', ev.pid);
-        set('source', ev.source);
+        // Who started the run: the first writer (the editor, before the client attaches).
+        if (run.source === null && patch.source === undefined) set('source', ev.source);
         set('job', ev.job);
         if (typeof ev.note === 'string') patch.note = ev.note === '' ? null : ev.note;
         if (ev.params) writeParams(store, rid, ev.params);

@@ -58,7 +58,7 @@ suite('start run', () => {
     await waitForRun(app, id, (r) => r.status === 'finished');
     const node = await waitFor(() => explorerRun(app, id), { message: 'the run in the Run Explorer' });
     assert.match(String(app.explorer.getTreeItem(node).contextValue), /rerunnable/, 'Rerun is offered');
-  }, { todo: 'the client\'s own run event (source "client") overrides the editor\'s source "editor" in the index, and the explorer offers Rerun only for source "editor"' });
+  });
 
   test('Stop Run on an active run node ends it stopped', async () => {
     const app = await tracksideApp();
