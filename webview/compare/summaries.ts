@@ -14,7 +14,9 @@ export function renderSummaries(root: HTMLElement, runs: RunView[], colorOf: (id
   const rows = keys.map((k) => {
     const ms = runs.map((r) => r.metrics.find((m) => m.key === k));
     const dir = direction(k);
-    const best = bestIndex(ms.map((m) => (m ? m.last : Number.NaN)), dir);
+    const lasts = ms.map((m) => (m ? m.last : Number.NaN));
+    // A best only where runs differ.
+    const best = new Set(lasts.filter(Number.isFinite)).size > 1 ? bestIndex(lasts, dir) : -1;
     return el(
       'tr',
       { dataset: { metric: k } },

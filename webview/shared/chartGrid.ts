@@ -86,6 +86,7 @@ export class ChartGrid {
     for (const key of fresh) {
       const zoom = this.savedZoom[key];
       const chart = new MetricChart(key, this.controls, this.theme, { title: key, onZoom: (r) => this.onZoom(key, r) });
+      chart.onIdleWork = () => this.scheduleIdle();
       this.keys.set(key, { chart, overview: new Map(), zoomed: new Map(), zoom, pending: new Set() });
       this.group(key).grid.append(chart.element);
       this.observer.observe(chart.element);
@@ -101,7 +102,9 @@ export class ChartGrid {
     if (fresh.length) this.requestWhole(fresh, this.runs.map((r) => r.id));
     for (const key of fresh) {
       const s = this.keys.get(key)!;
-      if (s.zoom) this.requestZoom(key, s.zoom, this.runs.map((r) => r.id));
+      if (!s.zoom) continue;
+      s.chart.showRange(this.controls.xAxis === 'step' ? { lo: s.zoom.xMin, hi: s.zoom.xMax } : undefined, true);
+      this.requestZoom(key, s.zoom, this.runs.map((r) => r.id));
     }
   }
 
@@ -109,9 +112,9 @@ export class ChartGrid {
     const axisChanged = c.xAxis !== this.controls.xAxis;
     this.controls = c;
     for (const [key, s] of this.keys) {
-      if (axisChanged && s.zoom && c.xAxis !== 'step') s.chart.showRange(undefined); // the refined data spans the zoom
-      else if (axisChanged && s.zoom) s.chart.showRange({ lo: s.zoom.xMin, hi: s.zoom.xMax });
       s.chart.setControls(c);
+      // Steps show the zoomed range exactly; other axes fit the zoomed data.
+      if (axisChanged && s.zoom) s.chart.showRange(c.xAxis === 'step' ? { lo: s.zoom.xMin, hi: s.zoom.xMax } : undefined, true);
       this.refreshLines(key, false);
     }
   }
@@ -155,6 +158,26 @@ export class ChartGrid {
     }
     for (const key of touched) this.refreshLines(key, true);
     for (const [runId, keys] of refine) this.requestWhole(keys, [runId]);
+  }
+
+  /**
+   * Charts out of view are painted one at a time when the page is idle, so scrolling finds
+   * them drawn and none waits for the viewport to reach it.
+   */
+  private idleQueued = false;
+
+  private scheduleIdle(): void {
+    if (this.idleQueued) return;
+    this.idleQueued = true;
+    const run = () => {
+      this.idleQueued = false;
+      const next = [...this.keys.values()].find((s) => s.chart.needsIdlePaint);
+      if (!next) return;
+      next.chart.paintNow();
+      this.scheduleIdle();
+    };
+    if ('requestIdleCallback' in window) requestIdleCallback(run, { timeout: 500 });
+    else setTimeout(run, 50);
   }
 
   chart(key: string): MetricChart | undefined {

@@ -25,7 +25,8 @@ export function imageAt(list: ImageView[], step: number): ImageView | undefined 
 
 export function imageElement(img: ImageView, alt: string): HTMLImageElement {
   return el('img', {
-    class: 'logged-image',
+    // Small images (icons, 28×28 digits) are scaled up without blurring.
+    class: `logged-image${(img.width ?? 999) < 128 ? ' small' : ''}`,
     attrs: { src: img.src, alt, width: img.width ?? undefined, height: img.height ?? undefined, loading: 'lazy', decoding: 'async' },
   });
 }

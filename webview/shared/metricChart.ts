@@ -113,11 +113,14 @@ export class MetricChart {
   private controls: ChartControls;
   private theme: ChartTheme;
   private zoomed: { lo: number; hi: number } | undefined;
+  private isZoomedFlag = false;
   private drag: { x0: number; x1: number } | undefined;
   private redrawTimer: ReturnType<typeof setTimeout> | undefined;
   private lastDraw = 0;
   private visible = false;
   private dirty = true;
+  /** Set by the grid: called when this chart has work for an idle moment. */
+  onIdleWork: (() => void) | undefined;
 
   constructor(
     readonly key: string,
@@ -152,16 +155,17 @@ export class MetricChart {
     if (visible && this.dirty) this.draw();
   }
 
+  /** New lines; the caller invalidates (live or not). */
   setLines(lines: ChartLine[]): void {
     this.lines = lines;
-    this.invalidate(false);
+    this.dirty = true;
   }
 
   setControls(controls: ChartControls): void {
     const axisChanged = controls.xAxis !== this.controls.xAxis;
     this.controls = controls;
     if (axisChanged) this.clearZoomBox();
-    this.invalidate(false);
+    this.dirty = true; // the grid redraws once with the lines for the new controls
   }
 
   setTheme(theme: ChartTheme): void {
@@ -171,17 +175,33 @@ export class MetricChart {
     this.invalidate(false);
   }
 
-  /** Shows [lo, hi] on the current axis right away (refined data follows). */
-  showRange(range: { lo: number; hi: number } | undefined): void {
+  /**
+   * Shows [lo, hi] on the current axis right away (refined data follows). Zoomed without a
+   * range: the axis fits the (zoomed) data, as on time and epoch axes.
+   */
+  showRange(range: { lo: number; hi: number } | undefined, zoomed = range !== undefined): void {
     this.zoomed = range;
-    this.resetButton.toggleAttribute('hidden', !range);
+    this.isZoomedFlag = zoomed;
+    this.resetButton.toggleAttribute('hidden', !zoomed);
     this.invalidate(false);
+  }
+
+  /** Out of view but laid out and stale: the grid paints these when the page is idle. */
+  get needsIdlePaint(): boolean {
+    return this.dirty && !this.visible && this.canvasBox.clientWidth > 0;
+  }
+
+  paintNow(): void {
+    if (this.dirty) this.draw();
   }
 
   /** Something changed; `live` redraws are rate-limited. */
   invalidate(live: boolean): void {
     this.dirty = true;
-    if (!this.visible) return;
+    if (!this.visible) {
+      this.onIdleWork?.();
+      return;
+    }
     if (!live) {
       this.draw();
       return;
@@ -195,7 +215,7 @@ export class MetricChart {
   }
 
   get isZoomed(): boolean {
-    return this.zoomed !== undefined;
+    return this.isZoomedFlag;
   }
 
   private resetZoom(): void {
@@ -301,6 +321,8 @@ export class MetricChart {
     });
     this.applyScales();
     this.chart.update('none');
+    // Tests and the benchmark read the drawn data from the card.
+    (this.element as HTMLElement & { tracksideChart?: unknown }).tracksideChart = this.chart;
   }
 
   private hoverLabel(item: TooltipItem<'line'>): string {
@@ -383,7 +405,7 @@ export class MetricChart {
     this.canvas.addEventListener('pointerup', end);
     this.canvas.addEventListener('pointercancel', () => this.clearZoomBox());
     this.canvas.addEventListener('dblclick', () => {
-      if (this.zoomed) this.resetZoom();
+      if (this.isZoomedFlag) this.resetZoom();
     });
   }
 

@@ -33,7 +33,7 @@ export function buildColumns(d: TableData): Column[] {
     { id: 'name', label: 'Name', group: 'run', numeric: false, width: 220, str: (i) => d.names[i], text: (i) => d.names[i], byDefault: true },
     { id: 'status', label: 'Status', group: 'run', numeric: false, width: 92, str: (i) => d.status[i], text: (i) => d.status[i], byDefault: true },
     { id: 'experiment', label: 'Experiment', group: 'run', numeric: false, width: 140, str: (i) => d.experiment[i], text: (i) => d.experiment[i] ?? '', byDefault: true },
-    { id: 'started', label: 'Started', group: 'run', numeric: true, width: 128, num: (i) => d.started[i], text: (i) => formatDate(d.started[i]), byDefault: true },
+    { id: 'started', label: 'Started', group: 'run', numeric: true, width: 144, num: (i) => d.started[i], text: (i) => formatDate(d.started[i]), byDefault: true },
     { id: 'duration', label: 'Duration', group: 'run', numeric: true, width: 84, align: 'right', num: (i) => d.duration[i], text: (i) => formatDuration(d.duration[i]), byDefault: true },
     { id: 'tags', label: 'Tags', group: 'run', numeric: false, width: 140, str: (i) => d.tags[i].join(', ') || null, text: (i) => d.tags[i].join(', '), byDefault: true },
     { id: 'id', label: 'Run id', group: 'run', numeric: false, width: 200, str: (i) => d.ids[i], text: (i) => d.ids[i], byDefault: false },
