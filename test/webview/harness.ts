@@ -1,0 +1,245 @@
+// Serves a built panel (dist/webview/<panel>.js) in the same HTML and CSP the extension uses,
+// in headless Chromium, with a fake host: `acquireVsCodeApi` is stubbed so the webview's
+// messages come here, and messages from the tests go to the webview as the host's would.
+// Themes are the variables captured from a real VS Code (themes/*.json).
+import { createServer, type Server } from 'node:http';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { extname, join, normalize, resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { panelHtml } from '../../src/host/panels/panelHtml';
+import { repoRoot, screenshotsDir } from '../e2e/paths';
+
+export type ThemeName = 'dark' | 'light' | 'high-contrast';
+export const THEMES: ThemeName[] = ['dark', 'light', 'high-contrast'];
+export type PanelName = 'run' | 'compare' | 'table';
+
+interface CapturedTheme {
+  bodyClass: string;
+  themeKind: string;
+  themeName: string;
+  defaultStyles: string;
+  vars: Record<string, string>;
+}
+
+const themesDir = join(repoRoot, 'test/webview/themes');
+const themes = Object.fromEntries(THEMES.map((t) => [t, JSON.parse(readFileSync(join(themesDir, `${t}.json`), 'utf8')) as CapturedTheme])) as Record<ThemeName, CapturedTheme>;
+
+/** Every theme's variables scoped by its body class (switching themes = switching the class), then VS Code's default styles. */
+function themeCss(): string {
+  const blocks = THEMES.map((t) => {
+    const th = themes[t];
+    const decls = Object.entries(th.vars).map(([k, v]) => `  ${k}: ${v};`).join('\n');
+    return `body.${th.bodyClass.split(/\s+/).join('.')} {\n${decls}\n}`;
+  });
+  return `${blocks.join('\n')}\n${themes.dark.defaultStyles}`;
+}
+
+const MIME: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json', '.svg': 'image/svg+xml' };
+
+export const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+export class Harness {
+  private server!: Server;
+  private browser!: Browser;
+  origin = '';
+  /** The `.trackside` folder whose blobs/ is served (images). */
+  blobRoot = '';
+
+  static async start(): Promise<Harness> {
+    const h = new Harness();
+    await h.listen();
+    h.browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: chromiumArgs });
+    return h;
+  }
+
+  private listen(): Promise<void> {
+    const css = themeCss();
+    this.server = createServer((req, res) => {
+      const url = new URL(req.url ?? '/', this.origin);
+      const send = (status: number, type: string, body: string | Buffer) => {
+        res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
+        res.end(body);
+      };
+      const panel = /^\/panel\/(run|compare|table)$/.exec(url.pathname);
+      if (panel) {
+        const theme = themes[(url.searchParams.get('theme') as ThemeName) ?? 'dark'] ?? themes.dark;
+        const html = panelHtml({
+          title: `Trackside ${panel[1]}`,
+          cspSource: this.origin,
+          scriptUri: `/dist/webview/${panel[1]}.js`,
+          styleUris: ['/theme.css', '/media/panels.css', ...(panel[1] === 'table' ? ['/media/table.css'] : [])],
+        }).replace('<body>', `<body class="${theme.bodyClass}" data-vscode-theme-kind="${theme.themeKind}" data-vscode-theme-name="${theme.themeName}">`);
+        return send(200, 'text/html', html);
+      }
+      if (url.pathname === '/theme.css') return send(200, 'text/css', css);
+      if (url.pathname === '/favicon.ico') return send(204, 'text/plain', '');
+      const path = normalize(decodeURIComponent(url.pathname));
+      const roots = [join(repoRoot, 'dist/webview'), join(repoRoot, 'media'), ...(this.blobRoot ? [join(this.blobRoot, 'blobs')] : [])];
+      const file = path.startsWith('/blobs/') ? join(this.blobRoot, path) : join(repoRoot, path);
+      if (!roots.some((r) => resolve(file).startsWith(r + '/')) || !existsSync(file)) return send(404, 'text/plain', 'not found');
+      // Blobs have no extension: served as VS Code serves them, as bytes.
+      send(200, MIME[extname(file)] ?? 'application/octet-stream', readFileSync(file));
+    });
+    return new Promise((ok) =>
+      this.server.listen(0, '127.0.0.1', () => {
+        const a = this.server.address();
+        this.origin = `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`;
+        ok();
+      }),
+    );
+  }
+
+  /** The URL a blob is shown from (what asWebviewUri gives in VS Code). */
+  blobSrc = (hash: string): string => `${this.origin}/blobs/sha256/${hash.slice(0, 2)}/${hash.slice(2)}`;
+
+  async open<In, Out extends { type: string }>(panel: PanelName, opts: { theme?: ThemeName; state?: unknown; viewport?: { width: number; height: number } } = {}): Promise<PanelPage<In, Out>> {
+    const page = await this.browser.newPage({ viewport: opts.viewport ?? { width: 1280, height: 860 } });
+    const p = new PanelPage<In, Out>(page, panel);
+    await p.init(opts.state);
+    await page.goto(`${this.origin}/panel/${panel}?theme=${opts.theme ?? 'dark'}`);
+    return p;
+  }
+
+  async stop(): Promise<void> {
+    await this.browser?.close().catch(() => undefined);
+    await new Promise<void>((ok) => this.server?.close(() => ok()));
+  }
+}
+
+/**
+ * Runs in the page before the panel's script: `acquireVsCodeApi` posting to the test, the
+ * state kept here, CSP violations reported, and a way in for host messages (typed arrays
+ * arrive base64-encoded and are revived).
+ */
+const FAKE_VSCODE_API = `function (initial) {
+  let state = initial === null ? undefined : initial;
+  document.addEventListener('securitypolicyviolation', (e) => window.__tracksideCsp(e.violatedDirective + ': ' + e.blockedURI));
+  window.acquireVsCodeApi = () => ({
+    postMessage: (m) => window.__tracksideToHost(m),
+    getState: () => state,
+    setState: (s) => { state = s; window.__tracksideSetState(s); },
+  });
+  const revive = (v) => {
+    if (Array.isArray(v)) return v.map(revive);
+    if (v && typeof v === 'object') {
+      if (typeof v.__typed === 'string') {
+        const bin = atob(v.b64);
+        const bytes = new Uint8Array(bin.length);
+        for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+        return new globalThis[v.__typed](bytes.buffer);
+      }
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, revive(x)]));
+    }
+    return v;
+  };
+  window.__tracksideFromHost = (m) => window.postMessage(revive(m), '*');
+}`;
+
+/** Typed arrays cross into the page as base64 (playwright's own encoding of them is slow). */
+function encode(value: unknown): unknown {
+  if (ArrayBuffer.isView(value)) {
+    const v = value as unknown as { constructor: { name: string }; buffer: ArrayBuffer; byteOffset: number; byteLength: number };
+    return { __typed: v.constructor.name, b64: Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64') };
+  }
+  if (Array.isArray(value)) return value.map(encode);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, encode(v)]));
+  return value;
+}
+
+export class PanelPage<In, Out extends { type: string }> {
+  /** Messages the webview posted, in order. */
+  readonly received: Out[] = [];
+  state: unknown;
+  readonly cspViolations: string[] = [];
+  readonly errors: string[] = [];
+  readonly dialogs: string[] = [];
+  private waiters: (() => void)[] = [];
+  private listeners: ((m: Out) => void)[] = [];
+
+  constructor(
+    readonly page: Page,
+    readonly panel: PanelName,
+  ) {}
+
+  async init(state: unknown): Promise<void> {
+    this.state = state;
+    const page = this.page;
+    page.on('pageerror', (e) => this.errors.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error') this.errors.push(m.text());
+    });
+    page.on('dialog', (d) => {
+      this.dialogs.push(d.message());
+      void d.dismiss();
+    });
+    await page.exposeFunction('__tracksideToHost', (m: Out) => {
+      this.received.push(m);
+      for (const l of this.listeners) l(m);
+      for (const w of this.waiters.splice(0)) w();
+    });
+    await page.exposeFunction('__tracksideSetState', (s: unknown) => {
+      this.state = s;
+    });
+    await page.exposeFunction('__tracksideCsp', (v: string) => this.cspViolations.push(v));
+    // A string, not a function: tsx would wrap a function's inner helpers in its own __name().
+    await page.addInitScript(`(${FAKE_VSCODE_API})(${JSON.stringify(state ?? null)})`);
+  }
+
+  /** Calls `fn` for every message the webview posted so far and posts from now on (a fake host's handler). */
+  onMessage(fn: (m: Out) => void): void {
+    for (const m of this.received) fn(m);
+    this.listeners.push(fn);
+  }
+
+  /** Posts a host message to the webview. */
+  async post(message: In): Promise<void> {
+    if (this.closed) return; // a fake host answering a page the test already closed
+    await this.page.evaluate((m) => (window as unknown as { __tracksideFromHost(x: unknown): void }).__tracksideFromHost(m), encode(message) as never).catch((err: unknown) => {
+      if (!this.closed) throw err;
+    });
+  }
+
+  /** Waits until the webview has posted a message matching `match` (counting from `from`); returns it. */
+  async waitForMessage<T extends Out['type']>(type: T, match: (m: Extract<Out, { type: T }>) => boolean = () => true, opts: { from?: number; timeout?: number } = {}): Promise<Extract<Out, { type: T }>> {
+    const deadline = Date.now() + (opts.timeout ?? 15_000);
+    for (;;) {
+      const found = this.received.slice(opts.from ?? 0).find((m): m is Extract<Out, { type: T }> => m.type === type && match(m as Extract<Out, { type: T }>));
+      if (found) return found;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no "${type}" message from the ${this.panel} webview; got ${this.received.map((m) => m.type).join(', ') || 'nothing'}`);
+      await new Promise<void>((ok) => {
+        const t = setTimeout(ok, left);
+        this.waiters.push(() => {
+          clearTimeout(t);
+          ok();
+        });
+      });
+    }
+  }
+
+  async setTheme(theme: ThemeName): Promise<void> {
+    const th = themes[theme];
+    await this.page.evaluate(
+      ([cls, kind, name]) => {
+        document.body.className = cls;
+        document.body.dataset.vscodeThemeKind = kind;
+        document.body.dataset.vscodeThemeName = name;
+      },
+      [th.bodyClass, th.themeKind, th.themeName],
+    );
+  }
+
+  async screenshot(name: string, opts: { fullPage?: boolean } = {}): Promise<string> {
+    mkdirSync(screenshotsDir, { recursive: true });
+    const path = join(screenshotsDir, `${name}.png`);
+    await this.page.screenshot({ path, fullPage: opts.fullPage ?? false });
+    return path;
+  }
+
+  private closed = false;
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.page.close();
+  }
+}

@@ -1,0 +1,170 @@
+// What the panels' host side reads from a real index: series sized to the chart with times
+// and epochs at bucket edges, live updates (append or resend), table columns, run views,
+// the output tail, the HTML shell's CSP and the paths names from events may write to.
+import assert from 'node:assert/strict';
+import { appendFileSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { points } from '../../src/core/metricQueries';
+import { LiveSeries } from '../../src/host/panels/liveSeries';
+import { OUTPUT_TAIL_BYTES, OutputTail } from '../../src/host/panels/outputTail';
+import { contentSecurityPolicy, panelHtml } from '../../src/host/panels/panelHtml';
+import { commandText, runView } from '../../src/host/panels/runViewData';
+import { inside, safeFileName, safeRelative } from '../../src/host/panels/safePaths';
+import { seriesData } from '../../src/host/panels/seriesData';
+import { tableRows } from '../../src/host/panels/tableRows';
+import { workspace } from './fakeHosts';
+import { appendEvents, runFolder } from './runFixtures';
+
+const RUN = '20240101-000000-aaaaaa';
+
+test('a series is at most the buckets asked for, with times and epochs at each bucket edge', (t) => {
+  const ws = workspace([{ id: RUN, keys: ['loss'], steps: 20_000, epochEvery: 1000, stepMs: 10, start: 1_000_000 }]);
+  t.after(() => ws.dispose());
+  const d = seriesData(ws.store, { runId: RUN, key: 'loss', buckets: 500 });
+  assert.ok(d.steps.length <= 500 && d.steps.length > 100, `${d.steps.length} buckets`);
+  assert.equal(d.points, 20_000);
+  assert.equal(d.exact, false);
+  assert.equal(d.range, undefined);
+  const raw = points(ws.store, RUN, 'loss');
+  for (const i of [0, 7, d.steps.length - 1]) {
+    assert.equal(d.t[i], raw.t[d.steps[i]]);
+    assert.equal(d.lastT[i], raw.t[d.lastSteps[i]]);
+    assert.equal(d.epochs[i], Math.floor(d.steps[i] / 1000));
+    assert.equal(d.lastEpochs[i], Math.floor(d.lastSteps[i] / 1000));
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let s = d.steps[i]; s <= d.lastSteps[i]; s++) {
+      lo = Math.min(lo, raw.values[s]);
+      hi = Math.max(hi, raw.values[s]);
+    }
+    assert.equal(d.min[i], lo);
+    assert.equal(d.max[i], hi);
+  }
+  // Zoomed: only that range, finer.
+  const z = seriesData(ws.store, { runId: RUN, key: 'loss', buckets: 500, xMin: 1000, xMax: 1300 });
+  assert.deepEqual(z.range, { xMin: 1000, xMax: 1300 });
+  assert.equal(z.exact, true);
+  assert.equal(z.steps[0], 1000);
+  assert.equal(z.steps[z.steps.length - 1], 1300);
+  assert.equal(z.t[0], raw.t[1000]);
+});
+
+test('live: a few new points are appended, many make a fresh series', (t) => {
+  const ws = workspace([{ id: RUN, keys: ['loss', 'acc'], steps: 100, status: 'running' }]);
+  t.after(() => ws.dispose());
+  const live = new LiveSeries();
+  live.sentSeries(seriesData(ws.store, { runId: RUN, key: 'loss', buckets: 400 }), 400);
+  live.sentSeries(seriesData(ws.store, { runId: RUN, key: 'acc', buckets: 400 }), 400);
+  assert.deepEqual(live.update(ws.store, RUN), { append: [], series: [] });
+  appendEvents(ws.root, RUN, [100, 101, 102].map((step) => ({ t: 5000 + step, type: 'metrics', step, values: { loss: step / 1000 } })));
+  ws.ingest();
+  const u = live.update(ws.store, RUN);
+  assert.equal(u.series.length, 0);
+  assert.equal(u.append.length, 1);
+  assert.deepEqual([...u.append[0].steps], [100, 101, 102]);
+  assert.deepEqual([...u.append[0].values], [0.1, 0.101, 0.102]);
+  assert.deepEqual(live.update(ws.store, RUN), { append: [], series: [] }, 'sent once');
+  appendEvents(ws.root, RUN, Array.from({ length: 5000 }, (_, i) => ({ t: 9000 + i, type: 'metrics', step: 103 + i, values: { loss: 1 } })));
+  ws.ingest();
+  const many = live.update(ws.store, RUN);
+  assert.equal(many.append.length, 0);
+  assert.equal(many.series.length, 1);
+  assert.ok(many.series[0].steps.length <= 400);
+  assert.equal(many.series[0].lastSteps[many.series[0].lastSteps.length - 1], 5102);
+});
+
+test('table rows: one row per live run, params numeric or text, metric summaries with presence', (t) => {
+  const ws = workspace([
+    { id: '20240101-000001-aaaaaa', name: 'one', params: { lr: 0.1, opt: 'sgd', flag: true }, keys: ['val/loss'], steps: 10, tags: ['b', 'a'], status: 'finished', start: 1000 },
+    { id: '20240101-000002-bbbbbb', params: { lr: 0.01, opt: 'adam' }, keys: ['acc'], steps: 5, status: 'failed', start: 2000 },
+  ]);
+  t.after(() => ws.dispose());
+  const d = tableRows(ws.store);
+  assert.deepEqual(d.ids, ['20240101-000002-bbbbbb', '20240101-000001-aaaaaa'], 'newest first');
+  assert.deepEqual(d.names, ['20240101-000002-bbbbbb', 'one'], 'unnamed runs show their id');
+  assert.deepEqual(d.status, ['failed', 'finished']);
+  assert.deepEqual(d.tags, [[], ['a', 'b']]);
+  const lr = d.params.find((p) => p.key === 'lr')!;
+  assert.equal(lr.kind, 'number');
+  assert.deepEqual([...(lr.values as Float64Array)], [0.01, 0.1]);
+  const flag = d.params.find((p) => p.key === 'flag')!;
+  assert.equal(flag.kind, 'text');
+  assert.deepEqual(flag.values, [null, 'true']);
+  const loss = d.metrics.find((m) => m.key === 'val/loss')!;
+  assert.deepEqual([...loss.has], [0, 1]);
+  assert.ok(Number.isFinite(loss.last[1]));
+  const one = tableRows(ws.store, ['20240101-000001-aaaaaa']);
+  assert.deepEqual(one.ids, ['20240101-000001-aaaaaa']);
+  assert.equal(one.params.find((p) => p.key === 'opt')!.values[0], 'sgd');
+});
+
+test('a run view carries everything the Run panel shows; datasets know which runs share them', (t) => {
+  const data = [{ name: 'train', path: 'data/train.csv', files: [{ path: 'train.csv', content: 'a,b\n1,2\n' }] }];
+  const ws = workspace([
+    { id: RUN, name: 'main', keys: ['loss'], steps: 3, datasets: data, images: [{ key: 'img', steps: [0, 2] }], artifacts: [{ name: 'model.pkl', content: 'w' }], code: [{ path: 'train.py', content: 'x' }], command: ['python', 'train.py', '--name', 'a b'] },
+    { id: '20240101-000000-bbbbbb', name: 'twin', datasets: data, start: Date.UTC(2024, 0, 2) },
+  ]);
+  t.after(() => ws.dispose());
+  const v = runView(ws.store, RUN, (h) => `blob:${h}`)!;
+  assert.equal(v.name, 'main');
+  assert.equal(v.command, "python train.py --name 'a b'");
+  assert.deepEqual(v.datasets[0].sameAs, [{ id: '20240101-000000-bbbbbb', name: 'twin' }]);
+  assert.deepEqual(v.images.map((i) => [i.key, i.step, i.src.startsWith('blob:')]), [['img', 0, true], ['img', 2, true]]);
+  assert.equal(v.artifacts[0].name, 'model.pkl');
+  assert.equal(v.code[0].path, 'train.py');
+  assert.equal(v.metrics[0].key, 'loss');
+  assert.equal(runView(ws.store, 'nope', () => ''), undefined);
+  assert.equal(commandText("python -c 'x'"), "python -c 'x'");
+});
+
+test('output tail: the last bytes first, then only what is new; a rewritten log starts over', (t) => {
+  const ws = workspace([{ id: RUN }]);
+  t.after(() => ws.dispose());
+  const tail = new OutputTail(ws.root, RUN);
+  assert.deepEqual(tail.read(), { text: '', reset: true, truncated: false, exists: false });
+  assert.equal(tail.read(), undefined);
+  const log = join(runFolder(ws.root, RUN), 'files', 'output.log');
+  const line = 'x'.repeat(99) + '\n';
+  writeFileSync(log, 'first line\n' + line.repeat((OUTPUT_TAIL_BYTES / 100) * 2));
+  const first = tail.read()!;
+  assert.equal(first.reset, true);
+  assert.equal(first.truncated, true);
+  assert.ok(first.text.startsWith('x') && first.text.length <= OUTPUT_TAIL_BYTES, 'tail from a whole line');
+  assert.equal(tail.read(), undefined);
+  appendFileSync(log, 'épilogue\n');
+  assert.deepEqual(tail.read(), { text: 'épilogue\n', reset: false, truncated: false, exists: true });
+  truncateSync(log, 0);
+  writeFileSync(log, 'again\n');
+  assert.deepEqual(tail.read(), { text: 'again\n', reset: true, truncated: false, exists: true });
+});
+
+test('the HTML shell: CSP default none, scripts only by nonce, no unsafe-inline, one script', () => {
+  const csp = contentSecurityPolicy('https://x.vscode-cdn.net', 'N1', 'S1');
+  assert.match(csp, /^default-src 'none'; /);
+  assert.match(csp, /script-src 'nonce-N1'(;|$)/);
+  assert.match(csp, /style-src https:\/\/x\.vscode-cdn\.net 'nonce-S1'/);
+  assert.doesNotMatch(csp, /unsafe/);
+  const html = panelHtml({ title: 'T', cspSource: 'https://x', scriptUri: 'https://x/run.js', styleUris: ['https://x/a.css'] });
+  const nonces = [...html.matchAll(/nonce="([^"]+)"/g)].map((m) => m[1]);
+  assert.equal(nonces.length, 1);
+  assert.ok(nonces[0].length >= 20);
+  assert.notEqual(panelHtml({ title: 'T', cspSource: 'x', scriptUri: 'y', styleUris: [] }).match(/nonce="([^"]+)"/)![1], nonces[0], 'fresh nonce each time');
+  assert.doesNotMatch(html, /\son\w+=/i, 'no inline handlers');
+});
+
+test('names from events never choose where to write', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'trackside-paths-'));
+  try {
+    assert.equal(safeRelative('a/b.txt'), 'a/b.txt');
+    for (const bad of ['../x', 'a/../../x', '/etc/passwd', 'C:\\x', '', '(external)/x', 'a\0b']) assert.equal(safeRelative(bad), undefined, bad);
+    assert.equal(inside(dir, 'sub/f.py'), join(dir, 'sub', 'f.py'));
+    assert.equal(inside(dir, '../f.py'), undefined);
+    assert.equal(safeFileName('../../etc/passwd'), 'passwd');
+    assert.equal(safeFileName('<img src=x>.png'), '_img src_x_.png');
+    assert.equal(safeFileName('..'), 'artifact');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,173 @@
+// The Runs Table webview in Chromium: 10,000 runs × 30 params × 10 metrics sent once, rows
+// virtualized, sorted and filtered in the webview.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { TableFromWebview, TablePanelState, TableToWebview } from '../../src/protocol/tablePanel';
+import type { TableData } from '../../src/protocol/tableData';
+import { filterRows } from '../../webview/table/rowOrder';
+import { Harness, type PanelPage } from './harness';
+import { syntheticTable } from './tableFixture';
+
+let h: Harness;
+const data = syntheticTable(10_000);
+
+before(async () => {
+  h = await Harness.start();
+});
+
+after(async () => {
+  await h.stop();
+});
+
+type Page = PanelPage<TableToWebview, TableFromWebview>;
+
+async function openTable(d: TableData = data, state?: TablePanelState): Promise<Page> {
+  const p: Page = await h.open<TableToWebview, TableFromWebview>('table', { state });
+  await p.waitForMessage('ready');
+  await p.post({ type: 'rows', data: d });
+  await p.page.locator('.vt-row').first().waitFor();
+  return p;
+}
+
+const shownRows = (p: Page) => p.page.$$eval('.vt-row:not([hidden])', (rows) => rows.length);
+/** Text of a column in the rows on screen, top to bottom. */
+const column = (p: Page, index: number) =>
+  p.page.$$eval(
+    '.vt-row:not([hidden])',
+    (rows, i) =>
+      rows
+        .map((r) => ({ y: Number((r as HTMLElement).dataset.pos), text: r.children[i as number]?.textContent ?? '' }))
+        .sort((a, b) => a.y - b.y)
+        .map((r) => r.text),
+    index,
+  );
+
+test('10,000 rows: the DOM holds only the rows in view, at the top and after scrolling to the end', async () => {
+  const p = await openTable();
+  try {
+    assert.equal(await p.page.locator('.vt').getAttribute('aria-rowcount'), '10001');
+    assert.match((await p.page.locator('.table-count').textContent()) ?? '', /^10,000 of 10,000 runs$/);
+    const top = await shownRows(p);
+    assert.ok(top > 10 && top < 80, `${top} rows in the DOM`);
+    await p.page.locator('.vt').evaluate((e) => (e.scrollTop = e.scrollHeight));
+    await p.page.waitForFunction(() => [...document.querySelectorAll('.vt-row:not([hidden])')].some((r) => (r as HTMLElement).dataset.pos === '9999'));
+    assert.ok((await shownRows(p)) < 80);
+    assert.ok((await p.page.locator('.vt-row').count()) < 80, 'the row pool never grows past the view');
+    assert.deepEqual(p.cspViolations, []);
+    assert.deepEqual(p.errors, []);
+  } finally {
+    await p.close();
+  }
+});
+
+test('sort: a click sorts by a column, a second click reverses, shift-click adds a tie-breaker', async () => {
+  const p = await openTable();
+  try {
+    // Default: newest first.
+    assert.equal((await column(p, 0))[0], data.names[0]);
+    await p.page.locator('.vt-head[data-column="p:param_00"]').click();
+    const values = [...(data.params[0].values as Float64Array)].sort((a, b) => a - b);
+    const paramIndex = await p.page.$$eval('.vt-head', (hs) => hs.findIndex((x) => (x as HTMLElement).dataset.column === 'p:param_00'));
+    const firstShown = (await column(p, paramIndex)).slice(0, 5).map(Number);
+    assert.deepEqual(firstShown, values.slice(0, 5));
+    await p.page.locator('.vt-head[data-column="p:param_00"]').click();
+    assert.deepEqual((await column(p, paramIndex)).slice(0, 3).map(Number), values.slice(-3).reverse());
+    assert.deepEqual((p.state as TablePanelState).sort, [{ column: 'p:param_00', desc: true }]);
+    // status, then name within a status
+    await p.page.locator('.vt-head[data-column="status"]').click();
+    await p.page.locator('.vt-head[data-column="name"]').click({ modifiers: ['Shift'] });
+    assert.deepEqual((p.state as TablePanelState).sort, [{ column: 'status', desc: false }, { column: 'name', desc: false }]);
+    const crashed = data.names.filter((_, i) => data.status[i] === 'crashed').sort(new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' }).compare);
+    assert.deepEqual((await column(p, 0)).slice(0, 4), crashed.slice(0, 4));
+    assert.equal(await p.page.locator('.vt-head[data-column="name"]').getAttribute('aria-sort'), 'ascending');
+  } finally {
+    await p.close();
+  }
+});
+
+test('filter: free text, status: and tag: narrow the rows', async () => {
+  const p = await openTable();
+  try {
+    const filter = p.page.locator('vscode-text-field.table-filter input');
+    for (const q of ['status:failed', 'tag:baseline', 'run-12', 'status:finished tag:gpu']) {
+      const expected = filterRows(data, q).length;
+      await filter.fill(q);
+      await p.page.waitForFunction((n) => document.querySelector('.table-count')?.textContent?.startsWith(`${n.toLocaleString('en-US')} of`), expected);
+      assert.equal((p.state as TablePanelState).filter, q);
+    }
+    assert.ok((await column(p, 1)).every((s) => s === 'finished'));
+  } finally {
+    await p.close();
+  }
+});
+
+test('select rows, then Compare; double-click opens a run', async () => {
+  const p = await openTable();
+  try {
+    const byPos = (pos: number) => p.page.locator(`.vt-row[data-pos="${pos}"]`);
+    await byPos(0).click();
+    await byPos(2).click({ modifiers: ['Control'] });
+    await byPos(3).click({ modifiers: ['Control'] });
+    assert.equal(await p.page.locator('.vt-row.selected').count(), 3);
+    await p.page.locator('vscode-button', { hasText: 'Compare (3)' }).click();
+    assert.deepEqual(await p.waitForMessage('compare'), { type: 'compare', runIds: [data.ids[0], data.ids[2], data.ids[3]] });
+    await byPos(5).dblclick();
+    assert.deepEqual(await p.waitForMessage('openRun'), { type: 'openRun', runId: data.ids[5] });
+    await byPos(1).click({ modifiers: ['Shift'] });
+    assert.deepEqual(new Set((p.state as TablePanelState).selected), new Set([data.ids[1], data.ids[2], data.ids[3], data.ids[4], data.ids[5]]));
+  } finally {
+    await p.close();
+  }
+});
+
+test('the column chooser hides and shows columns; min/max summaries can be added', async () => {
+  const p = await openTable();
+  try {
+    await p.page.locator('vscode-button', { hasText: 'Columns…' }).click();
+    await p.page.locator('.column-chooser vscode-checkbox[data-column="experiment"]').click();
+    await p.page.waitForFunction(() => !document.querySelector('.vt-head[data-column="experiment"]'));
+    await p.page.locator('.column-chooser vscode-checkbox[data-column="m:max:val/metric_0"]').click();
+    await p.page.locator('.vt-head[data-column="m:max:val/metric_0"]').waitFor();
+    const cols = (p.state as TablePanelState).columns!;
+    assert.ok(!cols.includes('experiment') && cols.includes('m:max:val/metric_0') && cols.includes('p:param_29'));
+  } finally {
+    await p.close();
+  }
+});
+
+test('metric over runs: one point per shown run with the metric, against start time or a param', async () => {
+  const p = await openTable();
+  try {
+    await p.page.locator('vscode-button', { hasText: 'Chart' }).click();
+    await p.page.waitForFunction(() => Number((document.querySelector('.runs-chart') as HTMLElement).dataset.points) > 0);
+    const expected = data.metrics[0].has.reduce((s, x) => s + x, 0);
+    assert.equal(Number(await p.page.locator('.runs-chart').getAttribute('data-points')), expected);
+    await p.page.locator('vscode-text-field.table-filter input').fill('status:failed');
+    const failed = filterRows(data, 'status:failed').filter((i) => data.metrics[0].has[i]).length;
+    await p.page.waitForFunction((n) => Number((document.querySelector('.runs-chart') as HTMLElement).dataset.points) === n, failed);
+    await p.page.locator('.runs-chart vscode-dropdown').nth(1).click();
+    await p.page.locator('.runs-chart vscode-option[value="p:param_03"]').click();
+    assert.equal((p.state as TablePanelState).chart?.x, 'p:param_03');
+  } finally {
+    await p.close();
+  }
+});
+
+test('live patches: a changed run updates in place, a removed one leaves', async () => {
+  const small = syntheticTable(50, 3, 2);
+  const p = await openTable(small);
+  try {
+    const patch = syntheticTable(1, 3, 2);
+    patch.ids = [small.ids[0]];
+    patch.names = ['renamed-live'];
+    patch.status = ['crashed'];
+    patch.started = Float64Array.of(small.started[0]);
+    await p.post({ type: 'rowsChanged', data: patch, removed: [small.ids[1]] });
+    await p.page.waitForFunction(() => document.querySelector('.table-count')?.textContent?.startsWith('49 of 49'));
+    assert.equal((await column(p, 0))[0], 'renamed-live');
+    assert.equal((await column(p, 1))[0], 'crashed');
+    assert.ok(!(await column(p, 0)).includes(small.names[1]));
+  } finally {
+    await p.close();
+  }
+});
