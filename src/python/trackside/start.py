@@ -41,6 +41,10 @@ def init(name=None, experiment=None, params=None, tags=None, notes=None):
         run = Run(run_id, run_dir, root)
         event = process_info()
         event.update(launch_info())
+        if name is None:
+            # Like the editor's runs: the script's name and the id's random tail.
+            stem = os.path.splitext(os.path.basename(event.get("script") or "run"))[0]
+            event["name"] = "{}-{}".format(stem, run_id[-6:])
         git = git_info(event["cwd"], run.blobs)
         if git is not None:
             event["git"] = git
