@@ -28,7 +28,8 @@ export class CheckpointTree implements vscode.TreeDataProvider<CheckpointNode>, 
   private readonly disposables: vscode.Disposable[] = [this.changed, this.notebookChanged];
   private doc: vscode.NotebookDocument | undefined;
   private readonly summaries = new CheckpointSummaries();
-  private currentKnown = false;
+  /** The notebook version the summaries were worked out for. */
+  private summarized: { doc: vscode.NotebookDocument; version: number } | undefined;
   private editTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -69,7 +70,6 @@ export class CheckpointTree implements vscode.TreeDataProvider<CheckpointNode>, 
   }
 
   private currentChanged(): void {
-    this.currentKnown = false;
     this.changed.fire();
   }
 
@@ -79,9 +79,9 @@ export class CheckpointTree implements vscode.TreeDataProvider<CheckpointNode>, 
 
   getChildren(node?: CheckpointNode): CheckpointNode[] {
     if (node || !this.doc) return [];
-    if (!this.currentKnown) {
+    if (this.summarized?.doc !== this.doc || this.summarized.version !== this.doc.version) {
       this.summaries.setCurrent(editorCellSigs(this.doc));
-      this.currentKnown = true;
+      this.summarized = { doc: this.doc, version: this.doc.version };
     }
     const uri = this.doc.uri;
     return this.service.list(uri).map((record) => ({ uri, record }));

@@ -4,6 +4,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { alignCells, type CellPair } from '../../core/notebooks/alignCells';
+import { describeSummary } from '../../core/notebooks/cellDiff';
 import { checkpointTime } from '../../core/notebooks/checkpointLabels';
 import type { CheckpointRecord } from '../../core/notebooks/checkpointRecord';
 import { planRestore } from '../../core/notebooks/readCheckpoint';
@@ -23,7 +24,7 @@ export async function restoreCheckpoint(service: CheckpointService, { uri, recor
   const when = checkpointTime(record.t);
   if (!(await readyToReplace(service, doc, `Restore ${name} to the checkpoint of ${when}?`))) return false;
   // Checked before anything is written: a missing or damaged checkpoint changes nothing.
-  await planRestore(service.store.root, record, uri.fsPath);
+  const plan = await planRestore(service.store.root, record, uri.fsPath);
   await service.take(uri, { kind: 'pre-restore', restore: record.id });
   const source = await vscode.workspace.openNotebookDocument(checkpointDocumentUri(record));
   const edit = new vscode.WorkspaceEdit();
@@ -34,7 +35,9 @@ export async function restoreCheckpoint(service: CheckpointService, { uri, recor
   if (!(await vscode.workspace.applyEdit(edit))) throw new Error(`The notebook editor did not accept the restore of ${name}; nothing was changed.`);
   await doc.save();
   await vscode.window.showNotebookDocument(doc, { preview: false });
-  void vscode.window.showInformationMessage(`Trackside: ${name} restored to the checkpoint of ${when}. Undo in the notebook reverts the restore.`);
+  const what = plan.changes ? describeSummary(plan.changes) : undefined;
+  const changes = what && what !== 'no cell changes' ? ` (cells: ${what})` : '';
+  void vscode.window.showInformationMessage(`Trackside: ${name} restored to the checkpoint of ${when}${changes}. Undo in the notebook reverts the restore.`);
   return true;
 }
 

@@ -1,0 +1,153 @@
+// Notebooks in a real VS Code: checkpoints on save, compare and restore (with Undo), and the
+// sample notebook as a tracked run with its linked checkpoint.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Locator } from 'playwright-core';
+import { e2eTest, waitFor } from './harness.ts';
+import type { VSCode } from './harness.ts';
+
+interface Checkpoint {
+  id: string;
+  kind: string;
+  run?: string;
+  restore?: string;
+  hash: string;
+}
+
+/** Checkpoint lines of the workspace's one checkpointed notebook (deletions left out). */
+function checkpoints(workspace: string): Checkpoint[] {
+  const dir = join(workspace, '.trackside', 'checkpoints');
+  let keys: string[];
+  try {
+    keys = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return keys.flatMap((k) => {
+    try {
+      return readFileSync(join(dir, k, 'checkpoints.jsonl'), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Checkpoint & { delete?: string[] })
+        .filter((c) => !c.delete);
+    } catch {
+      return [];
+    }
+  });
+}
+
+function runIds(workspace: string): string[] {
+  try {
+    return readdirSync(join(workspace, '.trackside', 'runs')).sort();
+  } catch {
+    return [];
+  }
+}
+
+/** Rows of the Notebook Checkpoints view (its header also shows the notebook's name, so vs.view() does not match it). */
+async function checkpointRows(vs: VSCode): Promise<Locator> {
+  const pane = vs.page.locator('.part.sidebar .pane').filter({ has: vs.page.locator('.pane-header .title', { hasText: /^Notebook Checkpoints$/i }) });
+  await pane.locator('.pane-body').waitFor();
+  return pane.locator('.monaco-list-row[role="treeitem"]');
+}
+
+const codeCellEditors = '.notebook-editor .cell-list-container .cell-editor-container .monaco-editor';
+
+/** Opens the notebook editor on the sample notebook and waits for its code cells' editors. */
+async function openNotebook(vs: VSCode): Promise<void> {
+  await vs.openFile('notebook.ipynb');
+  await vs.page.locator(codeCellEditors).first().waitFor();
+}
+
+/** Types at the end of the notebook's first code cell (the imports). */
+async function appendToImports(vs: VSCode, text: string): Promise<void> {
+  await vs.page.locator(codeCellEditors).first().click();
+  await vs.page.keyboard.press('Control+End');
+  await vs.page.keyboard.type(text);
+}
+
+async function save(vs: VSCode): Promise<void> {
+  await vs.page.keyboard.press('Control+S');
+}
+
+/** Right-clicks a row and runs a context-menu action (hover first: a click on a menu that just opened is dropped). */
+async function rowMenu(vs: VSCode, row: Locator, action: string): Promise<void> {
+  await row.click({ button: 'right' });
+  const item = (state: string) => vs.page.locator(`.context-view.monaco-menu-container .action-item${state}`).filter({ has: vs.page.locator('.action-label', { hasText: action }) }).first();
+  await item(':not(.disabled)').hover();
+  await item('.focused').waitFor();
+  await item(':not(.disabled)').click();
+}
+
+e2eTest('notebook: two saves make two checkpoints; compare with one; restore the first; Undo brings the edit back', async (vs) => {
+  const file = join(vs.workspace, 'notebook.ipynb');
+  await vs.waitForActivation();
+  await vs.openView('Trackside');
+  await openNotebook(vs);
+  const rows = await checkpointRows(vs);
+
+  await appendToImports(vs, '\n# first edit');
+  await save(vs);
+  await waitFor(() => checkpoints(vs.workspace).length === 1, { message: 'the first checkpoint' });
+  await appendToImports(vs, '\n# second edit');
+  await save(vs);
+  await waitFor(() => checkpoints(vs.workspace).length === 2, { message: 'the second checkpoint' });
+  assert.deepEqual(checkpoints(vs.workspace).map((c) => c.kind), ['auto', 'auto']);
+  // Newest first: the second save has the cells of the notebook now, the first one cell less edited.
+  await waitFor(async () => (await rows.count()) === 2 && /same cells as now/.test(await rows.nth(0).innerText()) && /1 edited since/.test(await rows.nth(1).innerText()), {
+    message: 'two checkpoints in the view, summarised against the notebook',
+  });
+  const first = rows.nth(1);
+  await vs.page.mouse.move(0, 0);
+  await vs.screenshot('notebook-checkpoints-view');
+
+  await rowMenu(vs, first, 'Compare Checkpoint with Current');
+  await vs.page.locator('.notebook-text-diff-editor').first().waitFor();
+  await vs.page.locator('.notebook-text-diff-editor').getByText('# second edit').first().waitFor();
+  await vs.screenshot('notebook-checkpoint-diff');
+  await vs.runCommand('View: Close Editor');
+
+  await rowMenu(vs, first, 'Restore Checkpoint');
+  await waitFor(() => {
+    const text = readFileSync(file, 'utf8');
+    return text.includes('# first edit') && !text.includes('# second edit');
+  }, { message: 'the file restored to the first checkpoint' });
+  await vs.notification(/restored to the checkpoint of/);
+  const afterRestore = checkpoints(vs.workspace);
+  const pre = afterRestore.find((c) => c.kind === 'pre-restore');
+  assert.ok(pre, 'the state before the restore was checkpointed');
+  assert.equal(pre.hash, afterRestore[1].hash, 'the pre-restore checkpoint holds the second save');
+  await vs.screenshot('notebook-restored');
+
+  // Undo in the notebook (focus on the cells, not inside a cell's text) reverts the whole restore.
+  await vs.runCommand('Notebook: Focus First Cell');
+  await vs.page.keyboard.press('Control+Z');
+  await vs.page.locator('.notebook-editor').getByText('# second edit').first().waitFor();
+  await save(vs);
+  await waitFor(() => readFileSync(file, 'utf8').includes('# second edit'), { message: 'the undone restore saved' });
+});
+
+e2eTest('notebook: Start Tracked Run executes the sample notebook; its run and linked checkpoint appear', { theme: 'Default Light Modern', testTimeout: 240_000 }, async (vs) => {
+  await vs.waitForActivation();
+  await vs.openView('Trackside');
+  await openNotebook(vs);
+  await vs.runCommand('Trackside: Start Tracked Run');
+  const id = await waitFor(() => runIds(vs.workspace)[0], { message: 'a run folder' });
+  await vs.notification(/Running notebook\.ipynb/);
+  await vs.waitForFile(`.trackside/runs/${id}/events.jsonl`, { contains: 'sys/notebook/cell_seconds', timeout: 120_000 });
+  await vs.screenshot('notebook-run-progress');
+  const events = await vs.waitForFile(`.trackside/runs/${id}/events.jsonl`, { contains: /"status":"finished","exit_code":0/, timeout: 150_000 });
+  assert.match(events, /"kind":"notebook"/);
+  assert.match(events, /"val\/acc"/);
+
+  const linked = await waitFor(() => checkpoints(vs.workspace).find((c) => c.kind === 'run'), { message: 'the run-linked checkpoint' });
+  assert.equal(linked.run, id);
+
+  await vs.expandTreeItem('breast-cancer-notebook');
+  await vs.waitForTreeItem(/^notebook-[0-9a-f]{6}$/, { description: /val\/auc 0\.\d+/ });
+  const rows = await checkpointRows(vs);
+  await rows.filter({ hasText: /run notebook-[0-9a-f]{6}/ }).first().waitFor();
+  await vs.page.mouse.move(0, 0);
+  await vs.screenshot('notebook-run-and-checkpoint');
+});
