@@ -66,17 +66,16 @@ test('time and epoch axes read the times and epochs at bucket edges; x never goe
   assert.deepEqual(stepRangeFor(s, 2.2, 7.8, opts), { xMin: 2, xMax: 8 });
 });
 
-test('smoothed points sit at bucket ends and weigh buckets by their counts', () => {
+test('smoothed points sit at bucket ends: the debiased EMA of each bucket\'s point or range middle', () => {
   const s = new SeriesBuffer(series([
     { steps: [0, 0], first: 1, min: 1, max: 1, last: 1, count: 1 },
-    { steps: [1, 4], first: 3, min: 3, max: 3, last: 3, count: 4 },
+    { steps: [1, 4], first: 3, min: 2, max: 6, last: 5, count: 4 },
   ]));
   const pts = smoothedPoints(s, { ...opts, smoothing: 0.5 });
   assert.deepEqual(pts.map((p) => p.x), [0, 4]);
-  // Five points 1,3,3,3,3 smoothed with w = 0.5, debiased, at the last point:
-  let last = 0;
-  [1, 3, 3, 3, 3].forEach((v) => (last = last * 0.5 + 0.5 * v));
-  assert.ok(Math.abs(pts[1].y - last / (1 - 0.5 ** 5)) < 1e-12);
+  assert.equal(pts[0].y, 1);
+  // values 1 and (2 + 6) / 2 = 4, w = 0.5: (0.25 + 2) / (1 - 0.25)
+  assert.ok(Math.abs(pts[1].y - 3) < 1e-12);
 });
 
 test('appended points extend the buffer past its last step only', () => {

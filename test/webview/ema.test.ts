@@ -47,14 +47,3 @@ test('weight 0 is the identity; non-finite values pass through and stay out of t
   assert.ok(Number.isNaN(out[1]));
   assert.equal(out[3], Number.POSITIVE_INFINITY);
 });
-
-test('a bucket of k points decays the average as k equal points would', () => {
-  const values = [1, 2, 4, 3];
-  const counts = [1, 3, 2, 5];
-  const expanded = values.flatMap((v, i) => Array(counts[i]).fill(v) as number[]);
-  const full = tensorboard(expanded, 0.8);
-  // The bucket's smoothed value is the full series' smoothed value at the bucket's last point.
-  let end = -1;
-  const atBucketEnds = counts.map((c) => full[(end += c)]);
-  close(emaDebiased(values, 0.8, counts), atBucketEnds);
-});

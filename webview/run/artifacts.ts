@@ -48,7 +48,7 @@ export function renderArtifacts(root: HTMLElement, artifacts: ArtifactView[], a:
       rows.push([{ node: `  ${f.path}`, class: 'sub-row' }, '', { node: formatBytes(f.size), class: 'num' }, hashCell(f.hash), '', actions(a, art.hash, f.path, ['open', 'saveAs'], f.path)]);
     }
   }
-  replaceChildren(root, simpleTable(['Name', 'Kind', 'Size', 'Hash', 'Logged', ''], rows, { class: 'artifacts', label: 'Artifacts' }));
+  replaceChildren(root, simpleTable(['Name', 'Kind', 'Size', 'Hash', 'Logged', ''], rows, { class: 'artifacts', label: 'Artifacts', numeric: [2] }));
 }
 
 export function renderDatasets(root: HTMLElement, datasets: DatasetView[], a: ArtifactActions): void {

@@ -40,7 +40,7 @@ export function renderOverview(root: HTMLElement, run: RunView): void {
       run.metrics.length
         ? simpleTable(
             ['Metric', 'Last', 'Min', 'Max', 'Steps', 'Points'],
-            run.metrics.map((m): Cell[] => [
+            [...run.metrics].sort((a, b) => Number(a.key.startsWith('sys/')) - Number(b.key.startsWith('sys/'))).map((m): Cell[] => [
               m.key,
               { node: formatMetric(m.last), class: 'num' },
               { node: formatMetric(m.min), class: 'num' },
@@ -48,7 +48,7 @@ export function renderOverview(root: HTMLElement, run: RunView): void {
               { node: `${m.firstStep}–${m.lastStep}`, class: 'num' },
               { node: `${m.count}${m.nans ? ` (${m.nans} NaN)` : ''}`, class: 'num' },
             ]),
-            { class: 'summaries', label: 'Metric summaries' },
+            { class: 'summaries', label: 'Metric summaries', numeric: [1, 2, 3, 4, 5] },
           )
         : el('p', { class: 'empty', text: 'No metrics logged yet.' }),
     ),

@@ -83,9 +83,20 @@ export function rawPoints(s: SeriesBuffer, o: PointOptions): XY[] {
   return out;
 }
 
-/** One point per bucket at its last step: the debiased EMA of bucket values. */
+/** A bucket's value for smoothing: its point, or the middle of its range (a noise band's center). */
+export function bucketValues(s: SeriesBuffer): Float64Array {
+  const out = new Float64Array(s.length);
+  const counts = s.col('counts');
+  const last = s.col('last');
+  const min = s.col('min');
+  const max = s.col('max');
+  for (let i = 0; i < s.length; i++) out[i] = counts[i] <= 1 || min[i] !== min[i] ? last[i] : (min[i] + max[i]) / 2;
+  return out;
+}
+
+/** One point per bucket at its last step: the debiased EMA of the bucket values. */
 export function smoothedPoints(s: SeriesBuffer, o: PointOptions): XY[] {
-  const smoothed = emaDebiased(s.col('last').subarray(0, s.length), o.smoothing, s.col('counts').subarray(0, s.length));
+  const smoothed = emaDebiased(bucketValues(s), o.smoothing);
   const out: XY[] = [];
   let prevX = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < s.length; i++) {

@@ -3,11 +3,10 @@
 // through unsmoothed and do not enter the average; a constant series stays constant.
 
 /**
- * Smooths `values` with weight `w` in [0, 1). `counts[i]` (default 1) says how many points
- * values[i] stands for: a downsampled bucket decays the average as that many points would,
- * so smoothing looks the same at every zoom level.
+ * Smooths `values` with weight `w` in [0, 1), one step per value as TensorBoard does on the
+ * points it shows (here: one per bucket, so the slider smooths visibly at any zoom).
  */
-export function emaDebiased(values: ArrayLike<number>, w: number, counts?: ArrayLike<number>): Float64Array {
+export function emaDebiased(values: ArrayLike<number>, w: number): Float64Array {
   const n = values.length;
   const out = new Float64Array(n);
   if (!(w > 0)) {
@@ -27,10 +26,8 @@ export function emaDebiased(values: ArrayLike<number>, w: number, counts?: Array
     }
     if (first !== first) first = v;
     else if (v !== first) constant = false;
-    const c = counts ? Math.max(1, counts[i]) : 1;
-    const decay = c === 1 ? weight : weight ** c;
-    last = last * decay + (1 - decay) * v;
-    accumulated += c;
+    last = last * weight + (1 - weight) * v;
+    accumulated++;
     out[i] = last / (1 - weight ** accumulated);
   }
   if (constant) for (let i = 0; i < n; i++) if (Number.isFinite(values[i])) out[i] = values[i];

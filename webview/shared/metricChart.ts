@@ -333,7 +333,7 @@ export class MetricChart {
     const b = p.b;
     const many = this.lines.length > 1 ? `${meta.line.label}: ` : '';
     const raw = s.col('last')[b];
-    if (meta.kind === 'smooth') return `${many}${formatMetric(p.y)} (value ${formatMetric(raw)})`;
+    if (meta.kind === 'smooth') return `${many}${formatMetric(p.y)} smoothed (logged ${formatMetric(raw)})`;
     const count = s.col('counts')[b];
     if (count > 1) return `${many}${formatMetric(s.col('min')[b])} … ${formatMetric(s.col('max')[b])} (${count} points)`;
     return `${many}${formatMetric(raw)}`;

@@ -3,7 +3,8 @@ import { el } from './dom';
 
 export type Cell = string | Node | { node: string | Node; class?: string; title?: string };
 
-export function simpleTable(headers: string[], rows: Cell[][], opts: { class?: string; label?: string } = {}): HTMLTableElement {
+/** `numeric` marks the columns whose header aligns right, over numbers. */
+export function simpleTable(headers: string[], rows: Cell[][], opts: { class?: string; label?: string; numeric?: number[] } = {}): HTMLTableElement {
   const cell = (tag: 'td' | 'th', c: Cell) => {
     if (typeof c === 'string' || c instanceof Node) return el(tag, {}, c);
     return el(tag, { class: c.class, title: c.title }, c.node);
@@ -11,7 +12,7 @@ export function simpleTable(headers: string[], rows: Cell[][], opts: { class?: s
   return el(
     'table',
     { class: `simple-table ${opts.class ?? ''}`.trim(), attrs: { 'aria-label': opts.label } },
-    el('thead', {}, el('tr', {}, ...headers.map((h) => el('th', { attrs: { scope: 'col' }, text: h })))),
+    el('thead', {}, el('tr', {}, ...headers.map((h, i) => el('th', { class: opts.numeric?.includes(i) ? 'num' : undefined, attrs: { scope: 'col' }, text: h })))),
     el('tbody', {}, ...rows.map((r) => el('tr', {}, ...r.map((c, i) => (i === 0 ? cell('th', c) : cell('td', c)))))),
   );
 }

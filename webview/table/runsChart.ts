@@ -111,7 +111,7 @@ export class RunsChart {
     const t = this.theme;
     const datasets: ChartDataset<'scatter', RunPoint[]>[] = [
       { label: 'runs', data: plain, backgroundColor: t.base[0], borderColor: t.base[0], pointRadius: 3, pointHoverRadius: 5 },
-      { label: 'selected', data: picked, backgroundColor: t.base[1], borderColor: t.foreground, borderWidth: 1, pointRadius: 5, pointHoverRadius: 7 },
+      { label: 'selected', data: picked, backgroundColor: t.base[5], borderColor: t.foreground, borderWidth: 1, pointRadius: 5, pointHoverRadius: 7 },
     ];
     const isTime = xCol.id === 'started';
     if (!this.chart) {
