@@ -89,6 +89,8 @@ const SQL = {
   dataset: 'INSERT INTO datasets (rid, name, path, hash, size, columns, t) VALUES (?, ?, ?, ?, ?, ?, ?)',
   datasetFile: 'INSERT OR REPLACE INTO dataset_files (did, path, hash, size) VALUES (?, ?, ?, ?)',
   codeFile: 'INSERT OR REPLACE INTO code_files (rid, path, hash, size, root, t) VALUES (?, ?, ?, ?, ?, ?)',
+  runModel: 'INSERT OR REPLACE INTO run_models (rid, name, hash, version, t) VALUES (?, ?, ?, ?, ?)',
+  modelRef: 'INSERT OR REPLACE INTO model_refs (rid, name, version, ref, hash, t) VALUES (?, ?, ?, ?, ?, ?)',
 };
 
 const TERMINAL = new Set(['finished', 'failed', 'stopped', 'crashed']);
@@ -283,6 +285,15 @@ export function applyEvents(store: Store, rid: number, events: readonly ParsedEv
       case 'code':
         for (const f of ev.files) store.stmt(SQL.codeFile).run(rid, f.path, f.hash, f.size, ev.root ?? null, ev.t);
         break;
+      // Versions come from the registry (src/core/models/modelSync.ts); this links the run.
+      case 'model':
+        store.stmt(SQL.runModel).run(rid, ev.name, ev.hash, ev.version ?? null, ev.t);
+        break;
+      case 'model_ref':
+        store.stmt(SQL.modelRef).run(rid, ev.name, ev.version, ev.ref ?? null, ev.hash ?? null, ev.t);
+        break;
+      case 'alias':
+        break; // only meaningful in a model's own log
     }
   }
 

@@ -124,6 +124,36 @@ function checkRun(o: Obj): void {
   strArray(o, 'tags', 'run');
 }
 
+/** A model version number: a positive integer. */
+function version(o: Obj, required: boolean, type: string): void {
+  const v = o.version;
+  if (v === undefined || v === null) {
+    if (required) fail(`${type}: "version" must be a positive integer`);
+    return;
+  }
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) fail(`${type}: "version" must be a positive integer`);
+}
+
+function checkModel(o: Obj): void {
+  str(o, 'name', 'model');
+  version(o, false, 'model');
+  hash(o, 'hash', 'model');
+  num(o, 'size', 'model');
+  files(o, 'files', 'model', false);
+  optStr(o, 'weights', 'model');
+  files(o, 'code', 'model', true);
+  jsonObject(o, 'metadata', 'model', false);
+  const d = o.datasets;
+  if (d !== undefined && d !== null) {
+    if (!Array.isArray(d)) fail('model: "datasets" must be an array');
+    for (const x of d as unknown[]) {
+      if (!isObj(x)) fail('model: every dataset must be an object');
+      str(x, 'name', 'model dataset');
+      hash(x, 'hash', 'model dataset');
+    }
+  }
+}
+
 function check(o: Obj, type: string): void {
   switch (type) {
     case 'metrics':
@@ -185,6 +215,21 @@ function check(o: Obj, type: string): void {
       return;
     case 'deleted':
       if (typeof o.deleted !== 'boolean') fail('deleted: "deleted" must be a boolean');
+      return;
+    case 'model':
+      checkModel(o);
+      return;
+    case 'model_ref':
+      str(o, 'name', type);
+      version(o, true, type);
+      optStr(o, 'ref', type);
+      if (typeof o.hash === 'string') hash(o, 'hash', type);
+      else optStr(o, 'hash', type);
+      return;
+    case 'alias':
+      str(o, 'alias', type);
+      if (o.removed !== undefined && o.removed !== null && typeof o.removed !== 'boolean') fail('alias: "removed" must be a boolean');
+      version(o, o.removed !== true, type);
       return;
     default:
       fail(`unknown event type ${JSON.stringify(type).slice(0, 60)}`);

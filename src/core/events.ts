@@ -151,6 +151,53 @@ export interface DeletedEvent extends Base {
   deleted: boolean;
 }
 
+/**
+ * A model version logged by a training run (`run.log_model`). The version number is claimed
+ * in the registry first (models/<name>/versions/<version>.json holds this same object plus
+ * "run"); the event keeps the run folder self-contained. See src/core/models/README.md.
+ */
+export interface ModelEvent extends Base {
+  type: 'model';
+  /** Model name: letters, digits, "_", "-", "." (see src/core/models/modelNames.ts). */
+  name: string;
+  /** The version claimed in the registry. */
+  version?: number;
+  /** Weights: a file's blob hash, or a folder's manifest hash (then `files` lists them). */
+  hash: string;
+  size: number;
+  files?: FileEntry[];
+  /** Base name of the logged weights file or folder (where a fetch puts them). */
+  weights?: string;
+  /** Inference / preprocessing code, each file a blob. */
+  code: FileEntry[];
+  metadata?: Record<string, unknown>;
+  /** The datasets the run had logged when it logged the model (its training data). */
+  datasets?: { name: string; hash: string }[];
+}
+
+/** The model version an evaluation run evaluates, resolved when it started. */
+export interface ModelRefEvent extends Base {
+  type: 'model_ref';
+  name: string;
+  version: number;
+  /** As asked for: "churn@production", "churn@3". */
+  ref?: string;
+  /** Weights hash of that version. */
+  hash?: string;
+}
+
+/**
+ * An alias of a model moved to a version, or removed. These live in the model's own log,
+ * models/<name>/events.jsonl, never in a run's; a run log's alias lines are ignored.
+ */
+export interface AliasEvent extends Base {
+  type: 'alias';
+  alias: string;
+  /** Required unless `removed`. */
+  version?: number;
+  removed?: boolean;
+}
+
 export type RunLogEvent =
   | RunEvent
   | ParamsEvent
@@ -164,7 +211,10 @@ export type RunLogEvent =
   | RenameEvent
   | SysEvent
   | StatusEvent
-  | DeletedEvent;
+  | DeletedEvent
+  | ModelEvent
+  | ModelRefEvent
+  | AliasEvent;
 
 export type RunLogEventType = RunLogEvent['type'];
 

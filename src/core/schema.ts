@@ -181,6 +181,58 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (rid, line)
   ) WITHOUT ROWID;
   `,
+  // 2: models. The registry lives in .trackside/models/<name>/ (versions/<n>.json, aliases
+  // in events.jsonl) and is read into the first three tables; the last two come from run logs.
+  `
+  CREATE TABLE model_versions (
+    name TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    run_id TEXT,                -- the training run's folder name
+    hash TEXT NOT NULL,         -- weights
+    size INTEGER NOT NULL,
+    t INTEGER,
+    record TEXT NOT NULL,       -- the registry file, JSON
+    PRIMARY KEY (name, version)
+  ) WITHOUT ROWID;
+
+  -- Where each alias points now (the model's alias log folded in order).
+  CREATE TABLE model_aliases (
+    name TEXT NOT NULL,
+    alias TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    t INTEGER,
+    PRIMARY KEY (name, alias)
+  ) WITHOUT ROWID;
+
+  -- How far each model's alias log has been read.
+  CREATE TABLE model_logs (
+    name TEXT PRIMARY KEY,
+    offset INTEGER NOT NULL,
+    lines INTEGER NOT NULL,
+    bad INTEGER NOT NULL DEFAULT 0
+  );
+
+  -- Model events of training runs.
+  CREATE TABLE run_models (
+    rid INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    version INTEGER,
+    t INTEGER,
+    PRIMARY KEY (rid, name, hash)
+  ) WITHOUT ROWID;
+
+  -- The model version each evaluation run evaluated (the latest model_ref of the run).
+  CREATE TABLE model_refs (
+    rid INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    ref TEXT,
+    hash TEXT,
+    t INTEGER
+  );
+  CREATE INDEX model_refs_version ON model_refs (name, version);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -196,4 +248,6 @@ export const RUN_TABLES: readonly string[] = [
   'code_files',
   'ingest_offsets',
   'bad_lines',
+  'run_models',
+  'model_refs',
 ];

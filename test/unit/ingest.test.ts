@@ -11,6 +11,7 @@ import { deleteRun, renameRun, restoreRun, setNote, tagRun, untagRun } from '../
 import { AmbiguousRunError, CorruptIndexError, UnknownRunError } from '../../src/core/errors';
 import { LOD_LEVELS, bucketWidth } from '../../src/core/lod';
 import { indexPath } from '../../src/core/paths';
+import { SCHEMA_VERSION } from '../../src/core/schema';
 import { append, makeRun, metricsLine, rng, tempRoot } from './runFolders';
 
 const HASH = (c: string): string => c.repeat(64);
@@ -394,7 +395,7 @@ test('opening an existing index keeps its data (schema created once)', () => {
     ingestAll(s1);
     s1.close();
     const s2 = openIndex(tmp.root);
-    assert.equal(s2.db.pragma('user_version', { simple: true }), 1);
+    assert.equal(s2.db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
     assert.equal(summaries(s2, '20240101-000000-909090').length, 1);
     assert.deepEqual(ingestAll(s2).runsChanged, []);
     s2.close();
