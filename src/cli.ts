@@ -9,6 +9,7 @@ import { type ExportFormat, exportRuns } from './core/exportRuns';
 import { type IngestReport, ingestAll } from './core/ingest';
 import { toJsonText } from './core/jsonText';
 import { latestValues } from './core/metricQueries';
+import { modelCommand } from './core/models/modelCommand';
 import { findRoot, indexPath } from './core/paths';
 import { rebuild } from './core/rebuild';
 import { type RunDetail, type RunInfo, countRuns, getRun, listRuns, resolveRun } from './core/runQueries';
@@ -30,6 +31,10 @@ Commands:
   rebuild [--json]    Delete the index and rebuild it from the run folders.
   export [--format csv|json] [--out FILE] [--all]
                       Runs with params and metric summaries (default JSON to stdout).
+  model list|show|fetch|alias
+                      The model registry: versions, aliases, evaluations; fetch a
+                      version for deployment (trackside model fetch churn@production
+                      --to DIR). "trackside model --help" has the details.
 
 Options:
   --json              Machine-readable output (NaN and infinities as strings).
@@ -287,6 +292,7 @@ const COMMANDS: Record<string, (args: string[]) => number> = {
   ingest: cmdIngest,
   rebuild: cmdRebuild,
   export: cmdExport,
+  model: (args) => modelCommand(args, { out, err: (t) => process.stderr.write(t), open: () => openFresh(requireRoot()) }),
 };
 
 export function main(argv: string[]): number {

@@ -1,0 +1,155 @@
+// Brings the index's model tables up to date with .trackside/models/: new version files are
+// read (they never change once written), each alias log is read from its saved offset and
+// folded in order, and models whose folder is gone are dropped. Cheap when nothing changed
+// (a directory listing and a stat per model), so every model query may call it first.
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import type { BadLine } from '../eventReader';
+import { type ReadPosition, readEventChunks } from '../eventReader';
+import type { Store } from '../store';
+import { isValidModelName } from './modelNames';
+import { aliasLog, modelsDir, versionFile, versionOfFileName, versionsDir } from './registryPaths';
+import { parseVersionRecord } from './versionRecord';
+
+export interface ModelSyncReport {
+  /** Models whose rows changed. */
+  changed: string[];
+  /** Version files that could not be read (retried at the next sync) and bad alias lines. */
+  bad: BadLine[];
+}
+
+/** Model folder names under models/: [] when there is none, undefined when unreadable. */
+export function listModelFolders(root: string): string[] | undefined {
+  try {
+    return readdirSync(modelsDir(root), { withFileTypes: true })
+      .filter((d) => d.isDirectory() && isValidModelName(d.name))
+      .map((d) => d.name)
+      .sort();
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT' ? [] : undefined;
+  }
+}
+
+export function syncModels(store: Store): ModelSyncReport {
+  const report: ModelSyncReport = { changed: [], bad: [] };
+  const folders = listModelFolders(store.root);
+  for (const name of folders ?? []) {
+    const a = syncVersions(store, name, report);
+    const b = syncAliases(store, name, report);
+    if (a || b) report.changed.push(name);
+  }
+  if (folders === undefined) return report;
+  const present = new Set(folders);
+  const known = store.stmt('SELECT name FROM model_versions UNION SELECT name FROM model_logs').pluck().all() as string[];
+  for (const name of known) {
+    if (present.has(name)) continue;
+    store.db
+      .transaction(() => {
+        for (const table of ['model_versions', 'model_aliases', 'model_logs']) store.stmt(`DELETE FROM ${table} WHERE name = ?`).run(name);
+      })
+      .immediate();
+    report.changed.push(name);
+  }
+  return report;
+}
+
+function syncVersions(store: Store, name: string, report: ModelSyncReport): boolean {
+  let files: string[];
+  try {
+    files = readdirSync(versionsDir(store.root, name));
+  } catch {
+    files = [];
+  }
+  const onDisk = new Set(files.map(versionOfFileName).filter((v): v is number => v !== undefined));
+  const known = new Set(store.stmt('SELECT version FROM model_versions WHERE name = ?').pluck().all(name) as number[]);
+  const added: { version: number; text: string }[] = [];
+  for (const version of onDisk) {
+    if (known.has(version)) continue;
+    const file = versionFile(store.root, name, version);
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      report.bad.push({ file, line: 1, message: (e as Error).message });
+      continue;
+    }
+    added.push({ version, text });
+  }
+  const gone = [...known].filter((v) => !onDisk.has(v));
+  if (added.length === 0 && gone.length === 0) return false;
+  let changed = false;
+  store.db
+    .transaction(() => {
+      const insert = store.stmt(
+        'INSERT OR IGNORE INTO model_versions (name, version, run_id, hash, size, t, record) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      );
+      for (const { version, text } of added) {
+        const r = parseVersionRecord(text, name, version);
+        if (typeof r === 'string') {
+          report.bad.push({ file: versionFile(store.root, name, version), line: 1, message: r });
+          continue;
+        }
+        if (insert.run(name, version, r.run ?? null, r.hash, r.size, r.t, JSON.stringify(r)).changes > 0) changed = true;
+      }
+      for (const v of gone) {
+        store.stmt('DELETE FROM model_versions WHERE name = ? AND version = ?').run(name, v);
+        changed = true;
+      }
+    })
+    .immediate();
+  return changed;
+}
+
+function fileSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+function savedPosition(store: Store, name: string): ReadPosition | undefined {
+  const row = store.stmt('SELECT offset, lines FROM model_logs WHERE name = ?').get(name) as { offset: number; lines: number } | undefined;
+  return row ? { offset: row.offset, line: row.lines } : undefined;
+}
+
+function syncAliases(store: Store, name: string, report: ModelSyncReport): boolean {
+  const file = aliasLog(store.root, name);
+  const size = fileSize(file);
+  let pos = savedPosition(store, name);
+  if (pos?.offset === size || (pos === undefined && size === 0)) return false;
+  let changed = false;
+  if (pos === undefined || size < pos.offset) {
+    // New, or the log was replaced rather than appended to: fold it from the start.
+    store.db
+      .transaction(() => {
+        store.stmt('DELETE FROM model_aliases WHERE name = ?').run(name);
+        store.stmt('INSERT OR REPLACE INTO model_logs (name, offset, lines, bad) VALUES (?, 0, 0, 0)').run(name);
+      })
+      .immediate();
+    pos = { offset: 0, line: 0 };
+    changed = true;
+  }
+  for (const chunk of readEventChunks(file, pos)) {
+    const applied = store.db
+      .transaction(() => {
+        // Another window may have read this part already: then stop, it is in the index.
+        if (savedPosition(store, name)?.offset !== chunk.start.offset) return false;
+        let bad = chunk.bad.length;
+        for (const ev of chunk.events) {
+          if (ev.type !== 'alias') {
+            bad++;
+            continue;
+          }
+          if (ev.removed === true) store.stmt('DELETE FROM model_aliases WHERE name = ? AND alias = ?').run(name, ev.alias);
+          else store.stmt('INSERT OR REPLACE INTO model_aliases (name, alias, version, t) VALUES (?, ?, ?, ?)').run(name, ev.alias, ev.version, ev.t);
+        }
+        store.stmt('UPDATE model_logs SET offset = ?, lines = ?, bad = bad + ? WHERE name = ?').run(chunk.end.offset, chunk.end.line, bad, name);
+        return true;
+      })
+      .immediate();
+    if (!applied) break;
+    for (const b of chunk.bad) report.bad.push(b);
+    changed = true;
+  }
+  return changed;
+}
