@@ -39,7 +39,7 @@ export async function importMlflowDb(root: string, path: string, opts: ImportOpt
     const col = (c: string, cols: Set<string>, fallback = 'NULL'): string => (cols.has(c) ? c : fallback);
     const runs = db
       .prepare(
-        `SELECT r.run_uuid AS uuid, ${col('name', runCols, 'NULL')} AS name, r.status, r.start_time, r.end_time,
+        `SELECT r.run_uuid AS uuid, ${runCols.has('name') ? 'r.name' : 'NULL'} AS name, r.status, r.start_time, r.end_time,
            r.lifecycle_stage, r.artifact_uri, e.name AS experiment, e.lifecycle_stage AS experiment_stage
          FROM runs r LEFT JOIN experiments e ON e.experiment_id = r.experiment_id
          ORDER BY r.start_time, r.run_uuid`,
