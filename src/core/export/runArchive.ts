@@ -42,7 +42,11 @@ export interface ArchiveReport {
   missingBlobs: string[];
 }
 
-/** Every SHA-256 digest anywhere in a run's events (file, image, artifact, code, diff…). */
+/**
+ * The blobs a run's events name: every SHA-256 digest in them (files, images, artifacts, code,
+ * the git diff, and whatever later event types store), except dataset hashes (datasets are
+ * hashed where they are, not stored) and a folder artifact's own hash (its manifest's).
+ */
 export function hashesNamedBy(eventsText: string): Set<string> {
   const found = new Set<string>();
   const visit = (x: unknown): void => {
@@ -53,11 +57,15 @@ export function hashesNamedBy(eventsText: string): Set<string> {
   };
   for (const line of eventsText.split('\n')) {
     if (!line.includes('"')) continue;
+    let e: { type?: unknown; files?: unknown };
     try {
-      visit(JSON.parse(line));
+      e = JSON.parse(line) as typeof e;
     } catch {
-      // A bad line names nothing we can trust.
+      continue; // a bad line names nothing we can trust
     }
+    if (e.type === 'dataset') continue;
+    if (e.type === 'artifact' && Array.isArray(e.files)) visit(e.files);
+    else visit(e);
   }
   return found;
 }
@@ -90,7 +98,6 @@ export async function exportRunArchive(root: string, ids: readonly string[], fil
     for (const hash of events ? hashesNamedBy(readFileSync(events[1], 'utf8')) : []) {
       if (blobs.has(hash)) continue;
       const size = statSync(blobPath(root, hash), { throwIfNoEntry: false })?.size;
-      // Folder manifests and dataset hashes are digests with no blob of their own.
       if (size === undefined) report.missingBlobs.push(hash);
       else blobs.set(hash, size);
     }
