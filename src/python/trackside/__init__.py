@@ -5,6 +5,10 @@
     for epoch in range(10):
         run.log({"train/loss": loss, "val/acc": acc}, epoch=epoch)
     run.log_artifact("model.pkl", kind="model")
+    run.log_model("model.pkl", "churn", inference_code=["predict.py"])   # version 1, 2, ...
+
+Evaluation runs: trackside.init(model="churn@production") records the version evaluated;
+trackside.models.get("churn", alias="production") fetches one for deployment.
 
 Where the run goes: $TRACKSIDE_RUN_DIR if set (the editor sets it for runs it starts and
 the client attaches to that folder), else a new folder under <root>/runs/, where <root> is
@@ -24,8 +28,8 @@ from .start import current_run, init
 
 __all__ = [
     "Run", "init", "current_run", "log", "log_metric", "log_params", "log_artifact",
-    "log_image", "log_dataset", "log_code", "add_tags", "remove_tags", "set_note", "finish",
-    "runs", "get_run", "QueryError",
+    "log_image", "log_dataset", "log_model", "log_code", "add_tags", "remove_tags", "set_note", "finish",
+    "runs", "get_run", "QueryError", "models",
 ]
 
 
@@ -53,8 +57,12 @@ def log_image(key, image, step=None):
     return _run().log_image(key, image, step=step)
 
 
-def log_dataset(path, name=None):
-    return _run().log_dataset(path, name=name)
+def log_dataset(path, name=None, columns=None):
+    return _run().log_dataset(path, name=name, columns=columns)
+
+
+def log_model(path, name, inference_code=(), metadata=None):
+    return _run().log_model(path, name, inference_code=inference_code, metadata=metadata)
 
 
 def log_code(*paths):
@@ -96,6 +104,9 @@ def get_run(ref, root=None):
 
 
 def __getattr__(name):
+    if name == "models":
+        import importlib
+        return importlib.import_module(".models", __name__)
     if name == "QueryError":
         from .query import QueryError
         return QueryError

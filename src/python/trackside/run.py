@@ -9,6 +9,7 @@ import time
 
 from . import exit_hooks
 from .blobs import CODE_SKIP_DIRS, BlobStore, describe, file_entries, hash_file, list_files
+from .columns import dataset_columns
 from .environment import main_script
 from .images import HEAD, dimensions, figure_png, sniff
 from .values import flatten_params, metric_number, tag_list
@@ -40,6 +41,9 @@ class Run:
         self._group_step = -1
         self._next_image_step = {}
         self._pid = os.getpid()
+        self._datasets = []  # {"name", "hash"} of each log_dataset, recorded with a model
+        self._model_ref = None  # (name, version) an evaluation run evaluates
+        self._model = None
         self.finished = False
 
     def __repr__(self):
@@ -178,13 +182,36 @@ class Run:
         self._emit(event)
         return digest
 
-    def log_dataset(self, path, name=None):
-        """Hashes a data file or folder in place (nothing is copied); returns the dataset hash."""
+    def log_dataset(self, path, name=None, columns=None):
+        """Hashes a data file or folder in place (nothing is copied); returns the dataset hash.
+
+        A .csv/.tsv file also gets per-column summaries (trackside.columns); columns=False
+        skips them, columns=True insists.
+        """
         source = os.fspath(path)
         digest, size, entries = describe(source, hash_file)
-        self._emit({"type": "dataset", "name": name or _base_name(source), "path": source,
-                    "hash": digest, "size": size, "files": entries})
+        event = {"type": "dataset", "name": name or _base_name(source), "path": source,
+                 "hash": digest, "size": size, "files": entries}
+        summaries = dataset_columns(source, columns)
+        if summaries is not None:
+            event["columns"] = summaries
+        self._emit(event)
+        self._datasets.append({"name": event["name"], "hash": digest})
         return digest
+
+    def log_model(self, path, name, inference_code=(), metadata=None):
+        """Logs a model version: the weights (file or folder) and the inference/preprocessing
+        code as blobs, with metadata and this run's datasets. Returns the version number."""
+        from .models import log_model
+        return log_model(self, path, name, inference_code=inference_code, metadata=metadata)
+
+    @property
+    def model(self):
+        """The model version an evaluation run evaluates (init(model=...)), fetched on first use."""
+        if self._model is None and self._model_ref is not None:
+            from .models import get
+            self._model = get(self._model_ref[0], version=self._model_ref[1], root=self.root)
+        return self._model
 
     def log_code(self, *paths):
         """Snapshots source files or folders as blobs; with no paths, the running script."""

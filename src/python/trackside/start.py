@@ -17,17 +17,26 @@ def current_run():
     return _current if _current is not None and not _current.finished else None
 
 
-def init(name=None, experiment=None, params=None, tags=None, notes=None):
-    """Starts a run (or attaches to $TRACKSIDE_RUN_DIR) and makes it the current run."""
+def init(name=None, experiment=None, params=None, tags=None, notes=None, job=None, model=None):
+    """Starts a run (or attaches to $TRACKSIDE_RUN_DIR) and makes it the current run.
+
+    model="churn@production" (or "churn@3") makes it an evaluation run (job="evaluation"
+    unless given) of that model version, resolved now: run.model has its local paths.
+    """
     global _current
     now = time.time()
     attach_dir = os.environ.get("TRACKSIDE_RUN_DIR")
+    ref = None
+    if model is not None:
+        ref = _model_ref(model, root_of_run_dir(attach_dir) if attach_dir else find_root())
+        job = "evaluation" if job is None else job
     if attach_dir:
         run_dir = os.path.abspath(attach_dir)
         active = current_run()
         if active is not None and active.dir == run_dir:
             # A second init() in the process that owns the folder: add to the same run.
-            active._emit(_announcement({}, name, experiment, params, tags, notes))
+            active._emit(_announcement({}, name, experiment, params, tags, notes, job))
+            _evaluates(active, ref)
             return active
         os.makedirs(run_dir, exist_ok=True)
         output_guard.guard(run_dir)
@@ -48,7 +57,8 @@ def init(name=None, experiment=None, params=None, tags=None, notes=None):
         git = git_info(event["cwd"], run.blobs)
         if git is not None:
             event["git"] = git
-    run._emit(_announcement(event, name, experiment, params, tags, notes))
+    run._emit(_announcement(event, name, experiment, params, tags, notes, job))
+    _evaluates(run, ref)
     run._emit({"type": "status", "status": "running"})
     run.flush()  # the run shows up at once, not at the writer's first tick
     exit_hooks.watch(run)
@@ -56,7 +66,21 @@ def init(name=None, experiment=None, params=None, tags=None, notes=None):
     return run
 
 
-def _announcement(event, name, experiment, params, tags, notes):
+def _model_ref(model, root):
+    """The model_ref event of init(model=...): the version the reference names now."""
+    from .models import resolve
+    version, record = resolve(str(model), root=root)
+    ref = str(model) if "@" in str(model) else "{}@{}".format(model, version)
+    return {"type": "model_ref", "name": record["name"], "version": version, "ref": ref, "hash": record["hash"]}
+
+
+def _evaluates(run, ref):
+    if ref is not None:
+        run._emit(ref)
+        run._model_ref, run._model = (ref["name"], ref["version"]), None
+
+
+def _announcement(event, name, experiment, params, tags, notes, job=None):
     event = dict({"type": "run"}, **event)
     if name is not None:
         event["name"] = str(name)
@@ -68,4 +92,6 @@ def _announcement(event, name, experiment, params, tags, notes):
         event["tags"] = tag_list(tags)
     if notes is not None:
         event["note"] = str(notes)
+    if job is not None:
+        event["job"] = str(job)
     return event
