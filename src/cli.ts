@@ -1,16 +1,23 @@
 // trackside: the command line over the core. Run it in a workspace: it finds `.trackside/`
 // walking up from the working directory (or TRACKSIDE_HOME) and ingests new events first.
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { formatDuration, formatMetric } from './core/display';
 import { AmbiguousRunError, CorruptIndexError, UnknownRunError, isCorruptionError } from './core/errors';
 import type { RunStatus } from './core/events';
+import { exportMetricsCsv, writeMetricsCsv } from './core/export/metricsCsv';
+import { exportRunArchive } from './core/export/runArchive';
 import { type ExportFormat, exportRuns } from './core/exportRuns';
+import { FORMAT_NAMES, importPaths } from './core/import/importPaths';
+import type { ImportReport } from './core/import/importTypes';
 import { type IngestReport, ingestAll } from './core/ingest';
 import { toJsonText } from './core/jsonText';
 import { latestValues } from './core/metricQueries';
 import { modelCommand } from './core/models/modelCommand';
 import { findRoot, indexPath } from './core/paths';
+import { type CompiledQuery, compileQuery } from './core/query/compile';
+import { QueryError } from './core/query/queryError';
 import { rebuild } from './core/rebuild';
 import { type RunDetail, type RunInfo, countRuns, getRun, listRuns, resolveRun } from './core/runQueries';
 import { type Store, openIndex } from './core/store';
@@ -22,15 +29,27 @@ const HELP = `Usage: trackside <command> [options]
 
 Commands:
   runs [--json] [--all] [--experiment NAME] [--status STATUS] [--tag TAG] [--limit N]
+       [--where QUERY]
                       List runs, newest first: id, name, experiment, status, started,
-                      duration and the last value of each metric.
+                      duration and the last value of each metric. QUERY is the query
+                      language, e.g. 'params.lr > 0.001 and metrics.val/acc.max >= 0.9'.
   show RUN [--json]   Everything about one run. RUN is an id, a unique id prefix or a
                       unique name.
   ingest [--json]     Read new events from the run folders into the index and report
                       skipped (malformed) lines as file:line.
   rebuild [--json]    Delete the index and rebuild it from the run folders.
-  export [--format csv|json] [--out FILE] [--all]
+  export [--format csv|json] [--out FILE] [--all] [--where QUERY]
                       Runs with params and metric summaries (default JSON to stdout).
+  export --run RUN --metrics [--out FILE] [--sys]
+                      One run's metric points as CSV: key,step,value,time,epoch
+                      (--sys adds the hardware series).
+  export --run RUN [--run RUN …] --archive FILE
+                      Whole runs (folders and every blob they name) as a .tar, or
+                      .tar.gz/.tgz, that "trackside import" brings back elsewhere.
+  import PATH … [--experiment NAME] [--json]
+                      Runs from TensorBoard logs (folders or event files), MLflow
+                      (an mlruns/ folder or mlflow.db) and Trackside archives. Runs
+                      already imported are skipped; unreadable files are reported.
   model list|show|fetch|alias
                       The model registry: versions, aliases, evaluations; fetch a
                       version for deployment (trackside model fetch churn@production
@@ -46,6 +65,21 @@ Exit codes: 0 ok, 1 unknown or ambiguous run or other error, 2 bad command or fl
 `;
 
 class UsageError extends Error {}
+
+/** A query that does not parse: the message, the query, and a caret under the column. */
+function queryUsage(query: string, e: QueryError): UsageError {
+  return new UsageError(`${e.message}\n  ${query}\n  ${' '.repeat(Math.max(0, e.column - 1))}^`);
+}
+
+function compileWhere(query: string | undefined): CompiledQuery | undefined {
+  if (query === undefined) return undefined;
+  try {
+    return compileQuery(query);
+  } catch (e) {
+    if (e instanceof QueryError) throw queryUsage(query, e);
+    throw e;
+  }
+}
 class NoRootError extends Error {}
 
 const STATUSES: readonly RunStatus[] = ['running', 'finished', 'failed', 'stopped', 'crashed'];
@@ -118,6 +152,7 @@ function cmdRuns(args: string[]): number {
     status: { type: 'string' },
     tag: { type: 'string' },
     limit: { type: 'string' },
+    where: { type: 'string' },
   });
   if (values.help) return help();
   if (positionals.length) throw new UsageError(`runs takes no arguments (got ${positionals.join(' ')})`);
@@ -126,6 +161,7 @@ function cmdRuns(args: string[]): number {
   }
   const limit = values.limit === undefined ? undefined : Number(values.limit);
   if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw new UsageError('--limit must be a positive integer');
+  const where = compileWhere(values.where);
   const store = openFresh(requireRoot());
   try {
     const filter = {
@@ -133,6 +169,7 @@ function cmdRuns(args: string[]): number {
       experiment: values.experiment,
       status: values.status as RunStatus | undefined,
       tag: values.tag,
+      where,
     };
     const runs = listRuns(store, { ...filter, limit: limit ?? Math.max(1, countRuns(store, filter)) });
     const metrics = latestValues(store, runs.map((r) => r.id));
@@ -262,23 +299,114 @@ function cmdRebuild(args: string[]): number {
   return EXIT.ok;
 }
 
-function cmdExport(args: string[]): number {
-  const { values, positionals } = parse(args, { ...HELP_OPTION, format: { type: 'string' }, out: { type: 'string' }, all: { type: 'boolean' } });
+function writeOut(file: string | undefined, text: string): void {
+  if (file) {
+    writeFileSync(file, text);
+    process.stderr.write(`Wrote ${file}\n`);
+  } else out(text);
+}
+
+async function cmdExport(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, {
+    ...HELP_OPTION,
+    format: { type: 'string' },
+    out: { type: 'string' },
+    all: { type: 'boolean' },
+    where: { type: 'string' },
+    run: { type: 'string', multiple: true },
+    metrics: { type: 'boolean' },
+    sys: { type: 'boolean' },
+    archive: { type: 'string' },
+  });
   if (values.help) return help();
   if (positionals.length) throw new UsageError('export takes no arguments');
+  const runRefs = values.run ?? [];
+  if (values.metrics || values.archive !== undefined) {
+    if (values.metrics && values.archive !== undefined) throw new UsageError('--metrics and --archive are separate exports');
+    if (!runRefs.length) throw new UsageError(`${values.metrics ? '--metrics' : '--archive'} needs --run RUN`);
+    if (values.metrics && runRefs.length > 1) throw new UsageError('--metrics takes one --run');
+    if (values.format !== undefined || values.where !== undefined) throw new UsageError('--format and --where are for the runs export');
+  } else if (runRefs.length) throw new UsageError('--run goes with --metrics or --archive FILE');
   const format = (values.format ?? 'json') as ExportFormat;
   if (format !== 'csv' && format !== 'json') throw new UsageError('--format must be csv or json');
-  const store = openFresh(requireRoot());
+  const where = compileWhere(values.where);
+  const root = requireRoot();
+  const store = openFresh(root);
   try {
-    const text = exportRuns(store, format, { includeDeleted: values.all ?? false });
-    if (values.out) {
-      writeFileSync(values.out, text);
-      process.stderr.write(`Wrote ${values.out}\n`);
-    } else out(text);
+    const ids = runRefs.map((ref) => resolveRun(store, ref));
+    if (values.metrics) {
+      const opts = { includeSys: values.sys ?? false };
+      if (values.out) {
+        const n = exportMetricsCsv(store, ids[0], values.out, opts);
+        process.stderr.write(`Wrote ${n} point(s) to ${values.out}\n`);
+      } else writeMetricsCsv(store, ids[0], out, opts);
+      return EXIT.ok;
+    }
+    if (values.archive !== undefined) {
+      const report = await exportRunArchive(root, ids, values.archive);
+      if (report.missingBlobs.length) {
+        process.stderr.write(`trackside: ${report.missingBlobs.length} blob(s) named by the run(s) are missing from the store and were left out.\n`);
+      }
+      process.stderr.write(`Wrote ${report.runs.length} run(s), ${report.blobs} blob(s), ${report.bytes} bytes to ${values.archive}\n`);
+      return EXIT.ok;
+    }
+    writeOut(values.out, exportRuns(store, format, { includeDeleted: values.all ?? false, where }));
     return EXIT.ok;
   } finally {
     store.close();
   }
+}
+
+function importText(r: ImportReport, ingested: IngestReport): string {
+  const lines = [`Imported ${r.imported.length} run(s) (${ingested.points} metric point(s))${r.cancelled ? ' before the import was cancelled' : ''}.`];
+  for (const run of r.imported) lines.push(`  ${run.id}  ${run.name ?? ''}  [${FORMAT_NAMES[run.format]}]`);
+  if (r.alreadyPresent.length) lines.push(`Already imported before: ${r.alreadyPresent.length} run(s).`);
+  if (r.skipped.length) {
+    lines.push(`Left out ${r.skipped.length}:`);
+    for (const s of r.skipped) lines.push(`  ${s.path}: ${s.reason}`);
+  }
+  if (r.errors.length) {
+    lines.push(`Could not read ${r.errors.length}:`);
+    for (const e of r.errors) lines.push(`  ${e.path}: ${e.message}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+async function cmdImport(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, { ...HELP_OPTION, json: { type: 'boolean' }, experiment: { type: 'string' } });
+  if (values.help) return help();
+  if (!positionals.length) throw new UsageError('import needs at least one PATH (TensorBoard logs, an mlruns/ folder, mlflow.db or a Trackside archive)');
+  const root = findRoot(process.cwd()) ?? join(process.cwd(), '.trackside');
+  mkdirSync(root, { recursive: true });
+  const controller = new AbortController();
+  const stop = (): void => controller.abort();
+  process.once('SIGINT', stop);
+  const live = process.stderr.isTTY === true;
+  let shown = 0;
+  let report: ImportReport;
+  try {
+    report = await importPaths(root, positionals, {
+      experiment: values.experiment,
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (!live || Date.now() - shown < 100) return;
+        shown = Date.now();
+        process.stderr.write(`\r\x1b[KImporting ${truncate(p.path, 60)}: ${p.runs} run(s), ${p.points} point(s)`);
+      },
+    });
+  } finally {
+    process.removeListener('SIGINT', stop);
+    if (live && shown) process.stderr.write('\r\x1b[K');
+  }
+  const store = openIndex(root);
+  let ingested: IngestReport;
+  try {
+    ingested = ingestAll(store);
+  } finally {
+    store.close();
+  }
+  out(values.json ? toJsonText({ ...report, points: ingested.points }, 2) + '\n' : importText(report, ingested));
+  return report.errors.length || report.cancelled ? EXIT.error : EXIT.ok;
 }
 
 function help(): number {
@@ -286,22 +414,23 @@ function help(): number {
   return EXIT.ok;
 }
 
-const COMMANDS: Record<string, (args: string[]) => number> = {
+const COMMANDS: Record<string, (args: string[]) => number | Promise<number>> = {
   runs: cmdRuns,
   show: cmdShow,
   ingest: cmdIngest,
   rebuild: cmdRebuild,
   export: cmdExport,
+  import: cmdImport,
   model: (args) => modelCommand(args, { out, err: (t) => process.stderr.write(t), open: () => openFresh(requireRoot()) }),
 };
 
-export function main(argv: string[]): number {
+export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === undefined || command === '--help' || command === '-h' || command === 'help') return help();
     const run = COMMANDS[command];
     if (!run) throw new UsageError(`unknown command "${command}"`);
-    return run(rest);
+    return await run(rest);
   } catch (e) {
     const fail = (code: number, message: string): number => {
       process.stderr.write(`trackside: ${message}\n`);
@@ -325,4 +454,6 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   throw e;
 });
 
-process.exitCode = main(process.argv.slice(2));
+void main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});
