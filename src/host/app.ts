@@ -5,6 +5,7 @@ import { Commands, type CommandId } from './commandIds';
 import { registerCommands, type Handler } from './commandRegistry';
 import { IndexRunsSource } from './indexRunsSource';
 import { IndexService } from './indexService';
+import { ModelFeature } from './models/modelFeature';
 import { NotebookFeature } from './notebooks/notebookFeature';
 import { Panels } from './panels/panels';
 import { recoverInterruptedRuns } from './recovery';
@@ -29,6 +30,7 @@ export class App implements vscode.Disposable {
   private readonly statusBar = this.track(new RunsStatusBar());
   readonly notebooks: NotebookFeature;
   readonly panels: Panels;
+  readonly models: ModelFeature;
 
   constructor(readonly context: vscode.ExtensionContext) {
     const folder = vscode.workspace.workspaceFolders?.[0];
@@ -47,6 +49,7 @@ export class App implements vscode.Disposable {
     this.track(vscode.workspace.registerTextDocumentContentProvider(SNAPSHOT_SCHEME, new SnapshotDocuments(() => this.index.root)));
     this.notebooks = this.track(new NotebookFeature(this.index, this.log));
     this.panels = this.track(new Panels(this));
+    this.models = this.track(new ModelFeature({ context, index: this.index, log: this.log, openRun: (id) => this.panels.openRun(id) }));
     this.track(registerCommands(this.handlers(), this.log));
     this.track(vscode.commands.registerCommand('trackside.internal.loadMore', (exp: string) => this.explorer.loadMore(exp)));
     // Runs left running by a window that closed: re-attach or mark crashed, off the activation path.
@@ -83,6 +86,7 @@ export class App implements vscode.Disposable {
       [Commands.showRuns]: () => vscode.commands.executeCommand('workbench.view.extension.trackside'),
       ...this.notebooks.handlers(),
       ...this.panels.commands(),
+      ...this.models.handlers(),
     };
   }
 

@@ -27,6 +27,9 @@ export const Commands = {
   openCheckpoint: 'trackside.openCheckpoint',
   compareCheckpoint: 'trackside.compareCheckpoint',
   deleteCheckpoint: 'trackside.deleteCheckpoint',
+  openModel: 'trackside.openModel',
+  setModelAlias: 'trackside.setModelAlias',
+  registerModelVersion: 'trackside.registerModelVersion',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];

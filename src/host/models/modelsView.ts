@@ -1,0 +1,121 @@
+// The Models view: models → versions (aliases, evaluation count, a warning when an
+// evaluation degraded) → evaluation runs (date, dataset hash, metrics against the first).
+import * as vscode from 'vscode';
+import { formatMetric } from '../../core/display';
+import { type ModelInfo, listModels, listVersions, type VersionInfo } from '../../core/models/modelQueries';
+import { type EvaluationRow, type VersionReport, versionReport } from '../../core/models/versionReport';
+import { Commands } from '../commandIds';
+import type { ModelService } from './modelService';
+import { degradationSettings } from './modelSettings';
+
+export type ModelNode =
+  | { kind: 'model'; model: ModelInfo }
+  | { kind: 'version'; version: VersionInfo; report: VersionReport | undefined }
+  | { kind: 'evaluation'; name: string; version: number; row: EvaluationRow; report: VersionReport };
+
+function percent(x: number | null): string {
+  if (x === null) return 'not comparable';
+  return `${Math.abs(x * 100).toFixed(1)} % ${x > 0 ? 'worse' : 'better'}`;
+}
+
+function date(ms: number | null): string {
+  if (ms === null) return '';
+  const d = new Date(ms);
+  const p = (x: number) => String(x).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
+export class ModelsView implements vscode.TreeDataProvider<ModelNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<ModelNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly models: ModelService) {
+    this.disposables.push(models.onDidChange(() => this.changed.fire(undefined)));
+  }
+
+  refresh(): void {
+    this.changed.fire(undefined);
+  }
+
+  getChildren(node?: ModelNode): ModelNode[] {
+    const store = this.models.store();
+    if (!node) return listModels(store).map((model) => ({ kind: 'model', model }));
+    if (node.kind === 'model') {
+      const settings = degradationSettings();
+      return listVersions(store, node.model.name).map((version) => ({
+        kind: 'version',
+        version,
+        report: version.evaluations ? versionReport(store, version.name, version.version, settings) : undefined,
+      }));
+    }
+    if (node.kind === 'version' && node.report) {
+      const report = node.report;
+      return [...report.evaluations].reverse().map((row) => ({ kind: 'evaluation', name: report.name, version: report.version, row, report }));
+    }
+    return [];
+  }
+
+  getTreeItem(node: ModelNode): vscode.TreeItem {
+    if (node.kind === 'model') {
+      const m = node.model;
+      const item = new vscode.TreeItem(m.name, vscode.TreeItemCollapsibleState.Collapsed);
+      item.id = `model:${m.name}`;
+      const aliases = Object.entries(m.aliases).map(([a, v]) => `${a} v${v}`);
+      item.description = [`${m.versions} version${m.versions === 1 ? '' : 's'}`, ...aliases].join(' · ');
+      item.iconPath = new vscode.ThemeIcon('package');
+      item.contextValue = 'model';
+      return item;
+    }
+    if (node.kind === 'version') {
+      const v = node.version;
+      const item = new vscode.TreeItem(`v${v.version}`, v.evaluations ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+      item.id = `model:${v.name}:${v.version}`;
+      const degraded = node.report?.evaluations.filter((e) => e.degraded).length ?? 0;
+      item.description = [
+        v.aliases.join(', '),
+        `${v.evaluations} evaluation${v.evaluations === 1 ? '' : 's'}`,
+        degraded ? `${degraded} degraded` : '',
+      ]
+        .filter(Boolean)
+        .join(' · ');
+      item.iconPath = degraded ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')) : new vscode.ThemeIcon('versions');
+      item.tooltip = new vscode.MarkdownString(
+        [`**${v.name} v${v.version}**`, `run ${v.runName ?? v.runId ?? '—'}`, `logged ${date(v.t)}`, `weights sha256 \`${v.hash.slice(0, 16)}…\``].join('  \n'),
+      );
+      item.contextValue = 'modelVersion';
+      item.command = { command: Commands.openModel, title: 'Open Model', arguments: [node] };
+      return item;
+    }
+    const e = node.row;
+    const item = new vscode.TreeItem(e.name, vscode.TreeItemCollapsibleState.None);
+    item.id = `model:${node.name}:${node.version}:${e.runId}`;
+    const data = e.datasets.map((d) => d.hash.slice(0, 8)).join(', ');
+    const first = node.report.metrics[0];
+    item.description = [
+      date(e.started),
+      data ? `data ${data}` : '',
+      e.baseline ? 'baseline' : e.degraded ? 'degraded' : e.status !== 'finished' ? e.status : '',
+      first !== undefined && e.values[first] !== undefined ? `${first} ${formatMetric(e.values[first] ?? Number.NaN)}` : '',
+    ]
+      .filter(Boolean)
+      .join(' · ');
+    item.iconPath = e.degraded
+      ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
+      : e.status === 'running'
+        ? new vscode.ThemeIcon('loading~spin')
+        : e.status === 'finished'
+          ? new vscode.ThemeIcon('pass')
+          : new vscode.ThemeIcon('error');
+    const lines = e.checks.map((c) => `${c.degraded ? '⚠ ' : ''}${c.key}: ${formatMetric(c.baseline ?? Number.NaN)} → ${formatMetric(c.value ?? Number.NaN)} (${percent(c.change)})`);
+    item.tooltip = [`${e.name} (${e.runId})`, ...e.datasets.map((d) => `${d.name} sha256 ${d.hash}`), ...lines].join('\n');
+    item.contextValue = 'modelEvaluation';
+    item.command = { command: Commands.openRun, title: 'Open Run', arguments: [e.runId] };
+    return item;
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+    this.changed.dispose();
+  }
+}
