@@ -85,6 +85,16 @@ class NumericColumns(TempDirTest):
         self.assertEqual((got["hist"]["under"], got["hist"]["over"], sum(got["hist"]["counts"])), (0, 0, 4))
         self.assertEqual(got["hist"]["counts"][-1], 1)  # the max falls in the last bin
 
+    def test_few_distinct_numbers_are_all_counted(self):
+        got = columns.summarize_file(self.write("k.csv", "calls\n0\n2\n2.0\n1\n2\n0.5\n"))[0]
+        self.assertEqual(got["type"], "numeric")
+        self.assertEqual(got["values"], [[0, 1], [0.5, 1], [1, 1], [2, 3]])
+        self.assertEqual(got["distinct"], 4)
+        many = columns.ColumnStats("x")
+        for i in range(100):
+            many.add(str(i))
+        self.assertNotIn("values", many.summary())
+
     def test_a_constant_column_gets_a_bin_around_its_value(self):
         got = columns.summarize_file(self.write("c.csv", "x\n5\n5\n5\n"))[0]
         self.assertEqual((got["hist"]["edges"][0], got["hist"]["edges"][-1]), (4.5, 5.5))
@@ -111,6 +121,7 @@ class TextColumns(TempDirTest):
         expected = sorted(collections.Counter(plans).items(), key=lambda kv: (-kv[1], kv[0]))
         self.assertEqual(got["type"], "text")
         self.assertEqual(got["top"], [list(kv) for kv in expected])
+        self.assertEqual(got["values"], [list(kv) for kv in expected])
         self.assertEqual(got["distinct"], 4)
 
     def test_many_distinct_values_keep_memory_bounded_and_find_the_heavy_ones(self):
@@ -120,6 +131,7 @@ class TextColumns(TempDirTest):
             self.assertLessEqual(len(stats.slots), columns.SLOTS)
         got = stats.summary()
         self.assertIsNone(got["distinct"])
+        self.assertNotIn("values", got)
         self.assertEqual(got["top"][0][0], "frequent")
         # Misra-Gries undercounts by at most n / (slots + 1).
         self.assertGreaterEqual(got["top"][0][1], 50000 // 3 + 1 - 50000 // (columns.SLOTS + 1))

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { numericColumns, type Histogram, type NumericColumn } from '../../src/core/models/columnSummary';
-import { EPSILON, columnPsi, driftLevel, psi, rebin, referenceCounts } from '../../src/core/models/psi';
+import { EPSILON, categoricalPsi, columnPsi, driftLevel, psi, rebin, referenceCounts } from '../../src/core/models/psi';
 import { rng, tempRoot } from './runFolders';
 
 const PYTHONPATH = resolve(__dirname, '../../src/python');
@@ -48,6 +48,31 @@ test('rebinning: equal edges keep counts; other edges split counts by overlap', 
   assert.deepEqual(rebin({ edges: [0, 1], counts: [0], under: 0, over: 2 }, 0, 1, [0, 0.5, 1]), [0, 0, 2, 0]);
   const total = rebin(cur, 0, 4, [0.3, 0.7, 3.9]).reduce((a, b) => a + b, 0);
   assert.ok(Math.abs(total - 30) < 1e-9);
+});
+
+test('columns with few distinct values: PSI per value, and values never seen in training get their own bin', () => {
+  const ref = new Map([
+    ['a', 50],
+    ['b', 30],
+    ['c', 20],
+  ]);
+  assert.equal(categoricalPsi(ref, new Map([['a', 5], ['b', 3], ['c', 2]])), 0);
+  const cur = new Map([
+    ['a', 40],
+    ['b', 30],
+    ['d', 30],
+  ]);
+  assert.ok(Math.abs(categoricalPsi(ref, cur) - psiByHand([50, 30, 20, 0], [40, 30, 0, 30])) < 1e-12);
+  // An integer column binned over its range would spread each value over empty bins; with
+  // its values counted, the same distribution gives 0 whatever the histogram edges.
+  const hist = (lo: number, hi: number): Histogram => ({ edges: Array.from({ length: 21 }, (_, i) => lo + ((hi - lo) * i) / 20), counts: new Array<number>(20).fill(1), under: 0, over: 0 });
+  const col = (values: [number, number][], lo: number, hi: number): NumericColumn => ({ name: 'calls', type: 'numeric', count: 100, nulls: 0, mean: 1, std: 1, min: lo, max: hi, hist: hist(lo, hi), values });
+  const counts: [number, number][] = [[0, 22], [1, 33], [2, 25], [3, 12], [4, 8]];
+  assert.equal(columnPsi(col(counts, 0, 8), col(counts, 0, 7)), 0);
+  // Counted values against a continuous reference: binned exactly onto its edges.
+  const continuous: NumericColumn = { ...col(counts, 0, 4), values: undefined, hist: { edges: [0, 2, 4], counts: [55, 45], under: 0, over: 0 } };
+  assert.ok(Math.abs(columnPsi(continuous, col([[1, 55], [3, 45]], 1, 3))) < 1e-12);
+  assert.ok(Math.abs(columnPsi(continuous, col([[5, 10], [1, 90]], 1, 5)) - psiByHand([0, 55, 45, 0], [0, 90, 0, 10])) < 1e-12);
 });
 
 interface Summary {

@@ -22,6 +22,8 @@ export interface NumericColumn {
   min: number;
   max: number;
   hist: Histogram;
+  /** Every distinct value with its count, when there were few of them (≤ 64). */
+  values?: [number, number][];
 }
 
 export interface TextColumn {
@@ -32,6 +34,8 @@ export interface TextColumn {
   /** Exact when the column had few distinct values; null when there were too many to count. */
   distinct: number | null;
   top: [string, number][];
+  /** Every distinct value with its count, when there were few of them (≤ 64). */
+  values?: [string, number][];
 }
 
 export type ColumnSummary = NumericColumn | TextColumn;
@@ -50,6 +54,32 @@ function histogram(x: unknown): Histogram | undefined {
   const over = h.over ?? 0;
   if (!isNum(under) || !isNum(over)) return undefined;
   return { edges: edges as number[], counts: counts as number[], under, over };
+}
+
+function valueCounts<T extends number | string>(x: unknown, isKey: (k: unknown) => k is T): [T, number][] | undefined {
+  if (!Array.isArray(x)) return undefined;
+  const out: [T, number][] = [];
+  for (const pair of x as unknown[]) {
+    if (!Array.isArray(pair) || pair.length !== 2 || !isKey(pair[0]) || !isNum(pair[1]) || pair[1] < 0) return undefined;
+    out.push([pair[0], pair[1]]);
+  }
+  return out;
+}
+
+const isStr = (x: unknown): x is string => typeof x === 'string';
+
+/** Text columns whose every value was counted, by name: value → count. */
+export function textColumns(columns: unknown): Map<string, Map<string, number>> {
+  const out = new Map<string, Map<string, number>>();
+  if (!Array.isArray(columns)) return out;
+  for (const c of columns as unknown[]) {
+    if (typeof c !== 'object' || c === null) continue;
+    const o = c as Record<string, unknown>;
+    if (o.type !== 'text' || typeof o.name !== 'string') continue;
+    const values = valueCounts(o.values, isStr);
+    if (values?.length) out.set(o.name, new Map(values));
+  }
+  return out;
 }
 
 /** The numeric columns (with a usable histogram) of a `columns` value, by name. */
@@ -72,6 +102,7 @@ export function numericColumns(columns: unknown): Map<string, NumericColumn> {
       min: o.min,
       max: o.max,
       hist,
+      ...(valueCounts(o.values, isNum) ? { values: valueCounts(o.values, isNum) } : {}),
     });
   }
   return out;

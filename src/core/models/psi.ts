@@ -4,8 +4,10 @@
 // being the share of values in each bin, floored at EPSILON so an empty bin stays finite.
 // The current histogram has its own edges; its counts are spread onto the reference's bins
 // assuming values are uniform within each of its bins (its below/above counts span its
-// min/max). With equal edges this is exact. Rule of thumb: < 0.1 stable, 0.1–0.25 some
-// shift, > 0.25 a major shift.
+// min/max). With equal edges this is exact. A column with few distinct values has them all
+// counted: its values are binned exactly, and when the reference's are counted too (codes,
+// counts, text), the bins are its values plus one for values it never had. Rule of thumb:
+// < 0.1 stable, 0.1–0.25 some shift, > 0.25 a major shift.
 import type { Histogram, NumericColumn } from './columnSummary';
 
 export const EPSILON = 1e-4;
@@ -75,7 +77,26 @@ export function psi(expected: readonly number[], actual: readonly number[], epsi
   return sum;
 }
 
+/** PSI over the reference's values plus one bin for values it never had. */
+export function categoricalPsi(reference: ReadonlyMap<string | number, number>, current: ReadonlyMap<string | number, number>): number {
+  const keys = [...reference.keys()];
+  let other = 0;
+  for (const [k, n] of current) if (!reference.has(k)) other += n;
+  return psi([...keys.map((k) => reference.get(k)!), 0], [...keys.map((k) => current.get(k) ?? 0), other]);
+}
+
+/** Exact counts of a column's counted values on `edges` (PSI bin order). */
+function pointCounts(values: readonly [number, number][], edges: readonly number[]): number[] {
+  const out = new Array<number>(edges.length + 1).fill(0);
+  for (const [v, n] of values) out[binOf(v, edges)] += n;
+  return out;
+}
+
 /** PSI of the current column against the reference column. */
 export function columnPsi(reference: NumericColumn, current: NumericColumn): number {
-  return psi(referenceCounts(reference.hist), rebin(current.hist, current.min, current.max, reference.hist.edges));
+  if (reference.values && current.values) return categoricalPsi(new Map(reference.values), new Map(current.values));
+  const actual = current.values
+    ? pointCounts(current.values, reference.hist.edges)
+    : rebin(current.hist, current.min, current.max, reference.hist.edges);
+  return psi(referenceCounts(reference.hist), actual);
 }

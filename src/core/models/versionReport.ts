@@ -5,16 +5,17 @@
 import type { FileEntry } from '../events';
 import type { RunStatus } from '../events';
 import type { Store } from '../store';
-import { type NumericColumn, numericColumns } from './columnSummary';
+import { type NumericColumn, numericColumns, textColumns } from './columnSummary';
 import { type DegradationSettings, type Direction, type MetricCheck, compareToBaseline, metricDirection } from './degradation';
 import { type EvaluationInfo, datasetColumns, evaluations, getVersion } from './modelQueries';
-import { type DriftLevel, columnPsi, driftLevel } from './psi';
+import { type DriftLevel, categoricalPsi, columnPsi, driftLevel } from './psi';
 
 export interface ColumnDrift {
   /** The evaluation's dataset and the training dataset it was held to. */
   dataset: string;
   reference: string;
   column: string;
+  kind: 'numeric' | 'text';
   psi: number;
   level: DriftLevel;
 }
@@ -71,26 +72,41 @@ export interface VersionReport {
 
 const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
-/** Numeric columns of the training datasets: (dataset name, column) pairs by column name. */
-function trainingColumns(store: Store, datasets: { name: string; hash: string }[], runId: string | null) {
-  const found: { dataset: string; columns: Map<string, NumericColumn> }[] = [];
+interface TrainingColumns {
+  dataset: string;
+  columns: Map<string, NumericColumn>;
+  text: Map<string, Map<string, number>>;
+}
+
+/** Column summaries of the training datasets. */
+function trainingColumns(store: Store, datasets: { name: string; hash: string }[], runId: string | null): TrainingColumns[] {
+  const found: TrainingColumns[] = [];
   for (const d of datasets) {
     const c = datasetColumns(store, d.hash, runId);
-    if (c) found.push({ dataset: d.name, columns: numericColumns(c.columns) });
+    if (c) found.push({ dataset: d.name, columns: numericColumns(c.columns), text: textColumns(c.columns) });
   }
   return found;
 }
 
-function drift(e: EvaluationInfo, training: ReturnType<typeof trainingColumns>): ColumnDrift[] {
+/** The training dataset of the same name first, else any that has the column. */
+function referenceFor<T>(training: TrainingColumns[], dataset: string, has: (t: TrainingColumns) => T | undefined): { dataset: string; column: T } | undefined {
+  const t = training.find((x) => x.dataset === dataset && has(x) !== undefined) ?? training.find((x) => has(x) !== undefined);
+  return t ? { dataset: t.dataset, column: has(t)! } : undefined;
+}
+
+function drift(e: EvaluationInfo, training: TrainingColumns[]): ColumnDrift[] {
   const rows: ColumnDrift[] = [];
+  const add = (dataset: string, reference: string, column: string, kind: ColumnDrift['kind'], value: number): void => {
+    if (Number.isFinite(value)) rows.push({ dataset, reference, column, kind, psi: value, level: driftLevel(value) });
+  };
   for (const d of e.datasets) {
     for (const [column, current] of numericColumns(d.columns)) {
-      // The training dataset of the same name first, else any that has the column.
-      const ref = training.find((t) => t.dataset === d.name && t.columns.has(column)) ?? training.find((t) => t.columns.has(column));
-      if (!ref) continue;
-      const value = columnPsi(ref.columns.get(column)!, current);
-      if (!Number.isFinite(value)) continue;
-      rows.push({ dataset: d.name, reference: ref.dataset, column, psi: value, level: driftLevel(value) });
+      const ref = referenceFor(training, d.name, (t) => t.columns.get(column));
+      if (ref) add(d.name, ref.dataset, column, 'numeric', columnPsi(ref.column, current));
+    }
+    for (const [column, current] of textColumns(d.columns)) {
+      const ref = referenceFor(training, d.name, (t) => t.text.get(column));
+      if (ref) add(d.name, ref.dataset, column, 'text', categoricalPsi(ref.column, current));
     }
   }
   return rows.sort((a, b) => b.psi - a.psi || a.column.localeCompare(b.column));

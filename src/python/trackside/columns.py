@@ -5,7 +5,8 @@ variance (Welford), min and max; for numbers a 20-bin histogram whose edges are 
 the min and max of the first 1,000 values (those are buffered, then binned; later values
 outside the edges are counted as under/over, so no second pass is needed); for text the 10
 most frequent values, counted with Misra-Gries over 64 slots (exact while a column has at
-most 64 distinct values). Empty strings and NA, N/A, NaN, null, None (any case) are nulls;
+most 64 distinct values; then every value's count is kept too, numbers included, so codes
+and counts get a PSI per value instead of per bin). Empty strings and NA, N/A, NaN, null, None (any case) are nulls;
 a column is numeric when every non-null value parses as a finite number.
 """
 
@@ -122,10 +123,19 @@ class ColumnStats:
             base.update(type="numeric", mean=self.mean if math.isfinite(self.mean) else None, std=std,
                         min=self.min, max=self.max,
                         hist={"edges": edges, "counts": self.counts, "under": self.under, "over": self.over})
+            if self.exact:
+                # Few distinct numbers (codes, counts): exact counts, for a PSI per value.
+                values = {}
+                for text, n in self.slots.items():
+                    values[float(text)] = values.get(float(text), 0) + n
+                base.update(distinct=len(values), values=[[int(v) if v.is_integer() else v, n]
+                                                          for v, n in sorted(values.items())])
             return base
-        top = sorted(self.slots.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP]
+        top = sorted(self.slots.items(), key=lambda kv: (-kv[1], kv[0]))
         base.update(type="text" if self.count else "empty", distinct=len(self.slots) if self.exact else None,
-                    top=[[value[:MAX_TEXT], n] for value, n in top])
+                    top=[[value[:MAX_TEXT], n] for value, n in top[:TOP]])
+        if self.exact and self.count:
+            base["values"] = [[value[:MAX_TEXT], n] for value, n in top]
         return base
 
 
