@@ -1,0 +1,36 @@
+"""Synthetic customer-churn data for the model samples (numpy only).
+
+shift = 0 is the world the model was trained in. A larger shift moves the customers
+(higher charges, shorter tenure, more support calls) and changes why they leave (part of
+the labels no longer follow the old pattern), so a model trained at shift 0 gets worse.
+"""
+
+import csv
+
+import numpy as np
+
+COLUMNS = ["tenure", "monthly_charges", "support_calls", "contract", "churn"]
+CONTRACTS = ["month-to-month", "one-year", "two-year"]
+
+
+def generate(rows, seed, shift=0.0):
+    rng = np.random.default_rng(seed)
+    tenure = rng.integers(1, 73, rows) * (1 - 0.3 * shift)
+    charges = np.clip(rng.normal(65 + 25 * shift, 20, rows), 18, 160)
+    calls = rng.poisson(1.5 + 1.5 * shift, rows)
+    contract = rng.choice(3, rows, p=[0.5, 0.3, 0.2])
+    logit = -1.0 - 0.04 * (tenure - 24) + 0.03 * (charges - 65) + 0.5 * (calls - 1.5) + np.array([1.0, -0.5, -1.5])[contract]
+    churn = rng.random(rows) < 1 / (1 + np.exp(-logit))
+    flip = rng.random(rows) < min(0.45, 0.4 * shift * shift)  # the old pattern stops holding
+    churn = np.where(flip, ~churn, churn)
+    return [
+        [round(float(t), 1), round(float(c), 2), int(k), CONTRACTS[int(p)], int(y)]
+        for t, c, k, p, y in zip(tenure, charges, calls, contract, churn)
+    ]
+
+
+def write_csv(path, rows):
+    with open(path, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(COLUMNS)
+        w.writerows(rows)
