@@ -14,8 +14,9 @@ const TABLES: Uint32Array[] = (() => {
   return t;
 })();
 
+const [t0, t1, t2, t3, t4, t5, t6, t7] = TABLES;
+
 export function crc32c(buf: Uint8Array, start = 0, end = buf.length): number {
-  const [t0, t1, t2, t3, t4, t5, t6, t7] = TABLES;
   let c = 0xffffffff;
   let i = start;
   for (; i + 8 <= end; i += 8) {

@@ -79,9 +79,8 @@ const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve)
 
 async function readFolder(dir: string, files: string[], report: ImportReport, opts: ImportOptions): Promise<FolderData> {
   const data: FolderData = { dir, firstFile: basename(files[0]), tags: [], series: new Series(), t0: Infinity, t1: -Infinity };
-  const tagIds = new Map<string, number>();
-  // Plugin of each tag: TensorBoard writes a tag's metadata with its first value only.
-  const pluginOf = new Map<string, string>();
+  // Each tag's series id and plugin: TensorBoard writes a tag's metadata with its first value only.
+  const tagInfo = new Map<string, { id: number; plugin: string | undefined }>();
   let t = 0;
   let step = 0;
   const sink = {
@@ -94,24 +93,26 @@ async function readFolder(dir: string, files: string[], report: ImportReport, op
       }
     },
     value(tag: string, plugin: string | undefined, content: Uint8Array | undefined, scalar: number | undefined): void {
-      if (plugin !== undefined && !pluginOf.has(tag)) pluginOf.set(tag, plugin);
-      const p = pluginOf.get(tag);
+      let info = tagInfo.get(tag);
+      if (info === undefined) {
+        info = { id: -1, plugin };
+        tagInfo.set(tag, info);
+      } else if (info.plugin === undefined && plugin !== undefined) info.plugin = plugin;
+      const p = info.plugin;
       if (p === 'hparams') {
-        const info = content ? decodeHparams(content) : {};
+        const session = content ? decodeHparams(content) : {};
         // The experiment summary (written above the trials) is no session: only start and end info are.
-        if (info.hparams || info.startTime !== undefined || info.endStatus !== undefined) {
-          data.session = { ...data.session, ...info, hparams: { ...data.session?.hparams, ...info.hparams } };
+        if (session.hparams || session.startTime !== undefined || session.endStatus !== undefined) {
+          data.session = { ...data.session, ...session, hparams: { ...data.session?.hparams, ...session.hparams } };
         }
         return;
       }
       if (scalar === undefined || (p !== undefined && p !== 'scalars')) return;
-      let id = tagIds.get(tag);
-      if (id === undefined) {
-        id = data.tags.length;
+      if (info.id < 0) {
+        info.id = data.tags.length;
         data.tags.push(tag);
-        tagIds.set(tag, id);
       }
-      data.series.push(id, step, scalar, t);
+      data.series.push(info.id, step, scalar, t);
     },
   };
   for (const file of files) {
@@ -206,16 +207,21 @@ export async function importTensorboard(
 /** Points in time order; consecutive points at the same step and millisecond share a line. */
 async function writeScalars(writer: ImportedRunWriter, main: FolderData, below: FolderData[], opts: ImportOptions): Promise<void> {
   const parts = [main, ...below].filter((f) => f.series.n > 0);
-  const keysOf = parts.map((f) => {
+  const quotedOf = parts.map((f) => {
     const prefix = f === main ? '' : `${relative(main.dir, f.dir).split(sep).join('/')}/`;
-    return f.tags.map((tag) => prefix + tag);
+    return f.tags.map((tag) => JSON.stringify(prefix + tag));
   });
   const pos = parts.map(() => 0);
   const keys: string[] = [];
   const values: number[] = [];
+  let n = 0;
   let lineStep = Number.NaN;
   let lineT = Number.NaN;
   let written = 0;
+  const inLine = (key: string): boolean => {
+    for (let j = 0; j < n; j++) if (keys[j] === key) return true;
+    return false;
+  };
   for (;;) {
     // The part whose next point is earliest (file order within a part).
     let k = -1;
@@ -225,20 +231,20 @@ async function writeScalars(writer: ImportedRunWriter, main: FolderData, below: 
     if (k < 0) break;
     const s = parts[k].series;
     const i = pos[k]++;
-    const key = keysOf[k][s.tag[i]];
-    if (s.step[i] !== lineStep || s.t[i] !== lineT || keys.includes(key)) {
-      if (keys.length) writer.metrics(lineT, lineStep, keys, values);
-      keys.length = 0;
-      values.length = 0;
+    const key = quotedOf[k][s.tag[i]];
+    if (s.step[i] !== lineStep || s.t[i] !== lineT || inLine(key)) {
+      if (n) writer.metrics(lineT, lineStep, keys, values, n);
+      n = 0;
       lineStep = s.step[i];
       lineT = s.t[i];
     }
-    keys.push(key);
-    values.push(s.value[i]);
+    keys[n] = key;
+    values[n] = s.value[i];
+    n++;
     if (++written % 100_000 === 0) {
       await tick();
       opts.signal?.throwIfAborted();
     }
   }
-  if (keys.length) writer.metrics(lineT, lineStep, keys, values);
+  if (n) writer.metrics(lineT, lineStep, keys, values, n);
 }

@@ -76,7 +76,7 @@ export function importSlot(root: string, startMs: number, origin: string): { id:
 
 /** Metric values as the client writes them: NaN and ±Infinity as strings. */
 export function metricJson(v: number): string {
-  return Number.isFinite(v) ? String(v) : `"${String(v)}"`;
+  return v - v === 0 ? String(v) : `"${String(v)}"`;
 }
 
 const FLUSH_AT = 1 << 20;
@@ -113,12 +113,15 @@ export class ImportedRunWriter {
     this.raw(JSON.stringify(e) + '\n');
   }
 
-  /** One metrics line; `values` are written in the order given. */
-  metrics(t: number, step: number, keys: readonly string[], values: readonly number[]): void {
+  /**
+   * One metrics line of the first `n` keys and values. `quoted` are the keys as JSON strings
+   * (quote each key once, not once per line).
+   */
+  metrics(t: number, step: number, quoted: readonly string[], values: readonly number[], n = quoted.length): void {
     let body = '';
-    for (let i = 0; i < keys.length; i++) body += `${i ? ',' : ''}${JSON.stringify(keys[i])}:${metricJson(values[i])}`;
+    for (let i = 0; i < n; i++) body += `${i ? ',' : ''}${quoted[i]}:${metricJson(values[i])}`;
     this.raw(`{"t":${t},"type":"metrics","step":${step},"values":{${body}}}\n`);
-    this.points += keys.length;
+    this.points += n;
   }
 
   status(t: number, status: RunStatus, error?: string): void {

@@ -122,14 +122,15 @@ export async function writeMlflowRun(root: string, run: MlflowRun, report: Impor
     let last = start;
     for (let i = 0; i < run.metrics.length; i++) {
       const p = run.metrics[i];
-      if (p.timestamp !== t || p.step !== step || keys.includes(p.key)) {
+      const quoted = JSON.stringify(p.key);
+      if (p.timestamp !== t || p.step !== step || keys.includes(quoted)) {
         if (keys.length) writer.metrics(t, step, keys, values);
         keys = [];
         values = [];
         t = p.timestamp;
         step = p.step;
       }
-      keys.push(p.key);
+      keys.push(quoted);
       values.push(p.value);
       if (p.timestamp > last) last = p.timestamp;
       if (i % 100_000 === 99_999) {

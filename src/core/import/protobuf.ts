@@ -1,32 +1,36 @@
 // A small protocol-buffers wire-format reader: enough to walk messages field by field.
+// Readers of embedded messages share the record's buffer: nothing is copied.
 
 export const WIRE = { varint: 0, fixed64: 1, bytes: 2, fixed32: 5 } as const;
 
 export class ProtoError extends Error {}
 
-const UTF8 = new TextDecoder();
-
 export class ProtoReader {
   pos: number;
-  private readonly view: DataView;
+  readonly buf: Buffer;
 
   constructor(
-    readonly buf: Uint8Array,
+    buf: Uint8Array,
     start = 0,
     readonly end = buf.length,
   ) {
+    this.buf = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
     this.pos = start;
-    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   }
 
   get done(): boolean {
     return this.pos >= this.end;
   }
 
-  /** The next field's number and wire type. */
-  tag(): { field: number; wire: number } {
-    const t = this.varint();
-    return { field: Math.floor(t / 8), wire: t % 8 };
+  /** The next field's key: field number * 8 + wire type (`key >>> 3`, `key & 7`). */
+  key(): number {
+    const b = this.buf[this.pos];
+    // One-byte keys (fields 1..15) are nearly all of them.
+    if (b < 0x80 && this.pos < this.end) {
+      this.pos++;
+      return b;
+    }
+    return this.varint();
   }
 
   /** An unsigned varint up to 2^64 (exact up to 2^53). */
@@ -51,14 +55,14 @@ export class ProtoReader {
 
   double(): number {
     this.need(8);
-    const v = this.view.getFloat64(this.pos, true);
+    const v = this.buf.readDoubleLE(this.pos);
     this.pos += 8;
     return v;
   }
 
   float(): number {
     this.need(4);
-    const v = this.view.getFloat32(this.pos, true);
+    const v = this.buf.readFloatLE(this.pos);
     this.pos += 4;
     return v;
   }
@@ -72,15 +76,27 @@ export class ProtoReader {
     return { start, end: this.pos };
   }
 
+  /** Skips a length-delimited field's header and returns its end (its bytes start at pos). */
+  enter(): number {
+    const len = this.varint();
+    this.need(len);
+    return this.pos + len;
+  }
+
   string(): string {
-    const { start, end } = this.bytes();
-    return UTF8.decode(this.buf.subarray(start, end));
+    const len = this.varint();
+    this.need(len);
+    const s = this.buf.toString('utf8', this.pos, this.pos + len);
+    this.pos += len;
+    return s;
   }
 
   /** A reader over an embedded message. */
   message(): ProtoReader {
-    const { start, end } = this.bytes();
-    return new ProtoReader(this.buf, start, end);
+    const end = this.enter();
+    const r = new ProtoReader(this.buf, this.pos, end);
+    this.pos = end;
+    return r;
   }
 
   skip(wire: number): void {
@@ -93,7 +109,7 @@ export class ProtoReader {
         this.pos += 8;
         return;
       case WIRE.bytes:
-        this.bytes();
+        this.pos = this.enter();
         return;
       case WIRE.fixed32:
         this.need(4);

@@ -12,6 +12,11 @@
 import type { ParamValue } from '../events';
 import { ProtoReader, WIRE } from './protobuf';
 
+function fieldOf(r: ProtoReader): { field: number; wire: number } {
+  const key = r.key();
+  return { field: key >>> 3, wire: key & 7 };
+}
+
 export interface EventSink {
   /** Each event, before its values. */
   event(wallTime: number, step: number): void;
@@ -24,112 +29,164 @@ export interface EventSink {
 
 const DT = { float: 1, double: 2, int32: 3, uint8: 4, int16: 5, int8: 6, int64: 9, half: 19 } as const;
 
+/** Field keys (field number * 8 + wire type) of the messages read here. */
+const K = {
+  wallTime: (1 << 3) | WIRE.fixed64,
+  step: (2 << 3) | WIRE.varint,
+  summary: (5 << 3) | WIRE.bytes,
+  value: (1 << 3) | WIRE.bytes,
+  tag: (1 << 3) | WIRE.bytes,
+  simpleValue: (2 << 3) | WIRE.fixed32,
+  tensor: (8 << 3) | WIRE.bytes,
+  metadata: (9 << 3) | WIRE.bytes,
+  pluginData: (1 << 3) | WIRE.bytes,
+  pluginName: (1 << 3) | WIRE.bytes,
+  pluginContent: (2 << 3) | WIRE.bytes,
+  dtype: (1 << 3) | WIRE.varint,
+  shape: (2 << 3) | WIRE.bytes,
+  dim: (2 << 3) | WIRE.bytes,
+  dimSize: (1 << 3) | WIRE.varint,
+  content: (4 << 3) | WIRE.bytes,
+} as const;
+
+const NUMERIC: ReadonlySet<number> = new Set([DT.float, DT.double, DT.int32, DT.uint8, DT.int16, DT.int8, DT.int64, DT.half]);
+
 export function decodeEvent(rec: Uint8Array, sink: EventSink): void {
   const r = new ProtoReader(rec);
   let wallTime = 0;
   let step = 0;
-  let summary: { start: number; end: number } | undefined;
+  let summaryStart = -1;
+  let summaryEnd = -1;
   while (!r.done) {
-    const { field, wire } = r.tag();
-    if (field === 1 && wire === WIRE.fixed64) wallTime = r.double();
-    else if (field === 2 && wire === WIRE.varint) step = r.int64();
-    else if (field === 5 && wire === WIRE.bytes) summary = r.bytes();
-    else r.skip(wire);
+    const key = r.key();
+    if (key === K.wallTime) wallTime = r.double();
+    else if (key === K.step) step = r.int64();
+    else if (key === K.summary) {
+      summaryEnd = r.enter();
+      summaryStart = r.pos;
+      r.pos = summaryEnd;
+    } else r.skip(key & 7);
   }
   sink.event(wallTime, step);
-  if (!summary) return;
-  const s = new ProtoReader(rec, summary.start, summary.end);
-  while (!s.done) {
-    const { field, wire } = s.tag();
-    if (field === 1 && wire === WIRE.bytes) decodeValue(s.message(), sink);
-    else s.skip(wire);
+  if (summaryStart < 0) return;
+  r.pos = summaryStart;
+  while (r.pos < summaryEnd) {
+    const key = r.key();
+    if (key === K.value) {
+      const end = r.enter();
+      decodeValue(r, end, sink);
+      r.pos = end;
+    } else r.skip(key & 7);
   }
 }
 
-function decodeValue(v: ProtoReader, sink: EventSink): void {
+/** Reads one Summary.Value from r.pos to end. */
+function decodeValue(v: ProtoReader, end: number, sink: EventSink): void {
   let tag = '';
   let scalar: number | undefined;
   let plugin: string | undefined;
   let content: Uint8Array | undefined;
-  while (!v.done) {
-    const { field, wire } = v.tag();
-    if (field === 1 && wire === WIRE.bytes) tag = v.string();
-    else if (field === 2 && wire === WIRE.fixed32) scalar = v.float();
-    else if (field === 8 && wire === WIRE.bytes) scalar = tensorScalar(v.message());
-    else if (field === 9 && wire === WIRE.bytes) {
+  while (v.pos < end) {
+    const key = v.key();
+    if (key === K.tag) tag = v.string();
+    else if (key === K.simpleValue) scalar = v.float();
+    else if (key === K.tensor) {
+      const tensorEnd = v.enter();
+      scalar = tensorScalar(v, tensorEnd);
+      v.pos = tensorEnd;
+    }
+    else if (key === K.metadata) {
       const m = v.message();
       while (!m.done) {
-        const t = m.tag();
-        if (t.field === 1 && t.wire === WIRE.bytes) {
+        const mk = m.key();
+        if (mk === K.pluginData) {
           const p = m.message();
           while (!p.done) {
-            const u = p.tag();
-            if (u.field === 1 && u.wire === WIRE.bytes) plugin = p.string();
-            else if (u.field === 2 && u.wire === WIRE.bytes) {
+            const pk = p.key();
+            if (pk === K.pluginName) plugin = p.string();
+            else if (pk === K.pluginContent) {
               const b = p.bytes();
               content = p.buf.subarray(b.start, b.end);
-            } else p.skip(u.wire);
+            } else p.skip(pk & 7);
           }
-        } else m.skip(t.wire);
+        } else m.skip(mk & 7);
       }
-    } else v.skip(wire);
+    } else v.skip(key & 7);
   }
   sink.value(tag, plugin, content, scalar);
 }
 
 /** The number a tensor holds when it holds exactly one (of a numeric type); else undefined. */
-export function tensorScalar(t: ProtoReader): number | undefined {
+export function tensorScalar(t: ProtoReader, end = t.end): number | undefined {
   let dtype = 0;
   let elements = 1;
-  let content: { start: number; end: number } | undefined;
-  const vals: number[] = [];
-  while (!t.done) {
-    const { field, wire } = t.tag();
-    if (field === 1 && wire === WIRE.varint) dtype = t.varint();
-    else if (field === 2 && wire === WIRE.bytes) {
-      const shape = t.message();
-      while (!shape.done) {
-        const s = shape.tag();
-        if (s.field === 2 && s.wire === WIRE.bytes) {
-          const dim = shape.message();
-          while (!dim.done) {
-            const d = dim.tag();
-            if (d.field === 1 && d.wire === WIRE.varint) elements *= dim.int64();
-            else dim.skip(d.wire);
+  let contentStart = -1;
+  let contentEnd = -1;
+  let count = 0;
+  let val = 0;
+  while (t.pos < end) {
+    const key = t.key();
+    const field = key >>> 3;
+    const wire = key & 7;
+    if (key === K.dtype) dtype = t.varint();
+    else if (key === K.shape) {
+      const shapeEnd = t.enter();
+      while (t.pos < shapeEnd) {
+        const sk = t.key();
+        if (sk === K.dim) {
+          const dimEnd = t.enter();
+          while (t.pos < dimEnd) {
+            const dk = t.key();
+            if (dk === K.dimSize) elements *= t.int64();
+            else t.skip(dk & 7);
           }
-        } else shape.skip(s.wire);
+        } else t.skip(sk & 7);
       }
-    } else if (field === 4 && wire === WIRE.bytes) content = t.bytes();
-    else if ((field === 5 || field === 6 || field === 7 || field === 10 || field === 13) && wire === WIRE.bytes) {
+    } else if (key === K.content) {
+      contentEnd = t.enter();
+      contentStart = t.pos;
+      t.pos = contentEnd;
+    } else if ((field === 5 || field === 6 || field === 7 || field === 10 || field === 13) && wire === WIRE.bytes) {
       // Packed repeated values.
-      const packed = t.message();
-      while (!packed.done) vals.push(field === 5 ? packed.float() : field === 6 ? packed.double() : field === 13 ? half(packed.varint()) : packed.int64());
-    } else if (field === 5 && wire === WIRE.fixed32) vals.push(t.float());
-    else if (field === 6 && wire === WIRE.fixed64) vals.push(t.double());
-    else if ((field === 7 || field === 10) && wire === WIRE.varint) vals.push(t.int64());
-    else if (field === 13 && wire === WIRE.varint) vals.push(half(t.varint()));
-    else t.skip(wire);
+      const packedEnd = t.enter();
+      while (t.pos < packedEnd) {
+        val = field === 5 ? t.float() : field === 6 ? t.double() : field === 13 ? half(t.varint()) : t.int64();
+        count++;
+      }
+    } else if (field === 5 && wire === WIRE.fixed32) {
+      val = t.float();
+      count++;
+    } else if (field === 6 && wire === WIRE.fixed64) {
+      val = t.double();
+      count++;
+    } else if ((field === 7 || field === 10) && wire === WIRE.varint) {
+      val = t.int64();
+      count++;
+    } else if (field === 13 && wire === WIRE.varint) {
+      val = half(t.varint());
+      count++;
+    } else t.skip(wire);
   }
   if (elements !== 1) return undefined;
-  if (content && content.end > content.start) {
-    const view = new DataView(t.buf.buffer, t.buf.byteOffset + content.start, content.end - content.start);
+  if (contentEnd > contentStart) {
+    const b = t.buf;
+    const len = contentEnd - contentStart;
     switch (dtype) {
       case DT.float:
-        return view.byteLength === 4 ? view.getFloat32(0, true) : undefined;
+        return len === 4 ? b.readFloatLE(contentStart) : undefined;
       case DT.double:
-        return view.byteLength === 8 ? view.getFloat64(0, true) : undefined;
+        return len === 8 ? b.readDoubleLE(contentStart) : undefined;
       case DT.int32:
-        return view.byteLength === 4 ? view.getInt32(0, true) : undefined;
+        return len === 4 ? b.readInt32LE(contentStart) : undefined;
       case DT.int64:
-        return view.byteLength === 8 ? Number(view.getBigInt64(0, true)) : undefined;
+        return len === 8 ? Number(b.readBigInt64LE(contentStart)) : undefined;
       case DT.half:
-        return view.byteLength === 2 ? half(view.getUint16(0, true)) : undefined;
+        return len === 2 ? half(b.readUInt16LE(contentStart)) : undefined;
       default:
         return undefined;
     }
   }
-  const numeric: number[] = [DT.float, DT.double, DT.int32, DT.uint8, DT.int16, DT.int8, DT.int64, DT.half];
-  return vals.length === 1 && numeric.includes(dtype) ? vals[0] : undefined;
+  return count === 1 && NUMERIC.has(dtype) ? val : undefined;
 }
 
 /** IEEE 754 half precision bits to a number. */
@@ -155,17 +212,17 @@ export function decodeHparams(content: Uint8Array): SessionInfo {
   const out: SessionInfo = {};
   const r = new ProtoReader(content);
   while (!r.done) {
-    const { field, wire } = r.tag();
+    const { field, wire } = fieldOf(r);
     if (field === 3 && wire === WIRE.bytes) {
       const start = r.message();
       while (!start.done) {
-        const t = start.tag();
+        const t = fieldOf(start);
         if (t.field === 1 && t.wire === WIRE.bytes) {
           const entry = start.message();
           let key = '';
           let value: ParamValue = null;
           while (!entry.done) {
-            const e = entry.tag();
+            const e = fieldOf(entry);
             if (e.field === 1 && e.wire === WIRE.bytes) key = entry.string();
             else if (e.field === 2 && e.wire === WIRE.bytes) value = protobufValue(entry.message());
             else entry.skip(e.wire);
@@ -178,7 +235,7 @@ export function decodeHparams(content: Uint8Array): SessionInfo {
       const end = r.message();
       out.endStatus ??= 0;
       while (!end.done) {
-        const t = end.tag();
+        const t = fieldOf(end);
         if (t.field === 1 && t.wire === WIRE.varint) out.endStatus = end.varint();
         else if (t.field === 2 && t.wire === WIRE.fixed64) out.endTime = end.double();
         else end.skip(t.wire);
@@ -192,7 +249,7 @@ export function decodeHparams(content: Uint8Array): SessionInfo {
 function protobufValue(r: ProtoReader): ParamValue {
   let v: ParamValue = null;
   while (!r.done) {
-    const { field, wire } = r.tag();
+    const { field, wire } = fieldOf(r);
     if (field === 2 && wire === WIRE.fixed64) v = r.double();
     else if (field === 3 && wire === WIRE.bytes) v = r.string();
     else if (field === 4 && wire === WIRE.varint) v = r.varint() !== 0;
