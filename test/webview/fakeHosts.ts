@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { ingestAll } from '../../src/core/ingest';
 import { openIndex, type Store } from '../../src/core/store';
 import { runView } from '../../src/host/panels/runViewData';
-import { seriesData } from '../../src/host/panels/seriesData';
+import { LiveSeries } from '../../src/host/panels/liveSeries';
+import { answerSeries } from '../../src/host/panels/seriesAnswer';
 import { tableRows } from '../../src/host/panels/tableRows';
 import type { CompareFromWebview, CompareToWebview } from '../../src/protocol/comparePanel';
 import type { RunFromWebview, RunToWebview } from '../../src/protocol/runPanel';
@@ -42,30 +43,26 @@ export function workspace(runs: FixtureRun[]): Workspace {
 
 /** Answers a Run panel: the run on ready, series on request. */
 export function serveRun(h: Harness, p: PanelPage<RunToWebview, RunFromWebview>, ws: Workspace, runId: string): void {
+  const live = new LiveSeries();
   p.onMessage((m) => {
     if (m.type === 'ready') {
       const run = runView(ws.store, runId, h.blobSrc);
       void p.post(run ? { type: 'run', run } : { type: 'missing', runId });
     }
-    if (m.type === 'requestSeries') {
-      for (const r of m.requests) void p.post({ type: 'series', requestId: m.requestId, series: [seriesData(ws.store, r)] });
-    }
+    if (m.type === 'requestSeries') void answerSeries(() => ws.store, live, m.requests, (series) => void p.post({ type: 'series', requestId: m.requestId, series }));
   });
 }
 
 export function serveCompare(h: Harness, p: PanelPage<CompareToWebview, CompareFromWebview>, ws: Workspace, runIds: string[]): { setRuns(ids: string[]): Promise<void> } {
   let ids = runIds;
+  const live = new LiveSeries();
   const send = () => {
     const views = ids.map((id) => runView(ws.store, id, h.blobSrc));
     return p.post({ type: 'runs', runs: views.filter((v) => v !== undefined), missing: ids.filter((_, i) => !views[i]) });
   };
   p.onMessage((m) => {
     if (m.type === 'ready') void send();
-    if (m.type === 'requestSeries') {
-      const byKey = new Map<string, typeof m.requests>();
-      for (const r of m.requests) byKey.set(r.key, [...(byKey.get(r.key) ?? []), r]);
-      for (const reqs of byKey.values()) void p.post({ type: 'series', requestId: m.requestId, series: reqs.map((r) => seriesData(ws.store, r)) });
-    }
+    if (m.type === 'requestSeries') void answerSeries(() => ws.store, live, m.requests, (series) => void p.post({ type: 'series', requestId: m.requestId, series }));
   });
   return {
     setRuns: (next) => {

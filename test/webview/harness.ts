@@ -119,30 +119,37 @@ const FAKE_VSCODE_API = `function (initial) {
     getState: () => state,
     setState: (s) => { state = s; window.__tracksideSetState(s); },
   });
-  const revive = (v) => {
-    if (Array.isArray(v)) return v.map(revive);
+  const revive = (v, seen) => {
+    if (Array.isArray(v)) return v.map((x) => revive(x, seen));
     if (v && typeof v === 'object') {
+      if (typeof v.__ref === 'number') return seen.get(v.__ref);
       if (typeof v.__typed === 'string') {
-        const bin = atob(v.b64);
-        const bytes = new Uint8Array(bin.length);
-        for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-        return new globalThis[v.__typed](bytes.buffer);
+        const bytes = Uint8Array.fromBase64 ? Uint8Array.fromBase64(v.b64) : Uint8Array.from(atob(v.b64), (c) => c.charCodeAt(0));
+        const array = new globalThis[v.__typed](bytes.buffer);
+        seen.set(v.id, array);
+        return array;
       }
-      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, revive(x)]));
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, revive(x, seen)]));
     }
     return v;
   };
-  window.__tracksideFromHost = (m) => window.postMessage(revive(m), '*');
+  window.__tracksideFromHost = (m) => window.postMessage(revive(m, new Map()), '*');
 }`;
 
-/** Typed arrays cross into the page as base64 (playwright's own encoding of them is slow). */
-function encode(value: unknown): unknown {
+/**
+ * Typed arrays cross into the page as base64 (playwright's own encoding of them is slow); an
+ * array that appears twice in a message (a series' steps as its lastSteps) crosses once.
+ */
+function encode(value: unknown, seen = new Map<unknown, number>()): unknown {
   if (ArrayBuffer.isView(value)) {
+    const known = seen.get(value);
+    if (known !== undefined) return { __ref: known };
+    seen.set(value, seen.size);
     const v = value as unknown as { constructor: { name: string }; buffer: ArrayBuffer; byteOffset: number; byteLength: number };
-    return { __typed: v.constructor.name, b64: Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64') };
+    return { __typed: v.constructor.name, id: seen.size - 1, b64: Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64') };
   }
-  if (Array.isArray(value)) return value.map(encode);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, encode(v)]));
+  if (Array.isArray(value)) return value.map((x) => encode(x, seen));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, encode(v, seen)]));
   return value;
 }
 

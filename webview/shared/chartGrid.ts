@@ -75,7 +75,8 @@ export class ChartGrid {
 
   /** Shows charts for exactly these keys (in this order within their groups). */
   setKeys(keys: string[]): void {
-    const fresh = keys.filter((k) => !this.keys.has(k));
+    // New charts in page order, so the first on screen is asked for (and drawn) first.
+    const fresh = keys.filter((k) => !this.keys.has(k)).sort((a, b) => compareGroups(groupOf(a), groupOf(b)) || keys.indexOf(a) - keys.indexOf(b));
     for (const [key, s] of this.keys) {
       if (!keys.includes(key)) {
         this.observer.unobserve(s.chart.element);

@@ -12,7 +12,7 @@ import { LiveSeries } from './liveSeries';
 import { PanelChannel } from './panelChannel';
 import { type PanelContext, reportError, setupWebview } from './panelSetup';
 import { runView } from './runViewData';
-import { seriesData } from './seriesData';
+import { answerSeries } from './seriesAnswer';
 
 export class ComparePanel implements vscode.Disposable {
   static readonly viewType = COMPARE_VIEW_TYPE;
@@ -91,24 +91,14 @@ export class ComparePanel implements vscode.Disposable {
 
   private async onMessage(m: CompareFromWebview): Promise<void> {
     switch (m.type) {
-      case 'requestSeries': {
-        // One message per key: a key's chart draws once, with every run's line.
-        const store = this.ctx.store();
-        const byKey = new Map<string, typeof m.requests>();
-        for (const r of m.requests) {
-          if (!this.ids.includes(r.runId)) continue;
-          byKey.set(r.key, [...(byKey.get(r.key) ?? []), r]);
-        }
-        for (const reqs of byKey.values()) {
-          const series = reqs.map((r) => {
-            const d = seriesData(store, r);
-            this.live.sentSeries(d, r.buckets);
-            return d;
-          });
-          this.channel.post({ type: 'series', requestId: m.requestId, series });
-        }
+      case 'requestSeries':
+        await answerSeries(
+          this.ctx.store,
+          this.live,
+          m.requests.filter((r) => this.ids.includes(r.runId)),
+          (series) => this.channel.post({ type: 'series', requestId: m.requestId, series }),
+        );
         return;
-      }
       case 'openRun':
         await this.ctx.openRun(m.runId);
         return;

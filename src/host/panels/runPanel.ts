@@ -5,7 +5,7 @@ import { blobPath } from '../../core/blobs';
 import { appendEvent } from '../../core/runEdits';
 import type { RunFromWebview, RunToWebview } from '../../protocol/runPanel';
 import { RUN_VIEW_TYPE } from '../../protocol/runPanel';
-import type { SeriesRequest } from '../../protocol/series';
+import type { SeriesData, SeriesRequest } from '../../protocol/series';
 import { artifactAction } from './artifactActions';
 import { codeAction } from './codeActions';
 import { LiveSeries } from './liveSeries';
@@ -13,7 +13,7 @@ import { OutputTail } from './outputTail';
 import { PanelChannel } from './panelChannel';
 import { type PanelContext, reportError, setupWebview } from './panelSetup';
 import { runView } from './runViewData';
-import { seriesData } from './seriesData';
+import { answerSeries } from './seriesAnswer';
 
 /** While the run is running, its output log is looked at this often. */
 const OUTPUT_POLL_MS = 1000;
@@ -111,7 +111,7 @@ export class RunPanel implements vscode.Disposable {
   private async onMessage(m: RunFromWebview): Promise<void> {
     switch (m.type) {
       case 'requestSeries':
-        this.answerSeries(m.requestId, m.requests);
+        await this.answerSeries(m.requests.filter((r) => r.runId === this.id), (series) => this.channel.post({ type: 'series', requestId: m.requestId, series }));
         return;
       case 'editTags': {
         const add = m.add.map((t) => t.trim()).filter(Boolean);
@@ -134,15 +134,8 @@ export class RunPanel implements vscode.Disposable {
     }
   }
 
-  /** Answers one message per metric key, so the first chart draws before the last is read. */
-  private answerSeries(requestId: number, requests: SeriesRequest[]): void {
-    const store = this.ctx.store();
-    for (const r of requests) {
-      if (r.runId !== this.id) continue;
-      const d = seriesData(store, r);
-      this.live.sentSeries(d, r.buckets);
-      this.channel.post({ type: 'series', requestId, series: [d] });
-    }
+  private answerSeries(requests: SeriesRequest[], post: (series: SeriesData[]) => void): Promise<void> {
+    return answerSeries(this.ctx.store, this.live, requests, post);
   }
 
   private edit(event: { type: 'tags'; add: string[]; remove: string[] } | { type: 'note'; text: string }): void {
