@@ -59,7 +59,10 @@ e2eTest('Open Run from the explorer: header, charts from buckets, images from th
   await vs.contextMenu('baseline', 'Open Run');
   const run = await panel(vs, '.chart-card[data-key="val/acc"][data-painted]');
   assert.equal(await run.locator('h1.run-name').textContent(), 'baseline');
-  const points = Number(await run.locator('.chart-card[data-key="val/loss"]').getAttribute('data-points'));
+  // Charts below the fold paint when idle: wait for this one's own paint.
+  const loss = run.locator('.chart-card[data-key="val/loss"][data-painted]');
+  await loss.waitFor();
+  const points = Number(await loss.getAttribute('data-points'));
   assert.ok(points > 0 && points <= 4 * 1000, `${points} points drawn`);
   await vs.screenshot('panels-run-dark');
   await run.locator('vscode-panel-tab#tab-images').click();
