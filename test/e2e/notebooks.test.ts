@@ -1,10 +1,11 @@
 // Notebooks in a real VS Code: checkpoints on save, compare and restore (with Undo), and the
 // sample notebook as a tracked run with its linked checkpoint.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator } from 'playwright-core';
 import { e2eTest, waitFor } from './harness.ts';
+import { repoRoot } from './paths.ts';
 import type { VSCode } from './harness.ts';
 
 interface Checkpoint {
@@ -15,7 +16,7 @@ interface Checkpoint {
   hash: string;
 }
 
-/** Checkpoint lines of the workspace's one checkpointed notebook (deletions left out). */
+/** Live checkpoints of the workspace's notebooks, oldest first (deleted ones left out). */
 function checkpoints(workspace: string): Checkpoint[] {
   const dir = join(workspace, '.trackside', 'checkpoints');
   let keys: string[];
@@ -25,15 +26,17 @@ function checkpoints(workspace: string): Checkpoint[] {
     return [];
   }
   return keys.flatMap((k) => {
+    let lines: (Checkpoint & { delete?: string[] })[];
     try {
-      return readFileSync(join(dir, k, 'checkpoints.jsonl'), 'utf8')
+      lines = readFileSync(join(dir, k, 'checkpoints.jsonl'), 'utf8')
         .split('\n')
         .filter(Boolean)
-        .map((l) => JSON.parse(l) as Checkpoint & { delete?: string[] })
-        .filter((c) => !c.delete);
+        .map((l) => JSON.parse(l) as Checkpoint & { delete?: string[] });
     } catch {
       return [];
     }
+    const deleted = new Set(lines.flatMap((l) => l.delete ?? []));
+    return lines.filter((c) => !c.delete && !deleted.has(c.id));
   });
 }
 
@@ -65,6 +68,13 @@ async function appendToImports(vs: VSCode, text: string): Promise<void> {
   await vs.page.locator(codeCellEditors).first().click();
   await vs.page.keyboard.press('Control+End');
   await vs.page.keyboard.type(text);
+}
+
+/** The active tab, showing `name` with `description`, marked read-only. */
+function readOnlyTab(vs: VSCode, name: string, description: string | RegExp): Locator {
+  return vs.page
+    .locator('.tab.active .monaco-icon-label[class*="monaco-decoration-iconBadge"]', { hasText: name })
+    .filter({ has: vs.page.locator('.label-description', { hasText: description }) });
 }
 
 async function save(vs: VSCode): Promise<void> {
@@ -150,4 +160,62 @@ e2eTest('notebook: Start Tracked Run executes the sample notebook; its run and l
   await rows.filter({ hasText: /run notebook-[0-9a-f]{6}/ }).first().waitFor();
   await vs.page.mouse.move(0, 0);
   await vs.screenshot('notebook-run-and-checkpoint');
+});
+
+e2eTest('notebook: open a checkpoint read-only, restore one cell from it, delete another', { theme: 'Default Light Modern' }, async (vs) => {
+  const file = join(vs.workspace, 'notebook.ipynb');
+  await vs.waitForActivation();
+  await vs.openView('Trackside');
+  await openNotebook(vs);
+  const rows = await checkpointRows(vs);
+  await appendToImports(vs, '\n# kept in the checkpoint');
+  await save(vs);
+  await waitFor(() => checkpoints(vs.workspace).length === 1, { message: 'the first checkpoint' });
+  await appendToImports(vs, '\n# added later');
+  await save(vs);
+  await waitFor(() => checkpoints(vs.workspace).length === 2, { message: 'the second checkpoint' });
+  await waitFor(async () => (await rows.count()) === 2 && /1 edited since/.test(await rows.nth(1).innerText()), { message: 'two checkpoints in the view' });
+
+  await rowMenu(vs, rows.nth(1), 'Open Checkpoint');
+  // The tab names the checkpoint and carries the read-only lock (an icon badge decoration).
+  await readOnlyTab(vs, 'notebook.ipynb', /checkpoint \d/).waitFor();
+  await vs.page.locator('.notebook-editor').getByText('# kept in the checkpoint').first().waitFor();
+  await vs.runCommand('View: Close Editor');
+
+  await rowMenu(vs, rows.nth(1), 'Restore Cell from Checkpoint…');
+  await vs.quickPick(/^Cell 2: import matplotlib\.pyplot as plt/);
+  await waitFor(async () => !(await vs.page.locator('.notebook-editor').getByText('# added later').count()), { message: 'the cell restored in the editor' });
+  assert.ok(checkpoints(vs.workspace).some((c) => c.kind === 'pre-restore'), 'the file was checkpointed before the cell went back');
+  await save(vs);
+  await waitFor(() => !readFileSync(file, 'utf8').includes('# added later'), { message: 'the restored cell saved' });
+  // Two saves, the state before the cell went back, and the save after it.
+  await waitFor(async () => checkpoints(vs.workspace).length === 4 && (await rows.count()) === 4, { message: 'four checkpoints' });
+
+  await rows.nth(0).filter({ hasText: /same cells as now/ }).waitFor();
+  const newest = checkpoints(vs.workspace).at(-1)!;
+  await rowMenu(vs, rows.nth(0), 'Delete Checkpoint');
+  const dialog = vs.page.locator('.monaco-dialog-box', { hasText: /Delete the checkpoint of/ });
+  await dialog.getByRole('button', { name: 'Delete' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  await waitFor(() => checkpoints(vs.workspace).length === 3, { message: 'the checkpoint deleted from the record' });
+  assert.ok(!checkpoints(vs.workspace).some((c) => c.id === newest.id), 'the checkpoint clicked is the one deleted');
+  await waitFor(async () => (await rows.count()) === 3, { message: 'one row fewer in the view' });
+
+});
+
+e2eTest('notebook: a failing cell fails the run and offers the executed notebook, read-only', { testTimeout: 240_000 }, async (vs) => {
+  copyFileSync(join(repoRoot, 'test/fixtures/notebooks/failing.ipynb'), join(vs.workspace, 'failing.ipynb'));
+  await vs.waitForActivation();
+  await vs.openView('Trackside');
+  await vs.openFile('failing.ipynb');
+  await vs.page.locator(codeCellEditors).first().waitFor();
+  await vs.runCommand('Trackside: Start Tracked Run');
+  const id = await waitFor(() => runIds(vs.workspace)[0], { message: 'a run folder' });
+  await vs.waitForFile(`.trackside/runs/${id}/events.jsonl`, { contains: '"status":"failed"', timeout: 120_000 });
+  const toast = await vs.notification(/failing\.ipynb: Cell 2 of 3 failed: ZeroDivisionError: division by zero/, { timeout: 60_000 });
+  await vs.screenshot('notebook-run-failed');
+  await toast.getByRole('button', { name: 'Open Executed Notebook' }).click();
+  // Its outputs render in a webview; the tab says which run it is from, and that it is read-only.
+  await readOnlyTab(vs, 'failing.ipynb', `run ${id.slice(-6)}`).waitFor();
+  await vs.screenshot('notebook-run-failed-executed');
 });

@@ -80,7 +80,9 @@ export function checkpointCommands(host: CheckpointCommandsHost): Record<Checkpo
       await vscode.commands.executeCommand('vscode.diff', checkpointDocumentUri(target.record), target.uri, `${name} (checkpoint ${checkpointTime(target.record.t)}) ↔ Current`, { preview: true });
     },
     [Commands.deleteCheckpoint]: async (arg, many) => {
-      const targets = Array.isArray(many) && many.every(isNode) && many.length > 0 ? (many as RestoreTarget[]) : [await pick(arg, 'Delete Checkpoint')].filter((t): t is RestoreTarget => !!t);
+      // The selection when the item acted on is part of it, else that item alone.
+      const selection = Array.isArray(many) && many.every(isNode) && isNode(arg) && many.some((n) => n.record.id === arg.record.id) ? (many as RestoreTarget[]) : undefined;
+      const targets = selection ?? [await pick(arg, 'Delete Checkpoint')].filter((t): t is RestoreTarget => !!t);
       if (targets.length === 0) return;
       const what = targets.length === 1 ? `the checkpoint of ${checkpointTime(targets[0].record.t)}${targets[0].record.label ? ` (“${targets[0].record.label}”)` : ''}` : `${targets.length} checkpoints`;
       const ok = await vscode.window.showWarningMessage(`Delete ${what}?`, { modal: true }, 'Delete');
