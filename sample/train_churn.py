@@ -41,7 +41,7 @@ def main():
     train_csv = os.path.join(args.data_dir, "churn-train.csv")
     churn_data.write_csv(train_csv, churn_data.generate(args.rows, args.seed))
 
-    run = trackside.init(experiment="churn", params=vars(args), tags=["sample", "model"])
+    run = trackside.init(experiment="churn-training", params=vars(args), tags=["sample", "model"])
     run.log_dataset(train_csv, name="customers")
     rows = churn_inference.read_csv(train_csv)
     x, y = churn_inference.features(rows), churn_inference.labels(rows)

@@ -10,6 +10,10 @@ const LEVEL_TEXT = { stable: 'stable', moderate: 'moderate shift', major: 'major
 
 export function renderDrift(node: HTMLElement, r: VersionReport, open: Set<string>, toggled: (runId: string, isOpen: boolean) => void): void {
   const withDrift = r.evaluations.filter((e) => e.drift.length);
+  if (r.evaluations.length === 0) {
+    replaceChildren(node);
+    return;
+  }
   if (withDrift.length === 0) {
     const why = r.datasets.some((d) => d.columns)
       ? 'The evaluations logged no CSV/TSV dataset with numeric columns to compare.'
@@ -32,7 +36,7 @@ export function renderDrift(node: HTMLElement, r: VersionReport, open: Set<strin
       simpleTable(
         ['Column', 'PSI', '', 'Data', 'Held to'],
         e.drift.map((d) => [
-          d.column,
+          d.kind === 'text' ? el('span', {}, d.column, el('span', { class: 'drift-kind', text: ' per value' })) : d.column,
           { node: psiText(d.psi), class: 'num' },
           { node: el('span', { class: `drift-${d.level}`, text: LEVEL_TEXT[d.level] }) },
           d.dataset,
@@ -48,7 +52,10 @@ export function renderDrift(node: HTMLElement, r: VersionReport, open: Set<strin
   replaceChildren(
     node,
     el('h2', { text: 'Data drift (PSI against the training data)' }),
-    el('p', { class: 'muted', text: 'Population stability index of each numeric column: below 0.1 stable, 0.1–0.25 a moderate shift, above 0.25 a major one.' }),
+    el('p', {
+      class: 'muted',
+      text: 'Population stability index of each column against the same column of the training data (numbers over its histogram bins; columns with few distinct values per value): below 0.1 stable, 0.1–0.25 a moderate shift, above 0.25 a major one.',
+    }),
     ...groups,
   );
 }

@@ -42,7 +42,8 @@ export class MetricCharts {
       replaceChildren(this.element);
       return;
     }
-    const labels = evals.map((e) => formatDate(e.started));
+    // Runs of one month can start within the same minute: name them, dates go in the tooltip.
+    const labels = evals.map((e) => e.name);
     const baseline = evals.find((e) => e.baseline);
     const cards = r.metrics.map((key) => {
       const canvas = el('canvas', { attrs: { role: 'img', 'aria-label': `${key} across evaluations` } });
@@ -93,7 +94,7 @@ export class MetricCharts {
               borderColor: t.tooltipBorder,
               borderWidth: 1,
               callbacks: {
-                title: (items) => (items.length ? `${evals[items[0].dataIndex].name} · ${labels[items[0].dataIndex]}` : ''),
+                title: (items) => (items.length ? `${labels[items[0].dataIndex]} · ${formatDate(evals[items[0].dataIndex].started)}` : ''),
                 label: (item) => `${item.dataset.label}: ${valueText(item.parsed.y)}${item.datasetIndex === 0 && degradedIdx.has(item.dataIndex) ? '  ⚠ degraded' : ''}`,
               },
             },
