@@ -1,6 +1,6 @@
 // One run's metric points as CSV: key,step,value,time,epoch (time in ISO 8601 UTC, NaN and
-// infinities spelled out, epoch empty when none was logged). Written in large chunks straight
-// from the points table, key by key in step order, so a million points never sit in memory.
+// infinities spelled out, epoch empty when none was logged), key by key in step order, a page
+// at a time, so a million points never sit in memory.
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { type Store, runRid } from '../store';
 
@@ -12,7 +12,7 @@ export interface MetricsCsvOptions {
 }
 
 const HEADER = 'key,step,value,time,epoch\r\n';
-const CHUNK = 1 << 20;
+const PAGE = 16384;
 
 function csvText(s: string): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
@@ -23,7 +23,7 @@ function num(v: number | null): string {
 }
 
 /**
- * Writes the CSV to `write` in chunks of about 1 MB; returns the number of points written.
+ * Writes the CSV to `write` in chunks (a page of rows each); returns the number of points written.
  * An unknown run gets the header only.
  */
 export function writeMetricsCsv(store: Store, runId: string, write: (chunk: string) => void, opts: MetricsCsvOptions = {}): number {
@@ -34,8 +34,19 @@ export function writeMetricsCsv(store: Store, runId: string, write: (chunk: stri
     .stmt('SELECT k.kid, k.key FROM summaries s JOIN metric_keys k ON k.kid = s.kid WHERE s.rid = ? ORDER BY k.key')
     .all(rid) as { kid: number; key: string }[];
   const wanted = opts.keys ? new Set(opts.keys) : undefined;
-  const rows = store.stmt('SELECT step, value, t, epoch FROM points WHERE rid = ? AND kid = ? ORDER BY step').raw(true);
-  let buf = '';
+  // Pages in step order, fetched column by column: arrays of plain values, not an array per
+  // row, so a million points make little garbage. One read transaction per page keeps the four
+  // columns of a page consistent while a live run is being ingested.
+  const column = (c: string) =>
+    store.stmt(`SELECT ${c} FROM points WHERE rid = ? AND kid = ? AND step > ? ORDER BY step LIMIT ${PAGE}`).pluck();
+  const [stepCol, valueCol, tCol, epochCol] = [column('step'), column('value'), column('t'), column('epoch')];
+  type Page = [number[], (number | null)[], (number | null)[], (number | null)[]];
+  const readPage = store.db.transaction((kid: number, after: number): Page => [
+    stepCol.all(rid, kid, after) as number[],
+    valueCol.all(rid, kid, after) as (number | null)[],
+    tCol.all(rid, kid, after) as (number | null)[],
+    epochCol.all(rid, kid, after) as (number | null)[],
+  ]);
   let n = 0;
   // Points logged within the same second share the date and time up to the second.
   let second = Number.NaN;
@@ -43,26 +54,30 @@ export function writeMetricsCsv(store: Store, runId: string, write: (chunk: stri
   for (const { kid, key } of keys) {
     if (wanted ? !wanted.has(key) : !opts.includeSys && key.startsWith('sys/')) continue;
     const prefix = `${csvText(key)},`;
-    for (const row of rows.iterate(rid, kid) as IterableIterator<[number, number | null, number | null, number | null]>) {
-      const t = row[2];
-      let time = '';
-      if (t !== null) {
-        const s = Math.floor(t / 1000);
-        if (s !== second) {
-          second = s;
-          secondText = new Date(s * 1000).toISOString().slice(0, 19);
+    for (let after = -Infinity; ; ) {
+      const [steps, values, times, epochs] = readPage.deferred(kid, after);
+      const lines: string[] = new Array(steps.length);
+      for (let i = 0; i < steps.length; i++) {
+        const t = times[i];
+        let time = '';
+        if (t !== null) {
+          const sec = Math.floor(t / 1000);
+          if (sec !== second) {
+            second = sec;
+            secondText = new Date(sec * 1000).toISOString().slice(0, 19);
+          }
+          const ms = Math.floor(t) - sec * 1000;
+          time = `${secondText}.${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}Z`;
         }
-        time = `${secondText}.${String(Math.floor(t) - s * 1000).padStart(3, '0')}Z`;
+        const epoch = epochs[i];
+        lines[i] = `${prefix}${steps[i]},${num(values[i])},${time},${epoch === null ? '' : epoch}\r\n`;
       }
-      buf += `${prefix}${row[0]},${num(row[1])},${time},${row[3] === null ? '' : row[3]}\r\n`;
-      n++;
-      if (buf.length >= CHUNK) {
-        write(buf);
-        buf = '';
-      }
+      n += steps.length;
+      if (steps.length) write(lines.join(''));
+      if (steps.length < PAGE) break;
+      after = steps[steps.length - 1];
     }
   }
-  if (buf) write(buf);
   return n;
 }
 
