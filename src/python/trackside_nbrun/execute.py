@@ -149,6 +149,8 @@ async def _run(client, nb, record, writer, stop, cwd, name):
         if reply and "language_info" in reply["content"]:
             nb.metadata["language_info"] = reply["content"]["language_info"]
         for entry in record["cells"]:
+            if stop.requested:  # asked between two cells: the next one does not start
+                break
             index, number = entry["index"], entry["number"]
             cell = nb.cells[index]
             print("── cell {} of {} ──".format(number, total), flush=True)

@@ -81,7 +81,12 @@ def main(argv=None):
     writer.executed_notebook(output, name)
     failed = record.get("failed")
     if code == 130:
-        print("Stopped in cell {} of {}.".format(failed["number"] if failed else "?", len(record["cells"])), file=sys.stderr)
+        total = len(record["cells"])
+        waiting = [c["number"] for c in record["cells"] if c["status"] == "not-run"]
+        if failed:
+            print("Stopped in cell {} of {}.".format(failed["number"], total), file=sys.stderr)
+        else:
+            print("Stopped before cell {} of {}.".format(waiting[0], total) if waiting else "Stopped.", file=sys.stderr)
     elif failed:
         sys.stderr.write(failed["traceback"] + "\n")
         sys.stderr.flush()
