@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { describeFilter, parseRunFilter } from '../core/display';
 import { Commands, type CommandId } from './commandIds';
 import { registerCommands, type Handler } from './commandRegistry';
+import { importExportCommands } from './importExport';
 import { IndexRunsSource } from './indexRunsSource';
 import { IndexService } from './indexService';
 import { ModelFeature } from './models/modelFeature';
@@ -87,6 +88,7 @@ export class App implements vscode.Disposable {
       ...this.notebooks.handlers(),
       ...this.panels.commands(),
       ...this.models.handlers(),
+      ...importExportCommands(this),
     };
   }
 

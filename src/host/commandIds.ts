@@ -30,6 +30,8 @@ export const Commands = {
   openModel: 'trackside.openModel',
   setModelAlias: 'trackside.setModelAlias',
   registerModelVersion: 'trackside.registerModelVersion',
+  importRuns: 'trackside.importRuns',
+  exportRuns: 'trackside.exportRuns',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];
