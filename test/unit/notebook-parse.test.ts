@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { cellText } from '../../src/core/notebooks/nbformat';
+import { cellText, notebookLanguage, runnableCells } from '../../src/core/notebooks/nbformat';
 import { NotebookFormatError, parseNotebook, readNotebookFile } from '../../src/core/notebooks/parseNotebook';
 import { NOTEBOOK_FIXTURES, bigNotebook, cleanupTempDirs, code, markdown, notebook, serialize, tempDir, writeNotebook } from '../fixtures/notebooks/build';
 
@@ -97,4 +97,14 @@ test('a cell source joins its lines the way the notebook editor does', () => {
   assert.equal(cellText(['a\n', '']), 'a\n');
   assert.equal(cellText('text'), 'text');
   assert.equal(cellText([]), '');
+});
+
+test('the language a notebook runs in, and the cells a run executes', () => {
+  const r = parseNotebook(readFileSync(join(NOTEBOOK_FIXTURES, 'r-kernel.ipynb'), 'utf8'));
+  assert.equal(notebookLanguage(r), 'r');
+  assert.equal(notebookLanguage(notebook([])), 'python');
+  assert.equal(notebookLanguage({ metadata: { language_info: { name: 'Julia' } } }), 'julia');
+  assert.equal(notebookLanguage({ metadata: {} }), 'python');
+  const nb = notebook([markdown('# x'), code(''), code(['  \n', '']), code(['x = 1\n', 'x'])]);
+  assert.deepEqual(runnableCells(nb).map((c) => cellText(c.source)), ['x = 1\nx']);
 });

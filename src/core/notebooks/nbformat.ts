@@ -44,3 +44,16 @@ export function cellText(source: MultilineString): string {
   }
   return out;
 }
+
+/** The notebook's language as its kernel spec (or, failing that, language info) names it; "python" when neither does. */
+export function notebookLanguage(nb: Pick<Notebook, 'metadata'>): string {
+  const spec = nb.metadata.kernelspec as { language?: unknown } | undefined;
+  const info = nb.metadata.language_info as { name?: unknown } | undefined;
+  const language = typeof spec?.language === 'string' ? spec.language : typeof info?.name === 'string' ? info.name : 'python';
+  return language.toLowerCase();
+}
+
+/** Code cells that run: code cells with some source. */
+export function runnableCells(nb: Pick<Notebook, 'cells'>): NotebookCell[] {
+  return nb.cells.filter((c) => c.cell_type === 'code' && cellText(c.source).trim() !== '');
+}

@@ -47,7 +47,7 @@ export class CheckpointTree implements vscode.TreeDataProvider<CheckpointNode>, 
         if (e.notebook !== this.doc) return;
         // Typing changes the summaries: recompute once the edits pause.
         clearTimeout(this.editTimer);
-        this.editTimer = setTimeout(() => this.currentChanged(), 300);
+        this.editTimer = setTimeout(() => this.changed.fire(), 300);
       }),
       service.onDidChange((p) => {
         if (this.doc && notebookPath(this.doc.uri) === p) this.changed.fire();
@@ -65,16 +65,8 @@ export class CheckpointTree implements vscode.TreeDataProvider<CheckpointNode>, 
   private show(doc: vscode.NotebookDocument | undefined): void {
     if (doc === this.doc) return;
     this.doc = doc;
-    this.currentChanged();
-    this.notebookChanged.fire(doc);
-  }
-
-  private currentChanged(): void {
     this.changed.fire();
-  }
-
-  refresh(): void {
-    this.currentChanged();
+    this.notebookChanged.fire(doc);
   }
 
   getChildren(node?: CheckpointNode): CheckpointNode[] {

@@ -4,7 +4,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { hashFile } from '../../core/blobs';
-import { cellKind } from '../../core/notebooks/fingerprint';
+import { notebookLanguage, runnableCells } from '../../core/notebooks/nbformat';
 import { NotebookDepsError, missingNotebookModules } from '../../core/notebooks/notebookDeps';
 import { ProgressLines, describeFailure, readNotebookRunRecord } from '../../core/notebooks/notebookRunRecord';
 import { readNotebookFile } from '../../core/notebooks/parseNotebook';
@@ -32,9 +32,9 @@ export async function startNotebookRun(ctx: StartContext, checkpoints: Checkpoin
   if (doc?.isDirty && !(await doc.save())) return undefined;
 
   const { notebook } = await readNotebookFile(uri.fsPath);
-  const language = String((notebook.metadata.kernelspec as { language?: unknown } | undefined)?.language ?? (notebook.metadata.language_info as { name?: unknown } | undefined)?.name ?? 'python');
-  if (language.toLowerCase() !== 'python') throw new Error(`${name} is a ${language} notebook; tracked runs execute Python notebooks.`);
-  const total = notebook.cells.filter((c) => cellKind(c) === 'c' && [c.source].flat().join('').trim() !== '').length;
+  const language = notebookLanguage(notebook);
+  if (language !== 'python') throw new Error(`${name} is a notebook in ${language}; tracked runs execute Python notebooks.`);
+  const total = runnableCells(notebook).length;
 
   const interpreter = await checkedInterpreter(folder, uri);
   if (!interpreter) return undefined;
