@@ -1,4 +1,6 @@
 // Text shown for runs in lists and tooltips; pure so it is tested without the editor.
+import { compileQuery } from './query/compile';
+import { QueryError } from './query/queryError';
 
 export function formatDuration(ms: number | null | undefined): string {
   if (ms == null || !Number.isFinite(ms) || ms < 0) return '—';
@@ -37,11 +39,31 @@ export interface RunFilter {
   text?: string;
   tags: string[];
   statuses: string[];
+  /**
+   * The input when it reads in the query language (`status:failed`, `tag:x` and free words are
+   * queries too, e.g. `resnet status:failed or params.lr > 0.01`): it alone then selects runs.
+   */
+  query?: string;
+  /** Why the input is not a query; text, tags and statuses then select runs, as before. */
+  error?: string;
+  /** The input as typed. */
+  input?: string;
 }
 
-/** `status:failed tag:baseline resnet` → statuses, tags and free text. */
+/** `status:failed tag:baseline resnet` → statuses, tags and free text, and the query it is. */
 export function parseRunFilter(input: string): RunFilter {
   const filter: RunFilter = { tags: [], statuses: [] };
+  const trimmed = input.trim();
+  if (trimmed) {
+    filter.input = trimmed;
+    try {
+      compileQuery(trimmed);
+      filter.query = trimmed;
+    } catch (e) {
+      if (!(e instanceof QueryError)) throw e;
+      filter.error = e.message;
+    }
+  }
   const words: string[] = [];
   for (const token of input.match(/(?:[^\s"]+|"[^"]*")+/g) ?? []) {
     const m = /^(status|tag):(.+)$/i.exec(token);
@@ -55,6 +77,7 @@ export function parseRunFilter(input: string): RunFilter {
 }
 
 export function describeFilter(f: RunFilter): string {
+  if (f.input) return f.input;
   return [
     ...f.statuses.map((s) => `status:${s}`),
     ...f.tags.map((t) => `tag:${t}`),

@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import type { RunFilter as ExplorerFilter } from '../core/display';
 import { primaryMetric } from '../core/metricQueries';
+import { compileQuery } from '../core/query/compile';
 import { countRuns, experiments, getRun, listRuns, type RunFilter, type RunInfo } from '../core/runQueries';
 import type { RunStatus } from '../core/events';
 import type { Store } from '../core/store';
@@ -22,7 +23,7 @@ export class IndexRunsSource implements RunsSource {
 
   experiments(filter: ExplorerFilter): { name: string; count: number }[] {
     const all = experiments(this.store);
-    const unfiltered = !filter.text && filter.tags.length === 0 && filter.statuses.length === 0;
+    const unfiltered = !filter.query && !filter.text && filter.tags.length === 0 && filter.statuses.length === 0;
     return all.map((e) => ({
       name: e.name ?? NO_EXPERIMENT,
       count: unfiltered ? e.runs : countRuns(this.store, toCore(filter, e.name)),
@@ -36,7 +37,7 @@ export class IndexRunsSource implements RunsSource {
 
   run(id: string, filter: ExplorerFilter): RunListItem | undefined {
     // With a filter on, the caller re-lists the group instead (cheap, and always right).
-    if (filter.text || filter.tags.length || filter.statuses.length) return undefined;
+    if (filter.query || filter.text || filter.tags.length || filter.statuses.length) return undefined;
     const d = getRun(this.store, id);
     return d && !d.deleted ? this.item(d) : undefined;
   }
@@ -71,6 +72,8 @@ export class IndexRunsSource implements RunsSource {
 }
 
 function toCore(f: ExplorerFilter, experiment: string | null): RunFilter {
+  // Compiled on each listing, so relative times (started > -1d) move with the clock.
+  if (f.query) return { experiment, where: compileQuery(f.query) };
   return {
     experiment,
     ...(f.statuses.length ? { status: f.statuses as RunStatus[] } : {}),
