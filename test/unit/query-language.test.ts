@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { ingestAll } from '../../src/core/ingest';
 import { compileQuery } from '../../src/core/query/compile';
+import { matchingRunIds } from '../../src/core/query/matchingRuns';
 import { QueryError } from '../../src/core/query/queryError';
 import { countRuns, listRuns } from '../../src/core/runQueries';
 import { openIndex, type Store } from '../../src/core/store';
@@ -46,6 +47,7 @@ test('every shared case matches the expected runs (listRuns and countRuns)', () 
     for (const c of fixture.cases) {
       assert.deepEqual(matching(store, c.query), c.ids, c.query);
       assert.equal(countRuns(store, { where: compileQuery(c.query, { now: fixture.now }) }), c.ids.length, c.query);
+      assert.deepEqual([...matchingRunIds(store, c.query, { now: fixture.now })].sort(), c.ids, c.query);
     }
   });
 });
