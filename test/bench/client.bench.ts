@@ -21,6 +21,9 @@ export async function run(): Promise<Figure[]> {
     env: { ...process.env, PYTHONPATH: pythonPath },
   });
   const r = JSON.parse(stdout) as ClientBench;
+  const kill = JSON.parse(
+    (await promisify(execFile)('python3', [join(__dirname, 'kill_loss.py')], { cwd: repo, env: { ...process.env, PYTHONPATH: pythonPath } })).stdout,
+  ) as { loss_s: number; flush_each_loss_s: number };
   return [
     figure('client log() of 5 scalars, median per call', r.log_us_median, 'µs', r.append_us_median, '<= 5 µs', (v) => v <= 5),
     figure(
@@ -31,5 +34,6 @@ export async function run(): Promise<Figure[]> {
       '>= 200000 points/s',
       (v) => v >= 200_000,
     ),
+    figure('client data lost to a SIGKILL, median of 5', kill.loss_s * 1000, 'ms', kill.flush_each_loss_s * 1000, '<= 500 ms', (v) => v <= 500),
   ];
 }
