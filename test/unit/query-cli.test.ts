@@ -16,7 +16,7 @@ interface Fixture {
 }
 
 function cli(cwd: string, ...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const env = { ...process.env, TZ: 'UTC' };
+  const env: NodeJS.ProcessEnv = { ...process.env, TZ: 'UTC' };
   delete env.TRACKSIDE_HOME;
   const r = spawnSync(process.execPath, ['--import', TSX, CLI, ...args], { cwd, env, encoding: 'utf8' });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
