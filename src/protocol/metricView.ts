@@ -1,13 +1,13 @@
-// Metric summaries as panels show them. Non-finite values travel as numbers (NaN, ±Infinity
-// survive structured cloning).
+// Metric summaries as panels show them. Non-finite values are kept (see wireNumber).
+import type { WireNumber } from './wireNumber';
 
 export interface MetricSummaryView {
   key: string;
   count: number;
   nans: number;
-  min: number;
-  max: number;
-  last: number;
+  min: WireNumber;
+  max: WireNumber;
+  last: WireNumber;
   firstStep: number;
   lastStep: number;
 }

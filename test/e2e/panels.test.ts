@@ -3,7 +3,7 @@
 // the table sorted and filtered. Prints how long a flushed point takes to show.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FrameLocator } from 'playwright-core';
 import { e2eTest, waitFor, type VSCode } from './harness.ts';
@@ -162,4 +162,38 @@ e2eTest('Open Runs Table: sort by a column, filter by status, open a run', { the
   await table.locator('.vt-row[data-pos="0"]').dblclick();
   const run = await panel(vs, 'h1.run-name');
   assert.equal(await run.locator('h1.run-name').textContent(), 'deeper');
+});
+
+e2eTest('panels come back after a window reload, with their state', async (vs) => {
+  addFixtures(vs);
+  await openExperiment(vs);
+  await vs.contextMenu('wider', 'Open Run');
+  const run = await panel(vs, '.chart-card[data-key="val/loss"][data-painted]');
+  await run.locator('vscode-panel-tab#tab-code').click();
+  await run.locator('.code-files').waitFor();
+  await vs.runCommand('Developer: Reload Window');
+  await vs.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  const restored = await panel(vs, '.code-files', 60_000);
+  assert.equal(await restored.locator('h1.run-name').textContent(), 'wider');
+  assert.equal(await restored.locator('vscode-panels').getAttribute('activeid'), 'tab-code');
+});
+
+e2eTest('Restore File asks first and keeps the replaced file as a backup artifact', async (vs) => {
+  addFixtures(vs);
+  writeFileSync(join(vs.workspace, 'train.py'), 'print("edited")\n');
+  await openExperiment(vs);
+  await vs.contextMenu('tiny', 'Open Run');
+  const run = await panel(vs, 'h1.run-name');
+  await run.locator('vscode-panel-tab#tab-code').click();
+  await run.locator('vscode-button[data-action="restore"]').click();
+  const dialog = vs.page.locator('.monaco-dialog-box');
+  await dialog.waitFor();
+  assert.match((await dialog.textContent()) ?? '', /Restore train\.py as it was in run "tiny"\?/);
+  await dialog.getByRole('button', { name: 'Restore' }).click();
+  await vs.waitForFile('train.py', { contains: 'print(5)' });
+  await run.locator('vscode-panel-tab#tab-artifacts').click();
+  await waitFor(async () => (await run.locator('.artifacts').textContent())?.includes('before-restore/train.py'), { message: 'the backup artifact' });
+  const events = readFileSync(join(vs.workspace, '.trackside', 'runs', fixtures[5].id, 'events.jsonl'), 'utf8');
+  assert.match(events, /"kind":"backup"/);
+  await vs.screenshot('panels-run-restored-dark');
 });

@@ -133,7 +133,9 @@ const FAKE_VSCODE_API = `function (initial) {
     }
     return v;
   };
-  window.__tracksideFromHost = (m) => window.postMessage(revive(m, new Map()), '*');
+  // JSON, as VS Code serializes webview messages (NaN becomes null there too); typed arrays
+  // ride along as base64, as VS Code carries them as binary.
+  window.__tracksideFromHost = (json) => window.postMessage(revive(JSON.parse(json), new Map()), '*');
 }`;
 
 /**
@@ -201,7 +203,7 @@ export class PanelPage<In, Out extends { type: string }> {
   /** Posts a host message to the webview. */
   async post(message: In): Promise<void> {
     if (this.closed) return; // a fake host answering a page the test already closed
-    await this.page.evaluate((m) => (window as unknown as { __tracksideFromHost(x: unknown): void }).__tracksideFromHost(m), encode(message) as never).catch((err: unknown) => {
+    await this.page.evaluate((m) => (window as unknown as { __tracksideFromHost(x: string): void }).__tracksideFromHost(m), JSON.stringify(encode(message))).catch((err: unknown) => {
       if (!this.closed) throw err;
     });
   }

@@ -2,7 +2,7 @@
 // and epochs at bucket edges, live updates (append or resend), table columns, run views,
 // the output tail, the HTML shell's CSP and the paths names from events may write to.
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -10,6 +10,7 @@ import { points } from '../../src/core/metricQueries';
 import { LiveSeries } from '../../src/host/panels/liveSeries';
 import { OUTPUT_TAIL_BYTES, OutputTail } from '../../src/host/panels/outputTail';
 import { contentSecurityPolicy, panelHtml } from '../../src/host/panels/panelHtml';
+import { restoreFile } from '../../src/host/panels/restoreFile';
 import { commandText, runView } from '../../src/host/panels/runViewData';
 import { inside, safeFileName, safeRelative } from '../../src/host/panels/safePaths';
 import { seriesData } from '../../src/host/panels/seriesData';
@@ -167,4 +168,26 @@ test('names from events never choose where to write', () => {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('Restore File keeps the replaced file as a backup artifact of the run, then writes the stored version', async (t) => {
+  const ws = workspace([{ id: RUN, code: [{ path: 'src/train.py', content: 'print("stored")\n' }] }]);
+  t.after(() => ws.dispose());
+  const work = mkdtempSync(join(tmpdir(), 'trackside-restore-'));
+  t.after(() => rmSync(work, { recursive: true, force: true }));
+  const file = runView(ws.store, RUN, () => '')!.code[0];
+  const target = inside(work, file.path)!;
+  mkdirSync(join(work, 'src'));
+  writeFileSync(target, 'print("edited since")\n');
+  const { backup } = await restoreFile(ws.root, RUN, file.path, file.hash, target);
+  assert.equal(readFileSync(target, 'utf8'), 'print("stored")\n');
+  ws.ingest();
+  const art = runView(ws.store, RUN, () => '')!.artifacts.find((a) => a.kind === 'backup')!;
+  assert.equal(art.name, 'before-restore/src/train.py');
+  assert.equal(art.hash, backup);
+  assert.equal(readFileSync(join(ws.root, 'blobs', 'sha256', backup!.slice(0, 2), backup!.slice(2)), 'utf8'), 'print("edited since")\n');
+  // Nothing to keep when the file is gone: just written.
+  rmSync(target);
+  assert.deepEqual(await restoreFile(ws.root, RUN, file.path, file.hash, target), { backup: undefined });
+  assert.equal(readFileSync(target, 'utf8'), 'print("stored")\n');
 });

@@ -120,8 +120,12 @@ export function writeRun(root: string, r: FixtureRun): void {
   for (let step = 0; step < steps; step++) {
     const t = t0 + (step + 1) * stepMs;
     if (keys.length) {
-      const values: Record<string, number> = {};
-      for (const k of keys) values[k] = value(k, step);
+      const values: Record<string, number | string> = {};
+      for (const k of keys) {
+        const v = value(k, step);
+        // As the client writes them: non-finite values as strings.
+        values[k] = Number.isFinite(v) ? v : Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
+      }
       push({ t, type: 'metrics', step, ...(r.epochEvery ? { epoch: Math.floor(step / r.epochEvery) } : {}), values });
     }
     for (const im of images.get(step) ?? []) {

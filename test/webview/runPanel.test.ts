@@ -30,6 +30,14 @@ before(async () => {
       code: [{ path: 'train.py', content: 'print("hi")\n' }],
       output: 'epoch 1 loss 0.9\nepoch 2 loss 0.5\nwarning: slow\nepoch 3 loss 0.3\n',
     },
+    {
+      id: '20240101-080000-f0f0f0',
+      name: 'diverged',
+      keys: ['loss', 'grad_norm'],
+      steps: 5,
+      value: (k, step) => (k === 'loss' ? (step < 4 ? 1 / (step + 1) : Number.NaN) : step < 4 ? step : Number.POSITIVE_INFINITY),
+    },
+    { id: '20240101-090000-d0d0d0', name: 'earlier-run', datasets: [{ name: 'cifar10-train', path: 'data/train', files: [{ path: 'a.bin', content: 'A' }, { path: 'b.bin', content: 'B' }] }] },
   ]);
   h = await Harness.start();
   h.blobRoot = ws.root;
@@ -113,6 +121,25 @@ test('live: appended points extend the chart; a burst of appends is drawn in few
     const raw = after.datasets.find((x) => x.kind === 'raw')!;
     assert.equal(raw.ys[raw.ys.length - 1], 5);
     assert.ok(after.painted - paints < appends.length, `${after.painted - paints} redraws for ${appends.length} appends`);
+  } finally {
+    await p.close();
+  }
+});
+
+test('hovering a chart shows the values under the pointer', async () => {
+  const p = await openRun();
+  try {
+    await painted(p, 'train/loss');
+    const box = (await p.page.locator('.chart-card[data-key="train/loss"] canvas').boundingBox())!;
+    await p.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    const hover = await p.page.waitForFunction(() => {
+      const c = (document.querySelector('.chart-card[data-key="train/loss"]') as HTMLElement & { tracksideChart?: { tooltip: { getActiveElements(): unknown[]; title?: string[]; body?: { lines: string[] }[] } } }).tracksideChart;
+      const t = c?.tooltip;
+      return t && t.getActiveElements().length > 0 && t.title?.length ? { title: t.title[0], lines: t.body?.map((b) => b.lines.join(' ')) } : undefined;
+    });
+    const { title, lines } = (await hover.jsonValue())!;
+    assert.match(title, /^Step [\d,]+$/);
+    assert.match(lines![0], /\d.*….*\(\d+ points\)|^\d/);
   } finally {
     await p.close();
   }
@@ -223,6 +250,8 @@ test('tags, note, artifacts, datasets, code and output: edits and actions go to 
 
     await p.page.locator('vscode-panel-tab#tab-datasets').click();
     assert.match((await p.page.locator('.dataset h2').textContent()) ?? '', /cifar10-train/);
+    await p.page.locator('.same-data a', { hasText: 'earlier-run' }).click();
+    assert.deepEqual(await p.waitForMessage('openRun'), { type: 'openRun', runId: '20240101-090000-d0d0d0' });
 
     await p.page.locator('vscode-panel-tab#tab-code').click();
     await p.page.locator('vscode-button[data-action="diff"]').click();
@@ -236,6 +265,22 @@ test('tags, note, artifacts, datasets, code and output: edits and actions go to 
     assert.equal(await p.page.locator('.output-log').textContent(), 'epoch 1 loss 0.9\nepoch 2 loss 0.5\nepoch 3 loss 0.3\n');
     assert.equal((p.state as RunPanelState).outputQuery, 'EPOCH');
     assert.equal((p.state as RunPanelState).tab, 'output');
+  } finally {
+    await p.close();
+  }
+});
+
+test('NaN and infinite values are shown as such, not dropped', async () => {
+  const p = await h.open<RunToWebview, RunFromWebview>('run', { state: { runId: '20240101-080000-f0f0f0', tab: 'overview' } });
+  serveRun(h, p, ws, '20240101-080000-f0f0f0');
+  try {
+    await p.page.locator('.summaries').waitFor();
+    const row = async (key: string) => p.page.locator(`.summaries tbody tr:has(th:text-is("${key}"))`).locator('td').allTextContents();
+    assert.deepEqual((await row('loss')).slice(0, 3), ['NaN', '0.25', '1']);
+    assert.deepEqual((await row('loss'))[4], '5 (1 NaN)');
+    assert.deepEqual((await row('grad_norm')).slice(0, 3), ['+Inf', '0', '+Inf']);
+    await p.page.locator('vscode-panel-tab#tab-metrics').click();
+    await p.page.locator('.chart-card[data-key="loss"] .chart-note', { hasText: '1 NaN' }).waitFor();
   } finally {
     await p.close();
   }

@@ -1,5 +1,6 @@
 // Each metric's last value per run (min and max under it), the best run's value marked.
 import type { RunView } from '../../src/protocol/runView';
+import { fromWire } from '../../src/protocol/wireNumber';
 import { el, replaceChildren } from '../shared/dom';
 import { formatMetric } from '../shared/format';
 import { bestIndex, direction } from '../shared/metricDirection';
@@ -14,7 +15,7 @@ export function renderSummaries(root: HTMLElement, runs: RunView[], colorOf: (id
   const rows = keys.map((k) => {
     const ms = runs.map((r) => r.metrics.find((m) => m.key === k));
     const dir = direction(k);
-    const lasts = ms.map((m) => (m ? m.last : Number.NaN));
+    const lasts = ms.map((m) => (m ? fromWire(m.last) : Number.NaN));
     // A best only where runs differ.
     const best = new Set(lasts.filter(Number.isFinite)).size > 1 ? bestIndex(lasts, dir) : -1;
     return el(
@@ -26,8 +27,8 @@ export function renderSummaries(root: HTMLElement, runs: RunView[], colorOf: (id
           ? el(
               'td',
               { class: `num${i === best ? ' best' : ''}`, title: i === best ? 'best last value' : undefined },
-              el('div', { text: formatMetric(m.last) }),
-              el('div', { class: 'muted', text: `${formatMetric(m.min)} – ${formatMetric(m.max)}` }),
+              el('div', { text: formatMetric(fromWire(m.last)) }),
+              el('div', { class: 'muted', text: `${formatMetric(fromWire(m.min))} – ${formatMetric(fromWire(m.max))}` }),
             )
           : el('td', { class: 'num muted', text: '—' }),
       ),

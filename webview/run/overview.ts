@@ -1,5 +1,6 @@
 // The Overview tab: where the run came from, its params and a summary of every metric.
 import type { RunView } from '../../src/protocol/runView';
+import { fromWire } from '../../src/protocol/wireNumber';
 import { el, replaceChildren } from '../shared/dom';
 import { formatDate, formatDuration, formatMetric, formatParam } from '../shared/format';
 import { type Cell, simpleTable } from '../shared/table';
@@ -42,9 +43,9 @@ export function renderOverview(root: HTMLElement, run: RunView): void {
             ['Metric', 'Last', 'Min', 'Max', 'Steps', 'Points'],
             [...run.metrics].sort((a, b) => Number(a.key.startsWith('sys/')) - Number(b.key.startsWith('sys/'))).map((m): Cell[] => [
               m.key,
-              { node: formatMetric(m.last), class: 'num' },
-              { node: formatMetric(m.min), class: 'num' },
-              { node: formatMetric(m.max), class: 'num' },
+              { node: formatMetric(fromWire(m.last)), class: 'num' },
+              { node: formatMetric(fromWire(m.min)), class: 'num' },
+              { node: formatMetric(fromWire(m.max)), class: 'num' },
               { node: `${m.firstStep}–${m.lastStep}`, class: 'num' },
               { node: `${m.count}${m.nans ? ` (${m.nans} NaN)` : ''}`, class: 'num' },
             ]),

@@ -2,15 +2,12 @@
 // stores the file it replaces as a blob, logged to the run as a `backup` artifact, so the
 // version on disk before the restore is never lost.
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { blobPath, putFile } from '../../core/blobs';
-import { runDir } from '../../core/paths';
 import { getRun } from '../../core/runQueries';
-import { appendEvent } from '../../core/runner/eventLog';
 import type { CodeAction } from '../../protocol/runPanel';
 import { snapshotUri } from '../snapshotDocuments';
 import type { PanelContext } from './panelSetup';
+import { restoreFile } from './restoreFile';
 import { inside } from './safePaths';
 
 export async function codeAction(ctx: PanelContext, runId: string, action: CodeAction, filePath: string): Promise<void> {
@@ -38,22 +35,10 @@ export async function codeAction(ctx: PanelContext, runId: string, action: CodeA
         'Restore',
       );
       if (ok !== 'Restore') return;
-      await restoreFile(ctx, run.id, file.path, file.hash, current);
+      await restoreFile(ctx.root, run.id, file.path, file.hash, current);
+      ctx.ingest(run.id);
       void vscode.window.showInformationMessage(`Trackside: restored ${file.path} from run "${runName}".${exists ? ' The replaced version is kept in the run\'s artifacts.' : ''}`);
       return;
     }
   }
-}
-
-/** Keeps the file at `target` (when there is one) as a backup artifact of the run, then writes the stored version. */
-export async function restoreFile(ctx: PanelContext, runId: string, relPath: string, hash: string, target: string): Promise<void> {
-  const source = blobPath(ctx.root, hash);
-  if (!fs.existsSync(source)) throw new Error(`The stored copy of ${relPath} is missing from the blob store.`);
-  if (fs.existsSync(target)) {
-    const kept = await putFile(ctx.root, target);
-    appendEvent(runDir(ctx.root, runId), { type: 'artifact', name: `before-restore/${relPath}`, kind: 'backup', hash: kept.hash, size: kept.size, source: relPath });
-  }
-  fs.mkdirSync(path.dirname(target), { recursive: true });
-  fs.copyFileSync(source, target);
-  ctx.ingest(runId);
 }

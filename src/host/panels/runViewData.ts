@@ -3,6 +3,7 @@
 import { type RunDetail, getRun } from '../../core/runQueries';
 import type { Store } from '../../core/store';
 import type { ParamValueView, RunView } from '../../protocol/runView';
+import { toWire } from '../../protocol/wireNumber';
 
 export type BlobSrc = (hash: string) => string;
 
@@ -35,7 +36,7 @@ export function toRunView(store: Store, d: RunDetail, blobSrc: BlobSrc): RunView
     python: d.python,
     host: d.host,
     params: d.params as Record<string, ParamValueView>,
-    metrics: d.metrics.map((m) => ({ key: m.key, count: m.count, nans: m.nans, min: m.min, max: m.max, last: m.last, firstStep: m.firstStep, lastStep: m.lastStep })),
+    metrics: d.metrics.map((m) => ({ key: m.key, count: m.count, nans: m.nans, min: toWire(m.min), max: toWire(m.max), last: toWire(m.last), firstStep: m.firstStep, lastStep: m.lastStep })),
     artifacts: d.artifacts.map((a) => ({ name: a.name, kind: a.kind, hash: a.hash, size: a.size, source: a.source, t: a.t, files: a.files })),
     images: d.images.map((i) => ({ key: i.key, step: i.step, hash: i.hash, format: i.format, width: i.width, height: i.height, src: blobSrc(i.hash) })),
     datasets: d.datasets.map((ds) => ({
