@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRunFolder, runDir } from '../../src/core/runner/runFolder';
+import { runDir } from '../../src/core/paths';
+import { createRunFolder } from '../../src/core/runner/runFolder';
 import { isRunId, newRunId, shortRunId } from '../../src/core/runner/runId';
 import { cleanupTempDirs, tempDir } from '../fixtures/runner/helpers';
 

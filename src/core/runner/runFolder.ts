@@ -2,22 +2,13 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EVENT_LOG_VERSION } from '../events';
-import { isRunId } from './runId';
+import { runDir, runsDir } from '../paths';
 
 export interface RunMeta {
   version: number;
   id: string;
   /** Unix ms. */
   created: number;
-}
-
-export function runsDir(root: string): string {
-  return join(root, 'runs');
-}
-
-export function runDir(root: string, id: string): string {
-  if (!isRunId(id)) throw new Error(`not a run id: ${JSON.stringify(id)}`);
-  return join(runsDir(root), id);
 }
 
 /** Makes the folder (failing if it exists, so two starts never share one) and writes
