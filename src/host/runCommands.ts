@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { appendEvent } from '../core/runner/eventLog';
+import type { DeletedEvent, NoteEvent, RenameEvent, TagsEvent } from '../core/events';
+import { appendEvent } from '../core/runEdits';
 import { listRuns, getRun, type RunDetail } from '../core/runQueries';
 import { runDir } from '../core/paths';
 import { Commands, type CommandId } from './commandIds';
@@ -36,8 +37,9 @@ type RunCommandId = Extract<
 /** Commands acting on existing runs: each takes explorer selections or asks with a quick pick. */
 export function runCommands(app: RunCommandsHost, start: StartContext): Record<RunCommandId, Handler> {
   const pick = (arg: unknown, many: unknown, opts: { title: string; status?: 'running'; deleted?: boolean }) => targetRuns(app, arg, many, opts);
-  const edit = (id: string, event: Parameters<typeof appendEvent>[1]): void => {
-    appendEvent(runDir(app.index.root, id), event);
+  type Edit = Omit<RenameEvent, 't'> | Omit<TagsEvent, 't'> | Omit<NoteEvent, 't'> | Omit<DeletedEvent, 't'>;
+  const edit = (id: string, event: Edit): void => {
+    appendEvent(app.index.root, id, { t: Date.now(), ...event } as Parameters<typeof appendEvent>[2]);
     app.index.ingest(id);
   };
 
