@@ -18,10 +18,6 @@ function csvText(s: string): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-function num(v: number | null): string {
-  return v === null ? 'NaN' : String(v);
-}
-
 /**
  * Writes the CSV to `write` in chunks (a page of rows each); returns the number of points written.
  * An unknown run gets the header only.
@@ -59,18 +55,20 @@ export function writeMetricsCsv(store: Store, runId: string, write: (chunk: stri
       const lines: string[] = new Array(steps.length);
       for (let i = 0; i < steps.length; i++) {
         const t = times[i];
-        let time = '';
-        if (t !== null) {
-          const sec = Math.floor(t / 1000);
-          if (sec !== second) {
-            second = sec;
-            secondText = new Date(sec * 1000).toISOString().slice(0, 19);
-          }
-          const ms = Math.floor(t) - sec * 1000;
-          time = `${secondText}.${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}Z`;
-        }
+        const v = values[i];
         const epoch = epochs[i];
-        lines[i] = `${prefix}${steps[i]},${num(values[i])},${time},${epoch === null ? '' : epoch}\r\n`;
+        const tail = epoch === null ? '\r\n' : `${epoch}\r\n`;
+        if (t === null) {
+          lines[i] = `${prefix}${steps[i]},${v === null ? 'NaN' : v},,${tail}`;
+          continue;
+        }
+        const sec = Math.floor(t / 1000);
+        if (sec !== second) {
+          second = sec;
+          secondText = `${new Date(sec * 1000).toISOString().slice(0, 19)}.`;
+        }
+        const ms = Math.floor(t) - sec * 1000;
+        lines[i] = `${prefix}${steps[i]},${v === null ? 'NaN' : v},${secondText}${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}Z,${tail}`;
       }
       n += steps.length;
       if (steps.length) write(lines.join(''));
