@@ -19,8 +19,11 @@ export interface TablePanelState {
 }
 
 export type TableToWebview =
-  /** Every run: replaces what the table holds. */
-  | { type: 'rows'; data: TableData }
+  /**
+   * Replaces what the table holds. With many runs the newest page comes first
+   * (`complete: false`), so rows show while every run follows in a second message.
+   */
+  | { type: 'rows'; data: TableData; complete: boolean }
   /** Runs added or changed (`data` holds only them) and runs gone. */
   | { type: 'rowsChanged'; data: TableData; removed: string[] };
 

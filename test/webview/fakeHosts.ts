@@ -74,6 +74,6 @@ export function serveCompare(h: Harness, p: PanelPage<CompareToWebview, CompareF
 
 export function serveTable(p: PanelPage<TableToWebview, TableFromWebview>, ws: Workspace): void {
   p.onMessage((m) => {
-    if (m.type === 'ready') void p.post({ type: 'rows', data: tableRows(ws.store) });
+    if (m.type === 'ready') void p.post({ type: 'rows', data: tableRows(ws.store), complete: true });
   });
 }

@@ -45,8 +45,12 @@ export class Harness {
   /** The `.trackside` folder whose blobs/ is served (images). */
   blobRoot = '';
 
-  static async start(): Promise<Harness> {
+  /** Where the panel scripts are served from (default dist/webview; the bench builds minified ones). */
+  webviewDir = join(repoRoot, 'dist/webview');
+
+  static async start(opts: { webviewDir?: string } = {}): Promise<Harness> {
     const h = new Harness();
+    if (opts.webviewDir) h.webviewDir = opts.webviewDir;
     await h.listen();
     h.browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: chromiumArgs });
     return h;
@@ -74,8 +78,8 @@ export class Harness {
       if (url.pathname === '/theme.css') return send(200, 'text/css', css);
       if (url.pathname === '/favicon.ico') return send(204, 'text/plain', '');
       const path = normalize(decodeURIComponent(url.pathname));
-      const roots = [join(repoRoot, 'dist/webview'), join(repoRoot, 'media'), ...(this.blobRoot ? [join(this.blobRoot, 'blobs')] : [])];
-      const file = path.startsWith('/blobs/') ? join(this.blobRoot, path) : join(repoRoot, path);
+      const roots = [this.webviewDir, join(repoRoot, 'media'), ...(this.blobRoot ? [join(this.blobRoot, 'blobs')] : [])];
+      const file = path.startsWith('/blobs/') ? join(this.blobRoot, path) : path.startsWith('/dist/webview/') ? join(this.webviewDir, path.slice('/dist/webview/'.length)) : join(repoRoot, path);
       if (!roots.some((r) => resolve(file).startsWith(r + '/')) || !existsSync(file)) return send(404, 'text/plain', 'not found');
       // Blobs have no extension: served as VS Code serves them, as bytes.
       send(200, MIME[extname(file)] ?? 'application/octet-stream', readFileSync(file));
@@ -92,10 +96,12 @@ export class Harness {
   /** The URL a blob is shown from (what asWebviewUri gives in VS Code). */
   blobSrc = (hash: string): string => `${this.origin}/blobs/sha256/${hash.slice(0, 2)}/${hash.slice(2)}`;
 
-  async open<In, Out extends { type: string }>(panel: PanelName, opts: { theme?: ThemeName; state?: unknown; viewport?: { width: number; height: number } } = {}): Promise<PanelPage<In, Out>> {
+  /** `initScript` runs in the page before the panel's script (the benchmark's probes). */
+  async open<In, Out extends { type: string }>(panel: PanelName, opts: { theme?: ThemeName; state?: unknown; viewport?: { width: number; height: number }; initScript?: string } = {}): Promise<PanelPage<In, Out>> {
     const page = await this.browser.newPage({ viewport: opts.viewport ?? { width: 1280, height: 860 } });
     const p = new PanelPage<In, Out>(page, panel);
     await p.init(opts.state);
+    if (opts.initScript) await page.addInitScript(opts.initScript);
     await page.goto(`${this.origin}/panel/${panel}?theme=${opts.theme ?? 'dark'}`);
     return p;
   }

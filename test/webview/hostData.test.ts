@@ -96,6 +96,9 @@ test('table rows: one row per live run, params numeric or text, metric summaries
   const loss = d.metrics.find((m) => m.key === 'val/loss')!;
   assert.deepEqual([...loss.has], [0, 1]);
   assert.ok(Number.isFinite(loss.last[1]));
+  const newest = tableRows(ws.store, undefined, 1);
+  assert.deepEqual(newest.ids, ['20240101-000002-bbbbbb']);
+  assert.deepEqual(newest.params.map((p) => p.key), ['lr', 'opt'], 'only the params of the runs read');
   const one = tableRows(ws.store, ['20240101-000001-aaaaaa']);
   assert.deepEqual(one.ids, ['20240101-000001-aaaaaa']);
   assert.equal(one.params.find((p) => p.key === 'opt')!.values[0], 'sgd');

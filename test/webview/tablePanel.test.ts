@@ -24,7 +24,7 @@ type Page = PanelPage<TableToWebview, TableFromWebview>;
 async function openTable(d: TableData = data, state?: TablePanelState): Promise<Page> {
   const p: Page = await h.open<TableToWebview, TableFromWebview>('table', { state });
   await p.waitForMessage('ready');
-  await p.post({ type: 'rows', data: d });
+  await p.post({ type: 'rows', data: d, complete: true });
   await p.page.locator('.vt-row').first().waitFor();
   return p;
 }
@@ -148,6 +148,23 @@ test('metric over runs: one point per shown run with the metric, against start t
     await p.page.locator('.runs-chart vscode-dropdown').nth(1).click();
     await p.page.locator('.runs-chart vscode-option[value="p:param_03"]').click();
     assert.equal((p.state as TablePanelState).chart?.x, 'p:param_03');
+  } finally {
+    await p.close();
+  }
+});
+
+test('the newest page shows first, then every run replaces it', async () => {
+  const all = syntheticTable(500, 3, 2);
+  const page: TableData = { ...all, ids: all.ids.slice(0, 20), names: all.names.slice(0, 20), status: all.status.slice(0, 20), experiment: all.experiment.slice(0, 20), started: all.started.slice(0, 20), duration: all.duration.slice(0, 20), tags: all.tags.slice(0, 20), notes: all.notes.slice(0, 20), params: [], metrics: [] };
+  const p: Page = await h.open<TableToWebview, TableFromWebview>('table');
+  try {
+    await p.waitForMessage('ready');
+    await p.post({ type: 'rows', data: page, complete: false });
+    await p.page.locator('.vt-row').first().waitFor();
+    assert.equal(await p.page.locator('.table-count').textContent(), '20 of 20+ runs (loading the rest…)');
+    await p.post({ type: 'rows', data: all, complete: true });
+    await p.page.waitForFunction(() => document.querySelector('.table-count')?.textContent === '500 of 500 runs');
+    assert.equal(await p.page.locator('.vt').getAttribute('aria-rowcount'), '501');
   } finally {
     await p.close();
   }

@@ -170,14 +170,18 @@ export class ChartGrid {
   private scheduleIdle(): void {
     if (this.idleQueued) return;
     this.idleQueued = true;
-    const run = () => {
+    const run = (deadline?: IdleDeadline) => {
       this.idleQueued = false;
-      const next = [...this.keys.values()].find((s) => s.chart.needsIdlePaint);
-      if (!next) return;
-      next.chart.paintNow();
+      // As many as fit in this idle period (at least one, so a busy page still progresses).
+      for (let n = 0; ; n++) {
+        const next = [...this.keys.values()].find((s) => s.chart.needsIdlePaint);
+        if (!next) return;
+        if (n > 0 && deadline && deadline.timeRemaining() < 8) break;
+        next.chart.paintNow();
+      }
       this.scheduleIdle();
     };
-    if ('requestIdleCallback' in window) requestIdleCallback(run, { timeout: 500 });
+    if ('requestIdleCallback' in window) requestIdleCallback(run, { timeout: 200 });
     else setTimeout(run, 50);
   }
 

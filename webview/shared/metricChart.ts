@@ -118,6 +118,7 @@ export class MetricChart {
   private redrawTimer: ReturnType<typeof setTimeout> | undefined;
   private lastDraw = 0;
   private visible = false;
+  private visibleKnown = false;
   private dirty = true;
   /** Set by the grid: called when this chart has work for an idle moment. */
   onIdleWork: (() => void) | undefined;
@@ -151,8 +152,20 @@ export class MetricChart {
 
   /** Creates the chart.js instance the first time the card scrolls into view. */
   setVisible(visible: boolean): void {
+    this.visibleKnown = true;
     this.visible = visible;
     if (visible && this.dirty) this.draw();
+  }
+
+  /**
+   * Until the grid's IntersectionObserver first reports (it waits for a quiet moment, and
+   * series arrive in a burst), whether the card is on screen is measured here, so the first
+   * charts draw as soon as their data arrives.
+   */
+  private checkVisible(): void {
+    if (this.visibleKnown) return;
+    const r = this.element.getBoundingClientRect();
+    this.visible = r.width > 0 && r.bottom > -400 && r.top < window.innerHeight + 400;
   }
 
   /** New lines; the caller invalidates (live or not). */
@@ -198,6 +211,7 @@ export class MetricChart {
   /** Something changed; `live` redraws are rate-limited. */
   invalidate(live: boolean): void {
     this.dirty = true;
+    this.checkVisible();
     if (!this.visible) {
       this.onIdleWork?.();
       return;
@@ -255,7 +269,8 @@ export class MetricChart {
       this.chart.update('none');
     }
     this.element.dataset.points = String(points);
-    this.element.dataset.painted = String(Number(this.element.dataset.painted ?? 0) + 1);
+    // Counts draws that showed data (tests and the benchmark wait on it).
+    if (points > 0) this.element.dataset.painted = String(Number(this.element.dataset.painted ?? 0) + 1);
   }
 
   private dataset(line: ChartLine, kind: 'raw' | 'smooth', data: Pt[], color: string, width: number): LineDataset {

@@ -26,6 +26,8 @@ let byId = new Map<string, Column>();
 let ranks = new SortRanks(0);
 let order: number[] = [];
 let shown = new Set<string>(state.columns ?? []);
+/** False while only the newest page of runs is here. */
+let complete = true;
 
 const table = new VirtualTable({
   sort: (column, additive) => {
@@ -141,7 +143,7 @@ function refresh(): void {
   order = filterRows(data, state.filter ?? '');
   sortRows(order, state.sort ?? [], byId, ranks);
   table.setRows(order, data.ids);
-  count.textContent = `${order.length.toLocaleString('en-US')} of ${data.ids.length.toLocaleString('en-US')} runs`;
+  count.textContent = `${order.length.toLocaleString('en-US')} of ${data.ids.length.toLocaleString('en-US')}${complete ? '' : '+'} runs${complete ? '' : ' (loading the rest…)'}`;
   // Runs that left the data leave the selection.
   const present = new Set(data.ids);
   for (const id of [...table.selected]) if (!present.has(id)) table.selected.delete(id);
@@ -169,6 +171,7 @@ onThemeChange(() => runsChart.setTheme(readTheme()));
 channel.onMessage((m) => {
   switch (m.type) {
     case 'rows':
+      complete = m.complete;
       setData(m.data);
       break;
     case 'rowsChanged':

@@ -8,6 +8,8 @@ import { type PanelContext, reportError, setupWebview } from './panelSetup';
 import { tableRows } from './tableRows';
 
 const UPDATE_MS = 1000;
+/** With more runs than this, the newest page is sent first and every run right after. */
+const FIRST_PAGE = 200;
 
 export class TablePanel implements vscode.Disposable {
   static readonly viewType = TABLE_VIEW_TYPE;
@@ -36,8 +38,7 @@ export class TablePanel implements vscode.Disposable {
       ready: () => {
         this.pending.clear();
         this.pendingAll = false;
-        this.channel.post({ type: 'rows', data: tableRows(ctx.store()) });
-        this.lastSent = Date.now();
+        this.sendAll();
       },
       message: (m) => this.onMessage(m),
       error: (err) => reportError(ctx, err),
@@ -51,6 +52,22 @@ export class TablePanel implements vscode.Disposable {
       }),
       panel.onDidDispose(() => this.dispose()),
     );
+  }
+
+  private sendAll(): void {
+    this.lastSent = Date.now();
+    const store = this.ctx.store();
+    const first = tableRows(store, undefined, FIRST_PAGE);
+    if (first.ids.length < FIRST_PAGE) {
+      this.channel.post({ type: 'rows', data: first, complete: true });
+      return;
+    }
+    this.channel.post({ type: 'rows', data: first, complete: false });
+    // Every run on the next turn, after the first page has gone out.
+    setImmediate(() => {
+      if (this.isDisposed || !this.channel.isReady) return;
+      this.channel.post({ type: 'rows', data: tableRows(this.ctx.store()), complete: true });
+    });
   }
 
   reveal(): void {
@@ -70,7 +87,7 @@ export class TablePanel implements vscode.Disposable {
     if (this.pendingAll) {
       this.pendingAll = false;
       this.pending.clear();
-      this.channel.post({ type: 'rows', data: tableRows(store) });
+      this.channel.post({ type: 'rows', data: tableRows(store), complete: true });
       return;
     }
     const ids = [...this.pending];

@@ -6,15 +6,16 @@ import type { RunStatusView } from '../../protocol/runView';
 
 type RunRow = [rid: number, id: string, name: string | null, experiment: string | null, status: string, started: number | null, ended: number | null, updated: number | null, note: string | null];
 
-/** Every run that is not deleted (or only those of `ids`), newest first. */
-export function tableRows(store: Store, ids?: readonly string[]): TableData {
-  // A few changed runs read only their own rows (rid lists bound as one JSON array).
-  const some = ids !== undefined;
-  const args = some ? [JSON.stringify(ids)] : [];
+/** Every run that is not deleted (or only those of `ids`, or the newest `limit`), newest first. */
+export function tableRows(store: Store, ids?: readonly string[], limit?: number): TableData {
+  // A few runs read only their own rows (rid lists bound as one JSON array).
+  const some = ids !== undefined || limit !== undefined;
+  const args = ids !== undefined ? [JSON.stringify(ids)] : [];
   const rows = store
     .stmt(
       `SELECT rid, id, name, experiment, status, coalesce(started, created), ended, updated, note FROM runs
-       WHERE deleted = 0 ${some ? 'AND id IN (SELECT value FROM json_each(?))' : ''} ORDER BY coalesce(started, created) DESC, id DESC`,
+       WHERE deleted = 0 ${ids !== undefined ? 'AND id IN (SELECT value FROM json_each(?))' : ''} ORDER BY coalesce(started, created) DESC, id DESC
+       ${limit !== undefined ? `LIMIT ${Math.max(0, Math.floor(limit))}` : ''}`,
     )
     .raw(true)
     .all(...args) as RunRow[];
