@@ -15,36 +15,36 @@ const THEMES = [
 ];
 
 async function main(): Promise<void> {
- for (const t of THEMES) {
-  const vs = await launch({ name: `capture-theme-${t.file}`, theme: t.theme });
-  try {
-    writeRun(join(vs.workspace, '.trackside'), { id: '20240101-000000-theme1', name: 'theme-capture', keys: ['loss'], steps: 10, status: 'finished' });
-    await vs.waitForActivation();
-    await vs.runCommand('Trackside: Open Run');
-    await vs.quickPick('theme-capture');
-    const body = vs.webviewFrame().locator('body');
-    await body.locator('.run-header h1').waitFor({ timeout: 30_000 });
-    const captured = await body.evaluate(() => {
-      const vars: Record<string, string> = {};
-      const style = document.documentElement.style;
-      for (let i = 0; i < style.length; i++) {
-        const name = style[i];
-        if (name.startsWith('--')) vars[name] = style.getPropertyValue(name).trim();
-      }
-      return {
-        bodyClass: document.body.className,
-        themeKind: document.body.dataset.vscodeThemeKind ?? '',
-        themeName: document.body.dataset.vscodeThemeName ?? '',
-        defaultStyles: document.getElementById('_defaultStyles')?.textContent ?? '',
-        vars,
-      };
-    });
-    writeFileSync(join(dirname(fileURLToPath(import.meta.url)), 'themes', `${t.file}.json`), JSON.stringify({ source: `VS Code 1.100.3 (code-server), theme "${t.theme}"`, ...captured }, null, 2) + '\n');
-    console.log(`${t.file}: ${Object.keys(captured.vars).length} variables, body class "${captured.bodyClass}"`);
-  } finally {
-    await vs.dispose();
+  for (const t of THEMES) {
+    const vs = await launch({ name: `capture-theme-${t.file}`, theme: t.theme });
+    try {
+      writeRun(join(vs.workspace, '.trackside'), { id: '20240101-000000-theme1', name: 'theme-capture', keys: ['loss'], steps: 10, status: 'finished' });
+      await vs.waitForActivation();
+      await vs.runCommand('Trackside: Open Run');
+      await vs.quickPick('theme-capture');
+      const body = vs.webviewFrame().locator('body');
+      await body.locator('.run-header h1').waitFor({ timeout: 30_000 });
+      const captured = await body.evaluate(() => {
+        const vars: Record<string, string> = {};
+        const style = document.documentElement.style;
+        for (let i = 0; i < style.length; i++) {
+          const name = style[i];
+          if (name.startsWith('--')) vars[name] = style.getPropertyValue(name).trim();
+        }
+        return {
+          bodyClass: document.body.className,
+          themeKind: document.body.dataset.vscodeThemeKind ?? '',
+          themeName: document.body.dataset.vscodeThemeName ?? '',
+          defaultStyles: document.getElementById('_defaultStyles')?.textContent ?? '',
+          vars,
+        };
+      });
+      writeFileSync(join(dirname(fileURLToPath(import.meta.url)), 'themes', `${t.file}.json`), JSON.stringify({ source: `VS Code 1.100.3 (code-server), theme "${t.theme}"`, ...captured }, null, 2) + '\n');
+      console.log(`${t.file}: ${Object.keys(captured.vars).length} variables, body class "${captured.bodyClass}"`);
+    } finally {
+      await vs.dispose();
+    }
   }
-}
 }
 
 void main();

@@ -41,11 +41,16 @@ export class PanelChannel<ToWebview, FromWebview extends { type: string }> imple
   }
 
   post(message: ToWebview): void {
+    void this.postAndWait(message);
+  }
+
+  /** Resolves once VS Code has handed the message to the webview (queued: at once). */
+  async postAndWait(message: ToWebview): Promise<void> {
     if (!this.ready) {
       this.queue.push(message);
       return;
     }
-    void this.panel.webview.postMessage(message);
+    await this.panel.webview.postMessage(message);
   }
 
   dispose(): void {

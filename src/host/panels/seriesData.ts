@@ -9,7 +9,8 @@ import type { AppendedPoints, SeriesData, SeriesRequest } from '../../protocol/s
 const MIN_BUCKETS = 16;
 const MAX_BUCKETS = 4000;
 
-const SQL_AT = 'SELECT t, epoch FROM points WHERE rid = ? AND kid = ? AND step = ?';
+const SQL_AT = `SELECT p.step, p.t, p.epoch FROM (SELECT DISTINCT value AS step FROM json_each(?)) e
+  JOIN points p ON p.rid = ? AND p.kid = ? AND p.step = e.step`;
 
 export function seriesData(store: Store, req: SeriesRequest): SeriesData {
   const buckets = Math.min(MAX_BUCKETS, Math.max(MIN_BUCKETS, Math.floor(req.buckets) || MIN_BUCKETS));
@@ -47,25 +48,23 @@ export function seriesData(store: Store, req: SeriesRequest): SeriesData {
       return out;
     }
   }
+  // Times and epochs at every bucket edge in one statement (the steps bound as a JSON array).
   const rid = runRid(store, req.runId);
   const kid = keyId(store, req.key, false);
-  const at = store.stmt(SQL_AT).raw(true);
-  const read = (step: number): [number, number] => {
-    const row = at.get(rid, kid, step) as [number | null, number | null] | undefined;
-    return [row?.[0] ?? Number.NaN, row?.[1] ?? Number.NaN];
-  };
+  const edges = new Float64Array(2 * n);
+  edges.set(s.steps, 0);
+  edges.set(s.lastSteps, n);
+  const at = new Map<number, [number | null, number | null]>();
+  for (const [step, t, epoch] of store.stmt(SQL_AT).raw(true).iterate(JSON.stringify(Array.from(edges)), rid, kid) as IterableIterator<[number, number | null, number | null]>) {
+    at.set(step, [t, epoch]);
+  }
   for (let i = 0; i < n; i++) {
-    const [t0, e0] = read(s.steps[i]);
-    out.t[i] = t0;
-    out.epochs[i] = e0;
-    if (s.lastSteps[i] === s.steps[i]) {
-      out.lastT[i] = t0;
-      out.lastEpochs[i] = e0;
-    } else {
-      const [t1, e1] = read(s.lastSteps[i]);
-      out.lastT[i] = t1;
-      out.lastEpochs[i] = e1;
-    }
+    const a = at.get(s.steps[i]);
+    const b = at.get(s.lastSteps[i]);
+    out.t[i] = a?.[0] ?? Number.NaN;
+    out.epochs[i] = a?.[1] ?? Number.NaN;
+    out.lastT[i] = b?.[0] ?? Number.NaN;
+    out.lastEpochs[i] = b?.[1] ?? Number.NaN;
   }
   return out;
 }

@@ -38,7 +38,7 @@ export class TablePanel implements vscode.Disposable {
       ready: () => {
         this.pending.clear();
         this.pendingAll = false;
-        this.sendAll();
+        void this.sendAll();
       },
       message: (m) => this.onMessage(m),
       error: (err) => reportError(ctx, err),
@@ -54,20 +54,17 @@ export class TablePanel implements vscode.Disposable {
     );
   }
 
-  private sendAll(): void {
+  private async sendAll(): Promise<void> {
     this.lastSent = Date.now();
-    const store = this.ctx.store();
-    const first = tableRows(store, undefined, FIRST_PAGE);
+    const first = tableRows(this.ctx.store(), undefined, FIRST_PAGE);
     if (first.ids.length < FIRST_PAGE) {
       this.channel.post({ type: 'rows', data: first, complete: true });
       return;
     }
-    this.channel.post({ type: 'rows', data: first, complete: false });
-    // Every run on the next turn, after the first page has gone out.
-    setImmediate(() => {
-      if (this.isDisposed || !this.channel.isReady) return;
-      this.channel.post({ type: 'rows', data: tableRows(this.ctx.store()), complete: true });
-    });
+    // Every run once the first page is on its way (reading them all blocks this thread).
+    await this.channel.postAndWait({ type: 'rows', data: first, complete: false });
+    if (this.isDisposed || !this.channel.isReady) return;
+    this.channel.post({ type: 'rows', data: tableRows(this.ctx.store()), complete: true });
   }
 
   reveal(): void {
