@@ -1,7 +1,7 @@
 // Edits a user makes to a run (rename, tags, note, delete, restore). Each is appended to the
 // run's events.jsonl first, then that run is ingested: the folder stays the source of truth
 // and a rebuild gives the edit back.
-import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import { appendJsonLine } from './appendLine';
 import type { DeletedEvent, NoteEvent, RenameEvent, TagsEvent } from './events';
 import { ingestRun } from './ingest';
 import { eventsPath } from './paths';
@@ -11,25 +11,9 @@ import { type Store, runRid } from './store';
 type EditEvent = RenameEvent | TagsEvent | NoteEvent | DeletedEvent;
 type EditBody = Omit<RenameEvent, 't'> | Omit<TagsEvent, 't'> | Omit<NoteEvent, 't'> | Omit<DeletedEvent, 't'>;
 
-/**
- * Appends one event line to a run's log with a single O_APPEND write. If the log ends in a
- * torn line (a writer died mid-line), a "\n" is written first so that fragment becomes one
- * bad line instead of corrupting this event.
- */
+/** Appends one event line to a run's log (torn-line safe, one O_APPEND write). */
 export function appendEvent(root: string, runId: string, event: EditEvent): void {
-  const fd = openSync(eventsPath(root, runId), 'a+');
-  try {
-    let prefix = '';
-    const size = fstatSync(fd).size;
-    if (size > 0) {
-      const last = Buffer.alloc(1);
-      readSync(fd, last, 0, 1, size - 1);
-      if (last[0] !== 0x0a) prefix = '\n';
-    }
-    writeSync(fd, `${prefix}${JSON.stringify(event)}\n`);
-  } finally {
-    closeSync(fd);
-  }
+  appendJsonLine(eventsPath(root, runId), event);
 }
 
 function edit(store: Store, runId: string, body: EditBody): void {

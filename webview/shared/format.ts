@@ -1,20 +1,7 @@
 // Text for numbers, sizes and times in the panels.
 import type { XAxis } from '../../src/protocol/series';
 
-export { formatDuration, formatMetric } from '../../src/core/display';
-
-export function formatBytes(n: number | null | undefined): string {
-  if (n == null || !Number.isFinite(n)) return '—';
-  if (n < 1024) return `${n} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let v = n / 1024;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[u]}`;
-}
+export { formatBytes, formatDuration, formatMetric } from '../../src/core/display';
 
 export function formatDate(ms: number | null | undefined): string {
   if (ms == null || !Number.isFinite(ms)) return '—';

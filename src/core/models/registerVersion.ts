@@ -10,7 +10,8 @@ import { getRun } from '../runQueries';
 import type { Store } from '../store';
 import { checkModelName } from './modelNames';
 import { syncModels } from './modelSync';
-import { appendJsonLine, claimVersion } from './registryWrite';
+import { appendJsonLine } from '../appendLine';
+import { claimVersion } from './registryWrite';
 
 export interface RegisterCandidate {
   /** "artifact" or an unregistered "model" event of the run. */

@@ -3,8 +3,9 @@
 // client in two processes, the editor) can never get the same number, and a reader never
 // sees a half-written file. Alias moves are single O_APPEND lines in the model's log.
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fstatSync, linkSync, mkdirSync, openSync, readSync, readdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { appendJsonLine } from '../appendLine';
 import type { AliasEvent } from '../events';
 import { checkAlias, checkModelName } from './modelNames';
 import { aliasLog, modelDir, versionFile, versionOfFileName, versionsDir } from './registryPaths';
@@ -56,26 +57,6 @@ export function claimVersion(root: string, record: Omit<VersionRecord, 'version'
     }
   } finally {
     rmSync(tmp, { force: true });
-  }
-}
-
-/**
- * Appends one JSON line with a single O_APPEND write; a torn last line (a writer died
- * mid-line) gets its "\n" first, so it stays one bad line and this one stays whole.
- */
-export function appendJsonLine(file: string, value: object): void {
-  const fd = openSync(file, 'a+');
-  try {
-    let prefix = '';
-    const size = fstatSync(fd).size;
-    if (size > 0) {
-      const last = Buffer.alloc(1);
-      readSync(fd, last, 0, 1, size - 1);
-      if (last[0] !== 0x0a) prefix = '\n';
-    }
-    writeSync(fd, `${prefix}${JSON.stringify(value)}\n`);
-  } finally {
-    closeSync(fd);
   }
 }
 

@@ -9,7 +9,7 @@ import { getRun, listRuns } from '../../core/runQueries';
 import { runIdsOf } from '../panels/panels';
 import type { ModelService } from './modelService';
 import type { ModelNode } from './modelsView';
-import { formatBytesText } from './modelText';
+import { formatBytes } from '../../core/display';
 
 export interface VersionRef {
   name: string;
@@ -133,7 +133,7 @@ export async function registerFromRun(models: ModelService, arg: unknown): Promi
     const picked = await vscode.window.showQuickPick(
       candidates.map((c) => ({
         label: c.label,
-        description: `${c.kind === 'model' ? `model ${c.model ?? ''}` : 'artifact'} · ${formatBytesText(c.size)}`,
+        description: `${c.kind === 'model' ? `model ${c.model ?? ''}` : 'artifact'} · ${formatBytes(c.size)}`,
         detail: `sha256 ${c.hash}`,
         c,
       })),
@@ -155,7 +155,7 @@ export async function registerFromRun(models: ModelService, arg: unknown): Promi
   let codePaths: string[] | undefined;
   if (run.code.length) {
     const picked = await vscode.window.showQuickPick(
-      run.code.map((c) => ({ label: c.path, description: formatBytesText(c.size) })),
+      run.code.map((c) => ({ label: c.path, description: formatBytes(c.size) })),
       { title: 'Register as Model Version', placeHolder: 'Inference and preprocessing code shipped with it (from the run\u2019s code snapshot)', canPickMany: true },
     );
     if (!picked) return undefined;
