@@ -84,7 +84,12 @@ export class App implements vscode.Disposable {
         this.explorer.refreshAll();
       },
       [Commands.rebuildIndex]: () => this.rebuildIndex(),
-      [Commands.showRuns]: () => vscode.commands.executeCommand('workbench.view.extension.trackside'),
+      // The status bar's click: the explorer, and the run's panel when one run is active.
+      [Commands.showRuns]: async () => {
+        await vscode.commands.executeCommand('workbench.view.extension.trackside');
+        const active = this.runs.activeIds();
+        if (active.length === 1) await this.panels.openRun(active[0]);
+      },
       ...this.notebooks.handlers(),
       ...this.panels.commands(),
       ...this.models.handlers(),

@@ -178,6 +178,7 @@ export function runTreeItem(run: RunListItem): vscode.TreeItem {
   const metric = run.primary ? `${run.primary.key} ${formatMetric(run.primary.value)}` : '';
   item.description = [metric, run.status === 'running' ? 'running' : formatAge(run.started)].filter(Boolean).join(' · ');
   item.contextValue = ['run', run.status, run.rerunnable ? 'rerunnable' : ''].filter(Boolean).join(';');
+  item.command = { command: 'trackside.openRun', title: 'Open Run', arguments: [run.id] };
   item.accessibilityInformation = { label: `${run.name}, ${run.status}${metric ? `, ${metric}` : ''}` };
   return item;
 }

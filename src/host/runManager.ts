@@ -61,6 +61,10 @@ export class RunManager implements vscode.Disposable {
     return this.active.has(id) || this.attached.has(id);
   }
 
+  activeIds(): string[] {
+    return [...this.active.keys(), ...this.attached.keys()];
+  }
+
   names(): string[] {
     return [...this.active.values(), ...this.attached.values()].map((r) => r.name);
   }

@@ -16,7 +16,7 @@ export class RunsStatusBar implements vscode.Disposable {
       return;
     }
     this.item.text = `$(sync~spin) ${active.length} run${active.length === 1 ? '' : 's'}`;
-    this.item.tooltip = `Trackside: running ${active.join(', ')}\nClick to show the Run Explorer`;
+    this.item.tooltip = `Trackside: running ${active.join(', ')}\nClick to show the runs`;
     this.item.show();
   }
 

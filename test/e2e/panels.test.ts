@@ -132,7 +132,9 @@ e2eTest('Compare Runs on two runs selected in the explorer', { theme: 'Default L
   await (await vs.waitForTreeItem('baseline')).click();
   await (await vs.waitForTreeItem('deeper')).click({ modifiers: ['Control'] });
   await vs.contextMenu('deeper', 'Compare Runs');
-  const cmp = await panel(vs, '.chart-card[data-key="val/loss"][data-painted]');
+  // Clicking a run opens its Run panel too: look for the panel with a legend.
+  const cmp = await panel(vs, '.legend-name');
+  await cmp.locator('.chart-card[data-key="val/loss"][data-painted]').waitFor();
   assert.deepEqual(await cmp.locator('.legend-name').allTextContents(), ['baseline', 'deeper']);
   assert.equal(await cmp.locator('.params-diff tbody tr').count(), 0, 'lr and hidden are the same in both');
   const colors = await cmp.locator('.legend-item').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.color));
