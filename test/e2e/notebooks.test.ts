@@ -83,8 +83,15 @@ async function save(vs: VSCode): Promise<void> {
 
 /** Right-clicks a row and runs a context-menu action (hover first: a click on a menu that just opened is dropped). */
 async function rowMenu(vs: VSCode, row: Locator, action: string): Promise<void> {
-  await row.click({ button: 'right' });
   const item = (state: string) => vs.page.locator(`.context-view.monaco-menu-container .action-item${state}`).filter({ has: vs.page.locator('.action-label', { hasText: action }) }).first();
+  // A view refresh at the moment of the right-click closes the menu it opened: open it again.
+  for (let attempt = 1; ; attempt++) {
+    await row.click({ button: 'right' });
+    const opened = await item(':not(.disabled)').waitFor({ timeout: 5_000 }).then(() => true, () => false);
+    if (opened) break;
+    if (attempt === 3) throw new Error(`the context menu of the row never showed "${action}"`);
+    await vs.page.keyboard.press('Escape');
+  }
   await item(':not(.disabled)').hover();
   await item('.focused').waitFor();
   await item(':not(.disabled)').click();

@@ -170,15 +170,21 @@ export class Workbench {
 
   /** Right-clicks a tree row and runs an action of its context menu. */
   async contextMenu(treeItemLabel: string | RegExp, actionLabel: string, { timeout = this.timeout }: WaitTimeout = {}): Promise<void> {
-    const item = await this.waitForTreeItem(treeItemLabel, { timeout });
-    await item.click({ button: 'right' });
     const menuItem = (state: string) =>
       this.page
         .locator(`.context-view.monaco-menu-container .action-item${state}`)
         .filter({ has: this.page.locator('.action-label', { hasText: exactly(actionLabel) }) })
         .first();
     const action = menuItem(':not(.disabled)');
-    await action.waitFor({ state: 'visible', timeout });
+    // A live tree refresh at the moment of the right-click closes the menu it opened: open it again.
+    for (let attempt = 1; ; attempt++) {
+      const item = await this.waitForTreeItem(treeItemLabel, { timeout });
+      await item.click({ button: 'right' });
+      const opened = await action.waitFor({ state: 'visible', timeout: attempt === 3 ? timeout : 5_000 }).then(() => true, () => false);
+      if (opened) break;
+      if (attempt === 3) throw new Error(`the context menu of ${String(treeItemLabel)} never showed "${actionLabel}"`);
+      await this.page.keyboard.press('Escape');
+    }
     // A click on a menu that has just opened is dropped; once hovering has focused the item, it runs.
     await action.hover();
     await menuItem('.focused').waitFor({ state: 'visible', timeout });
