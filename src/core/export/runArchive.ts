@@ -5,10 +5,10 @@
 //   trackside-archive.json          {"format": "trackside-archive", "version": 1, "runs": [...]}
 //   runs/<id>/meta.json, events.jsonl, files/…
 //   blobs/sha256/<2 hex>/<62 hex>
-import { lstatSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { lstatSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { blobPath, isValidHash, runDir } from '../paths';
 import { TarWriter } from './tarWriter';
+import { listFiles } from '../listFiles';
 
 export const ARCHIVE_FORMAT = 'trackside-archive';
 export const ARCHIVE_VERSION = 1;
@@ -68,18 +68,6 @@ export function hashesNamedBy(eventsText: string): Set<string> {
     else visit(e);
   }
   return found;
-}
-
-/** Regular files under a folder as [relative POSIX path, absolute path], sorted; links are left out. */
-function listFiles(dir: string, rel = ''): [string, string][] {
-  const out: [string, string][] = [];
-  for (const d of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    const abs = join(dir, d.name);
-    const r = rel ? `${rel}/${d.name}` : d.name;
-    if (d.isDirectory()) out.push(...listFiles(abs, r));
-    else if (d.isFile()) out.push([r, abs]);
-  }
-  return out;
 }
 
 /** Writes runs (ids) of the `.trackside` folder `root` to an archive file. */

@@ -11,6 +11,7 @@ import { putFile } from '../blobs';
 import type { ParamValue, RunStatus } from '../events';
 import { ImportedRunWriter, importSlot } from './importedRun';
 import type { ImportOptions, ImportReport } from './importTypes';
+import { listFiles } from '../listFiles';
 
 export interface MlflowPoint {
   key: string;
@@ -66,17 +67,6 @@ export function localArtifactDir(uri: string | null, base: string): string | nul
   } else if (/^[a-z][a-z0-9+.-]*:/i.test(uri) && !/^[a-z]:[\\/]/i.test(uri)) return null;
   else path = join(uri.startsWith('/') ? '' : base, uri);
   return existsSync(path) && statSync(path).isDirectory() ? path : null;
-}
-
-function listFiles(dir: string, rel = ''): [string, string][] {
-  const out: [string, string][] = [];
-  for (const d of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    const abs = join(dir, d.name);
-    const r = rel ? `${rel}/${d.name}` : d.name;
-    if (d.isDirectory()) out.push(...listFiles(abs, r));
-    else if (d.isFile()) out.push([r, abs]);
-  }
-  return out;
 }
 
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
