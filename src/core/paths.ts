@@ -2,10 +2,10 @@
 // itself (the one holding runs/, blobs/ and index.db), not the workspace around it.
 import { statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { blobPath as storeBlobPath } from './blobs';
 
 export const ROOT_DIR_NAME = '.trackside';
 
-const HASH_RE = /^[0-9a-f]{64}$/;
 // Run ids are folder names; anything that could leave runs/ is refused.
 const RUN_ID_RE = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 
@@ -42,10 +42,6 @@ export function isValidRunId(id: string): boolean {
   return RUN_ID_RE.test(id) && id.length <= 200;
 }
 
-export function isValidHash(hash: string): boolean {
-  return HASH_RE.test(hash);
-}
-
 export function runsDir(root: string): string {
   return join(root, 'runs');
 }
@@ -67,11 +63,9 @@ export function runFilesDir(root: string, id: string): string {
   return join(runDir(root, id), 'files');
 }
 
-/** `blobs/sha256/<2 hex>/<62 hex>`; the hash is checked so it can never escape the store. */
+/** The blob store's path for a hash as events may spell it (either case). */
 export function blobPath(root: string, hash: string): string {
-  const h = hash.toLowerCase();
-  if (!isValidHash(h)) throw new Error(`Invalid blob hash: ${JSON.stringify(hash)}`);
-  return join(root, 'blobs', 'sha256', h.slice(0, 2), h.slice(2));
+  return storeBlobPath(root, hash.toLowerCase());
 }
 
 export function indexPath(root: string): string {

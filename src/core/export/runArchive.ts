@@ -6,7 +6,8 @@
 //   runs/<id>/meta.json, events.jsonl, files/…
 //   blobs/sha256/<2 hex>/<62 hex>
 import { lstatSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { blobPath, isValidHash, runDir } from '../paths';
+import { isBlobHash } from '../blobs';
+import { blobPath, runDir } from '../paths';
 import { TarWriter } from './tarWriter';
 import { listFiles } from '../listFiles';
 
@@ -51,7 +52,7 @@ export function hashesNamedBy(eventsText: string): Set<string> {
   const found = new Set<string>();
   const visit = (x: unknown): void => {
     if (typeof x === 'string') {
-      if (x.length === 64 && isValidHash(x.toLowerCase())) found.add(x.toLowerCase());
+      if (x.length === 64 && isBlobHash(x.toLowerCase())) found.add(x.toLowerCase());
     } else if (Array.isArray(x)) x.forEach(visit);
     else if (x && typeof x === 'object') for (const v of Object.values(x)) visit(v);
   };
