@@ -3,7 +3,7 @@
 // side, and the dataset and code files that differ.
 import type { CompareFromWebview, ComparePanelState, CompareToWebview } from '../../src/protocol/comparePanel';
 import type { RunView } from '../../src/protocol/runView';
-import { ChartGrid, type GridRun } from '../shared/chartGrid';
+import { ChartGrid, type GridRun, panelGridHost } from '../shared/chartGrid';
 import { DEFAULT_CONTROLS, chartToolbar } from '../shared/chartControls';
 import { el } from '../shared/dom';
 import { onThemeChange, readTheme, runColor } from '../shared/theme';
@@ -26,22 +26,7 @@ let theme = readTheme();
 let controls = { ...DEFAULT_CONTROLS, ...state.controls };
 let runs: RunView[] = [];
 let missing: string[] = [];
-let requestId = 0;
-
-const grid = new ChartGrid(
-  controls,
-  theme,
-  {
-    request: (requests) => post({ type: 'requestSeries', requestId: ++requestId, requests }),
-    zoomChanged: (key, range) => {
-      state.zoom = { ...state.zoom };
-      if (range) state.zoom[key] = range;
-      else delete state.zoom[key];
-      save();
-    },
-  },
-  state.zoom,
-);
+const grid = new ChartGrid(controls, theme, panelGridHost(post, state, save), state.zoom);
 
 const title = el('h1', { text: 'Compare runs' });
 const legend = el('ul', { class: 'run-legend', attrs: { 'aria-label': 'Runs' } });

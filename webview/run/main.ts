@@ -2,7 +2,7 @@
 // output, code), live while the run is running.
 import type { ArtifactAction, RunFromWebview, RunPanelState, RunTab, RunToWebview } from '../../src/protocol/runPanel';
 import type { RunView } from '../../src/protocol/runView';
-import { ChartGrid } from '../shared/chartGrid';
+import { ChartGrid, panelGridHost } from '../shared/chartGrid';
 import { DEFAULT_CONTROLS, chartToolbar } from '../shared/chartControls';
 import { el, replaceChildren } from '../shared/dom';
 import { onThemeChange, readTheme, runColor } from '../shared/theme';
@@ -63,21 +63,7 @@ const output = new OutputView(state.outputQuery ?? '', (q) => {
 let theme = readTheme();
 let controls = { ...DEFAULT_CONTROLS, ...state.controls };
 let run: RunView | undefined;
-let requestId = 0;
-const grid = new ChartGrid(
-  controls,
-  theme,
-  {
-    request: (requests) => post({ type: 'requestSeries', requestId: ++requestId, requests }),
-    zoomChanged: (key, range) => {
-      state.zoom = { ...state.zoom };
-      if (range) state.zoom[key] = range;
-      else delete state.zoom[key];
-      save();
-    },
-  },
-  state.zoom,
-);
+const grid = new ChartGrid(controls, theme, panelGridHost(post, state, save), state.zoom);
 const toolbar = chartToolbar(controls, (c) => {
   controls = c;
   state.controls = c;

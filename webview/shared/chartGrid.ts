@@ -25,6 +25,29 @@ export interface ChartGridHost {
   zoomChanged(key: string, range: { xMin: number; xMax: number } | undefined): void;
 }
 
+type ZoomRanges = Record<string, { xMin: number; xMax: number }>;
+
+/**
+ * The host a panel gives its grid: numbered series requests through `post`, and each key's
+ * zoom kept in the panel's saved state so a reload restores it.
+ */
+export function panelGridHost(
+  post: (m: { type: 'requestSeries'; requestId: number; requests: SeriesRequest[] }) => void,
+  state: { zoom?: ZoomRanges },
+  save: () => void,
+): ChartGridHost {
+  let requestId = 0;
+  return {
+    request: (requests) => post({ type: 'requestSeries', requestId: ++requestId, requests }),
+    zoomChanged: (key, range) => {
+      state.zoom = { ...state.zoom };
+      if (range) state.zoom[key] = range;
+      else delete state.zoom[key];
+      save();
+    },
+  };
+}
+
 interface KeyState {
   chart: MetricChart;
   overview: Map<string, SeriesBuffer>;
