@@ -8,7 +8,7 @@ import { runDir } from '../core/paths';
 import { Commands, type CommandId } from './commandIds';
 import type { Handler } from './commandRegistry';
 import type { IndexService } from './indexService';
-import type { ExplorerNode } from './runExplorer';
+import { runIdsOf } from './runExplorer';
 import type { RunManager } from './runManager';
 import { snapshotUri } from './snapshotDocuments';
 import { launch, type StartContext } from './startRunCommand';
@@ -185,9 +185,7 @@ async function targetRuns(
   opts: { title: string; status?: 'running'; deleted?: boolean },
 ): Promise<RunDetail[]> {
   const store = app.index.get();
-  const nodes = (Array.isArray(many) && many.length ? many : arg ? [arg] : []) as ExplorerNode[];
-  const ids = nodes.filter((n) => n && n.kind === 'run').map((n) => (n as ExplorerNode & { kind: 'run' }).run.id);
-  if (typeof arg === 'string') ids.push(arg);
+  const ids = runIdsOf(Array.isArray(many) && many.length ? many : arg) ?? [];
   if (ids.length === 0) {
     const candidates = listRuns(store, { includeDeleted: opts.deleted, status: opts.status, limit: 500 }).filter((r) => !!r.deleted === !!opts.deleted);
     if (candidates.length === 0) {

@@ -2,6 +2,17 @@ import * as vscode from 'vscode';
 import { formatAge, formatDuration, formatMetric, type RunFilter } from '../core/display';
 import type { RunListItem, RunsSource } from './runsSource';
 
+/** Run ids from a command argument: explorer nodes, a selection of them, an id or ids. */
+export function runIdsOf(arg: unknown): string[] | undefined {
+  const list = Array.isArray(arg) ? arg : arg === undefined || arg === null ? [] : [arg];
+  const ids = list.flatMap((a) => {
+    if (typeof a === 'string') return [a];
+    const node = a as ExplorerNode | undefined;
+    return node && node.kind === 'run' ? [node.run.id] : [];
+  });
+  return ids.length ? [...new Set(ids)] : undefined;
+}
+
 const PAGE = 200;
 const MAX_UPDATES_PER_SECOND = 2;
 

@@ -6,7 +6,7 @@ import { listModels, listVersions, resolveModelRef } from '../../core/models/mod
 import { registerCandidates, registerVersion } from '../../core/models/registerVersion';
 import { writeAlias } from '../../core/models/registryWrite';
 import { getRun, listRuns } from '../../core/runQueries';
-import { runIdsOf } from '../panels/panels';
+import { runIdsOf } from '../runExplorer';
 import type { ModelService } from './modelService';
 import type { ModelNode } from './modelsView';
 import { formatBytes } from '../../core/display';

@@ -7,7 +7,7 @@ import type { RunPanelState } from '../../protocol/runPanel';
 import { Commands } from '../commandIds';
 import type { Handler } from '../commandRegistry';
 import type { IndexService } from '../indexService';
-import type { ExplorerNode } from '../runExplorer';
+import { runIdsOf } from '../runExplorer';
 import { ComparePanel } from './comparePanel';
 import type { PanelContext } from './panelSetup';
 import { RunPanel } from './runPanel';
@@ -149,13 +149,3 @@ export class Panels implements vscode.Disposable {
   }
 }
 
-/** Run ids from a command argument: explorer nodes, a selection of them, an id or ids. */
-export function runIdsOf(arg: unknown): string[] | undefined {
-  const list = Array.isArray(arg) ? arg : arg === undefined || arg === null ? [] : [arg];
-  const ids = list.flatMap((a) => {
-    if (typeof a === 'string') return [a];
-    const node = a as ExplorerNode | undefined;
-    return node && node.kind === 'run' ? [node.run.id] : [];
-  });
-  return ids.length ? [...new Set(ids)] : undefined;
-}
