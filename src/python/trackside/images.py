@@ -1,7 +1,8 @@
-"""Image formats by magic bytes, and pixel sizes read from PNG/JPEG headers."""
+"""Image formats by magic bytes, pixel sizes read from PNG/JPEG headers, and a PNG encoder."""
 
 import io
 import struct
+import zlib
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 JPEG_MAGIC = b"\xff\xd8\xff"
@@ -28,6 +29,26 @@ def figure_png(figure):
     buf = io.BytesIO()
     figure.savefig(buf, format="png")
     return buf.getvalue()
+
+
+# PNG colour types by channel count: grey, grey + alpha, RGB, RGBA.
+_COLOR_TYPES = {1: 0, 2: 4, 3: 2, 4: 6}
+
+
+def encode_png(pixels, width, height, channels):
+    """PNG bytes of 8-bit pixels given row by row as bytes (height x width x channels)."""
+    if channels not in _COLOR_TYPES:
+        raise ValueError("trackside: a PNG has 1 to 4 channels, not {}".format(channels))
+    stride = width * channels
+    if width < 1 or height < 1 or len(pixels) != stride * height:
+        raise ValueError("trackside: {} bytes are not {}x{}x{} pixels".format(len(pixels), height, width, channels))
+    raw = b"".join(b"\x00" + pixels[i:i + stride] for i in range(0, stride * height, stride))  # filter 0 per row
+    header = struct.pack(">IIBBBBB", width, height, 8, _COLOR_TYPES[channels], 0, 0, 0)
+    return PNG_MAGIC + _chunk(b"IHDR", header) + _chunk(b"IDAT", zlib.compress(raw, 6)) + _chunk(b"IEND", b"")
+
+
+def _chunk(kind, data):
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
 
 def dimensions(fmt, f):
