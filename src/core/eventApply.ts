@@ -5,7 +5,7 @@
 import type { ParsedEvent } from './eventParse';
 import { type Store, keyId } from './store';
 import { MultiRowInsert } from './multiRowInsert';
-import { type Agg, LOD_LEVELS, addToAgg, bucketWidth, coarsen, newAgg, normalizeAggs } from './lod';
+import { type Agg, LOD_LEVELS, addToAgg, coarsen, newAgg, normalizeAggs } from './lod';
 
 interface KeyState {
   kid: number;
@@ -15,6 +15,8 @@ interface KeyState {
   max: number;
   firstStep: number;
   lastStep: number;
+  /** Sequence of the latest value at lastStep (values at one step are numbered 0, 1, …). */
+  lastSeq: number;
   last: number;
   t: number | null;
   seq: number;
@@ -22,17 +24,15 @@ interface KeyState {
   cur: Agg | null;
   aggs: Agg[];
   unordered: boolean;
-  /** Steps whose existing point was replaced: their summary and buckets are recomputed. */
-  replaced: number[] | null;
   /**
-   * Points of this batch as (step, value, t, epoch) quadruples, written key by key at the end
-   * (B-tree inserts stay local). NaN stands for NULL: SQLite stores a bound NaN as NULL.
+   * Points of this batch as (step, seq, value, t, epoch) quintuples, written key by key at the
+   * end (B-tree inserts stay local). NaN stands for NULL: SQLite stores a bound NaN as NULL.
    */
   pending: Float64Array;
   /** Points in `pending`. */
   n: number;
-  /** This batch's steps, built only once a step arrives out of order. */
-  stepSet: Set<number> | null;
+  /** Values per step in this batch, built only once a step arrives out of order. */
+  batchCounts: Map<number, number> | null;
 }
 
 interface SummaryRow {
@@ -42,6 +42,7 @@ interface SummaryRow {
   max: number | null;
   first_step: number;
   last_step: number;
+  last_seq: number;
   last: number | null;
   t: number | null;
   seq: number;
@@ -51,17 +52,11 @@ interface SummaryRow {
 type RunPatch = Record<string, string | number | null>;
 
 const SQL = {
-  pointsHead: 'INSERT OR REPLACE INTO points (rid, kid, step, value, t, epoch) VALUES',
-  pointExists: 'SELECT 1 FROM points WHERE rid = ? AND kid = ? AND step = ?',
-  summary: 'SELECT count, nans, min, max, first_step, last_step, last, t, seq FROM summaries WHERE rid = ? AND kid = ?',
+  pointsHead: 'INSERT INTO points (rid, kid, step, seq, value, t, epoch) VALUES',
+  nextSeq: 'SELECT coalesce(max(seq) + 1, 0) FROM points WHERE rid = ? AND kid = ? AND step = ?',
+  summary: 'SELECT count, nans, min, max, first_step, last_step, last_seq, last, t, seq FROM summaries WHERE rid = ? AND kid = ?',
   saveSummary:
-    'INSERT OR REPLACE INTO summaries (rid, kid, count, nans, min, max, first_step, last_step, last, t, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-  recomputeSummary: `UPDATE summaries SET
-      (count, nans, min, max, first_step, last_step) =
-        (SELECT count(*), count(*) - count(value), min(value), max(value), min(step), max(step)
-           FROM points WHERE rid = @rid AND kid = @kid),
-      last = (SELECT value FROM points WHERE rid = @rid AND kid = @kid ORDER BY step DESC LIMIT 1)
-    WHERE rid = @rid AND kid = @kid`,
+    'INSERT OR REPLACE INTO summaries (rid, kid, count, nans, min, max, first_step, last_step, last_seq, last, t, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   lodHead: 'INSERT INTO lod (rid, kid, level, bucket, count, nans, min, max, first_step, last_step, first, last) VALUES',
   // A bucket already holding points from an earlier batch takes the new ones in.
   lodMerge: `ON CONFLICT (rid, kid, level, bucket) DO UPDATE SET
@@ -73,11 +68,6 @@ const SQL = {
       first_step = min(first_step, excluded.first_step),
       last = CASE WHEN excluded.last_step >= last_step THEN excluded.last ELSE last END,
       last_step = max(last_step, excluded.last_step)`,
-  recomputeLod: `INSERT OR REPLACE INTO lod (rid, kid, level, bucket, count, nans, min, max, first_step, last_step, first, last)
-    SELECT @rid, @kid, @level, @bucket, count(*), count(*) - count(value), min(value), max(value), min(step), max(step),
-      (SELECT value FROM points WHERE rid = @rid AND kid = @kid AND step >= @lo AND step < @hi ORDER BY step LIMIT 1),
-      (SELECT value FROM points WHERE rid = @rid AND kid = @kid AND step >= @lo AND step < @hi ORDER BY step DESC LIMIT 1)
-    FROM points WHERE rid = @rid AND kid = @kid AND step >= @lo AND step < @hi HAVING count(*) > 0`,
   runState: 'SELECT started, source, updated, sys_samples FROM runs WHERE rid = ?',
   param: 'INSERT OR REPLACE INTO params (rid, key, value, num) VALUES (?, ?, ?, ?)',
   tagAdd: 'INSERT OR IGNORE INTO tags (rid, tag) VALUES (?, ?)',
@@ -104,16 +94,16 @@ function newKeyState(kid: number, row: SummaryRow | undefined): KeyState {
     max: nz(row?.max ?? null),
     firstStep: row?.first_step ?? 0,
     lastStep: row?.last_step ?? 0,
+    lastSeq: row?.last_seq ?? 0,
     last: nz(row?.last ?? null),
     t: row?.t ?? null,
     seq: row?.seq ?? 0,
     cur: null,
     aggs: [],
     unordered: false,
-    replaced: null,
-    pending: new Float64Array(4 * 256),
+    pending: new Float64Array(5 * 256),
     n: 0,
-    stepSet: null,
+    batchCounts: null,
   };
 }
 
@@ -129,7 +119,7 @@ function dbNum(x: number): number | null {
 export function applyEvents(store: Store, rid: number, events: readonly ParsedEvent[], lines: readonly number[]): number {
   if (events.length === 0) return 0;
   const keys = new Map<string, KeyState>();
-  const pointExists = store.stmt(SQL.pointExists).pluck();
+  const nextSeq = store.stmt(SQL.nextSeq).pluck();
   const run = store.stmt(SQL.runState).get(rid) as { started: number | null; source: string | null; updated: number | null; sys_samples: number };
   const patch: RunPatch = {};
   let sysStep = run.sys_samples;
@@ -146,35 +136,35 @@ export function applyEvents(store: Store, rid: number, events: readonly ParsedEv
   };
 
   const addPoint = (st: KeyState, step: number, value: number, t: number, epoch: number | null, seq: number): void => {
-    // Only a step at or before the last one can already exist (in the index or earlier in
-    // this batch): look those up, and only those.
-    let replaces = false;
-    if (st.count > 0 && step <= st.lastStep) {
-      if (st.stepSet === null) st.stepSet = batchSteps(st);
-      replaces = st.stepSet.has(step) || pointExists.get(rid, st.kid, step) !== undefined;
+    // Every value is kept: its sequence within the step orders values logged at one step.
+    let within: number;
+    if (st.count === 0 || step > st.lastStep) within = 0;
+    else if (step === st.lastStep) within = st.lastSeq + 1;
+    else {
+      // Out of order: values at this step may be in the index and earlier in this batch.
+      st.batchCounts ??= batchCounts(st);
+      within = (nextSeq.get(rid, st.kid, step) as number) + (st.batchCounts.get(step) ?? 0);
     }
-    if (st.stepSet !== null) st.stepSet.add(step);
-    if (4 * st.n === st.pending.length) {
+    if (st.batchCounts !== null) st.batchCounts.set(step, (st.batchCounts.get(step) ?? 0) + 1);
+    if (5 * st.n === st.pending.length) {
       const bigger = new Float64Array(st.pending.length * 2);
       bigger.set(st.pending);
       st.pending = bigger;
     }
     const p = st.pending;
-    const o = 4 * st.n++;
+    const o = 5 * st.n++;
     p[o] = step;
-    p[o + 1] = value;
-    p[o + 2] = t;
-    p[o + 3] = epoch ?? Number.NaN;
+    p[o + 1] = within;
+    p[o + 2] = value;
+    p[o + 3] = t;
+    p[o + 4] = epoch ?? Number.NaN;
     points++;
     st.t = t;
     st.seq = seq;
-    if (replaces) {
-      (st.replaced ??= []).push(step);
-      return;
-    }
     if (st.count === 0 || step < st.firstStep) st.firstStep = step;
     if (st.count === 0 || step >= st.lastStep) {
       st.lastStep = step;
+      st.lastSeq = within;
       st.last = value;
     }
     st.count++;
@@ -304,10 +294,10 @@ export function applyEvents(store: Store, rid: number, events: readonly ParsedEv
   return points;
 }
 
-function batchSteps(st: KeyState): Set<number> {
-  const set = new Set<number>();
-  for (let o = 0; o < 4 * st.n; o += 4) set.add(st.pending[o]);
-  return set;
+function batchCounts(st: KeyState): Map<number, number> {
+  const counts = new Map<number, number>();
+  for (let o = 0; o < 5 * st.n; o += 5) counts.set(st.pending[o], (counts.get(st.pending[o]) ?? 0) + 1);
+  return counts;
 }
 
 function writeParams(store: Store, rid: number, values: Record<string, unknown>): void {
@@ -326,16 +316,16 @@ function writeRunPatch(store: Store, rid: number, patch: RunPatch): void {
 }
 
 function flushKey(store: Store, rid: number, st: KeyState): void {
-  // Points key by key, in log order within the key so a rewritten step keeps its latest value.
   const { kid, pending: p } = st;
-  const points = new MultiRowInsert(store, SQL.pointsHead, 6);
-  for (let o = 0; o < 4 * st.n; o += 4) {
+  const points = new MultiRowInsert(store, SQL.pointsHead, 7);
+  for (let o = 0; o < 5 * st.n; o += 5) {
     points.cell(rid);
     points.cell(kid);
     points.cell(p[o]);
     points.cell(p[o + 1]);
     points.cell(p[o + 2]);
     points.cell(p[o + 3]);
+    points.cell(p[o + 4]);
     points.endRow();
   }
   points.flush();
@@ -349,20 +339,7 @@ function flushKey(store: Store, rid: number, st: KeyState): void {
   if (st.count > 0) {
     store
       .stmt(SQL.saveSummary)
-      .run(rid, st.kid, st.count, st.nans, dbNum(st.min), dbNum(st.max), st.firstStep, st.lastStep, dbNum(st.last), st.t, st.seq);
-  }
-  if (st.replaced !== null) {
-    if (st.count === 0) {
-      // Cannot happen (a replaced point existed), but keep the summary row present.
-      store.stmt(SQL.saveSummary).run(rid, st.kid, 0, 0, null, null, st.replaced[0], st.replaced[0], null, st.t, st.seq);
-    }
-    store.stmt(SQL.recomputeSummary).run({ rid, kid: st.kid });
-    const recompute = store.stmt(SQL.recomputeLod);
-    for (let level = 1; level <= LOD_LEVELS; level++) {
-      const w = bucketWidth(level);
-      const buckets = new Set(st.replaced.map((s) => Math.floor(s / w)));
-      for (const b of buckets) recompute.run({ rid, kid: st.kid, level, bucket: b, lo: b * w, hi: (b + 1) * w });
-    }
+      .run(rid, st.kid, st.count, st.nans, dbNum(st.min), dbNum(st.max), st.firstStep, st.lastStep, st.lastSeq, dbNum(st.last), st.t, st.seq);
   }
   st.aggs = [];
   st.cur = null;

@@ -4,7 +4,7 @@ import { type Store, keyId, runRid } from './store';
 
 export interface MetricSummary {
   key: string;
-  /** Points logged (distinct steps), NaN ones included. */
+  /** Values logged (several at one step count each), NaN ones included. */
   count: number;
   nans: number;
   /** Over non-NaN values; NaN when every value is NaN. */
@@ -12,7 +12,7 @@ export interface MetricSummary {
   max: number;
   firstStep: number;
   lastStep: number;
-  /** Value at lastStep. */
+  /** Latest value logged at lastStep. */
   last: number;
   /** Time (unix ms) the latest point was logged. */
   t: number | null;
@@ -128,7 +128,8 @@ export function metricKeys(store: Store, runId: string): string[] {
 }
 
 /**
- * Every point of one series in step order (optionally only steps in [xMin, xMax]).
+ * Every point of one series in step order, values at one step in logged order (optionally
+ * only steps in [xMin, xMax]).
  * Reads every row: for charts use series().
  */
 export function points(store: Store, runId: string, key: string, range: { xMin?: number; xMax?: number } = {}): Points {
@@ -136,7 +137,7 @@ export function points(store: Store, runId: string, key: string, range: { xMin?:
   const kid = keyId(store, key, false);
   if (rid === undefined || kid === undefined) return emptyPoints(0);
   const stmt = store
-    .stmt('SELECT step, value, t, epoch FROM points WHERE rid = ? AND kid = ? AND step >= ? AND step <= ? ORDER BY step')
+    .stmt('SELECT step, value, t, epoch FROM points WHERE rid = ? AND kid = ? AND step >= ? AND step <= ? ORDER BY step, seq')
     .raw(true);
   const lo = range.xMin ?? Number.NEGATIVE_INFINITY;
   const hi = range.xMax ?? Number.POSITIVE_INFINITY;

@@ -233,6 +233,38 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX model_refs_version ON model_refs (name, version);
   `,
+  // 3: every value logged is a point, also several at one step: points are keyed by their
+  // sequence within the step (0, 1, … in logged order). Indexes built before kept one value per
+  // step, so every run is read again from its folder (the models' registry tables stay).
+  `
+  DROP TABLE points;
+  CREATE TABLE points (
+    rid INTEGER NOT NULL,
+    kid INTEGER NOT NULL,
+    step NOT NULL,
+    seq INTEGER NOT NULL,       -- 0 for the first value at this step, 1 for the next, …
+    value REAL,
+    t INTEGER,
+    epoch REAL,
+    PRIMARY KEY (rid, kid, step, seq)
+  ) WITHOUT ROWID;
+  ALTER TABLE summaries ADD COLUMN last_seq INTEGER NOT NULL DEFAULT 0;  -- seq of the latest value at last_step
+  DELETE FROM summaries;
+  DELETE FROM lod;
+  DELETE FROM params;
+  DELETE FROM tags;
+  DELETE FROM artifact_files;
+  DELETE FROM artifacts;
+  DELETE FROM images;
+  DELETE FROM dataset_files;
+  DELETE FROM datasets;
+  DELETE FROM code_files;
+  DELETE FROM ingest_offsets;
+  DELETE FROM bad_lines;
+  DELETE FROM run_models;
+  DELETE FROM model_refs;
+  DELETE FROM runs;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -51,7 +51,7 @@ type PointRow = [step: number, value: number | null];
 
 const SQL_LOD = `SELECT bucket, count, nans, min, max, first_step, last_step, first, last FROM lod
   WHERE rid = ? AND kid = ? AND level = ? AND bucket >= ? AND bucket <= ? ORDER BY bucket`;
-const SQL_POINTS = 'SELECT step, value FROM points WHERE rid = ? AND kid = ? AND step >= ? AND step <= ? AND step < ? ORDER BY step';
+const SQL_POINTS = 'SELECT step, value FROM points WHERE rid = ? AND kid = ? AND step >= ? AND step <= ? AND step < ? ORDER BY step, seq';
 const SQL_EXTENT = 'SELECT first_step, last_step, count FROM summaries WHERE rid = ? AND kid = ?';
 
 function n(x: number | null): number {

@@ -70,3 +70,24 @@ test('the runs export takes a query', () => {
     tmp.cleanup();
   }
 });
+
+test('every value at a repeated step is exported in logged order, also across page boundaries', () => {
+  const tmp = tempRoot('trackside-csv-');
+  const store = openIndex(tmp.root);
+  try {
+    // More values at one step than a page holds, then a few more steps.
+    const lines: string[] = [];
+    for (let i = 0; i < 20_000; i++) lines.push(metricsLine(T + i, 0, { loss: i }));
+    for (let step = 1; step <= 3; step++) for (let i = 0; i < 3; i++) lines.push(metricsLine(T + 30_000 + step * 10 + i, step, { loss: step * 100 + i }));
+    append(makeRun(tmp.root, A), lines.join(''));
+    ingestAll(store);
+    const chunks: string[] = [];
+    assert.equal(writeMetricsCsv(store, A, (c) => chunks.push(c)), 20_009);
+    const rows = chunks.join('').trim().split('\r\n').slice(1).map((l) => l.split(','));
+    assert.deepEqual(rows.slice(0, 20_000).map((r) => Number(r[2])), Array.from({ length: 20_000 }, (_, i) => i));
+    assert.deepEqual(rows.slice(20_000).map((r) => `${r[1]}:${r[2]}`), ['1:100', '1:101', '1:102', '2:200', '2:201', '2:202', '3:300', '3:301', '3:302']);
+  } finally {
+    store.close();
+    tmp.cleanup();
+  }
+});

@@ -11,7 +11,7 @@ import { deleteRun, renameRun, restoreRun, setNote, tagRun, untagRun } from '../
 import { AmbiguousRunError, CorruptIndexError, UnknownRunError } from '../../src/core/errors';
 import { LOD_LEVELS, bucketWidth } from '../../src/core/lod';
 import { indexPath } from '../../src/core/paths';
-import { SCHEMA_VERSION } from '../../src/core/schema';
+import { MIGRATIONS, SCHEMA_VERSION } from '../../src/core/schema';
 import { append, makeRun, metricsLine, rng, tempRoot } from './runFolders';
 
 const HASH = (c: string): string => c.repeat(64);
@@ -143,32 +143,40 @@ test('NaN and ±Infinity survive the round trip; summaries skip NaN in min/max',
   });
 });
 
+/** One value logged, in logged order. */
 interface Truth {
+  step: number;
   value: number;
   t: number;
 }
 
-function expectSummary(series: Map<number, Truth>): { count: number; nans: number; min: number; max: number; firstStep: number; lastStep: number; last: number } {
-  const steps = [...series.keys()].sort((a, b) => a - b);
-  const values = steps.map((s) => series.get(s)!.value);
+/** Every value in step order, values at one step in logged order (as the index orders points). */
+function inStepOrder(series: Truth[]): Truth[] {
+  return series.map((p, i) => ({ p, i })).sort((a, b) => a.p.step - b.p.step || a.i - b.i).map(({ p }) => p);
+}
+
+function expectSummary(series: Truth[]): { count: number; nans: number; min: number; max: number; firstStep: number; lastStep: number; first: number; last: number } {
+  const ordered = inStepOrder(series);
+  const values = ordered.map((p) => p.value);
   const finite = values.filter((v) => !Number.isNaN(v));
   return {
-    count: steps.length,
+    count: ordered.length,
     nans: values.length - finite.length,
     min: finite.length ? Math.min(...finite) : NaN,
     max: finite.length ? Math.max(...finite) : NaN,
-    firstStep: steps[0],
-    lastStep: steps[steps.length - 1],
-    last: values[values.length - 1],
+    firstStep: ordered[0].step,
+    lastStep: ordered[ordered.length - 1].step,
+    first: ordered[0].value,
+    last: ordered[ordered.length - 1].value,
   };
 }
 
-test('summaries and level-of-detail rows equal values computed from the points (out of order, rewrites, NaN, several ingests)', () => {
+test('every value is a point, also several at one step; summaries and level-of-detail rows equal values computed from them (out of order, repeats, NaN, several ingests)', () => {
   withStore((store, root) => {
     const id = '20240101-000000-eeeeee';
     const f = makeRun(root, id);
     const random = rng(7);
-    const truth = new Map<string, Map<number, Truth>>();
+    const truth = new Map<string, Truth[]>();
     let t = 0;
     for (let round = 0; round < 6; round++) {
       for (let i = 0; i < 400; i++) {
@@ -179,31 +187,39 @@ test('summaries and level-of-detail rows equal values computed from the points (
           values[key] = r < 0.05 ? NaN : r < 0.07 ? Infinity : r < 0.09 ? -Infinity : Math.round((random() - 0.5) * 1e6) / 1e3;
         }
         if (Object.keys(values).length === 0) continue;
-        // Mostly increasing steps; sometimes back in time (rewrites and gaps filled).
-        const step = random() < 0.1 ? Math.floor(random() * (round + 1) * 1500) : round * 1500 + i * 3 + Math.floor(random() * 3);
+        // Mostly increasing steps, often repeated (per-batch values at one epoch); sometimes
+        // back in time (values at an earlier step and gaps filled).
+        const r = random();
+        const step = r < 0.1 ? Math.floor(random() * (round + 1) * 1500) : r < 0.3 ? round * 1500 + i * 3 : round * 1500 + i * 3 + Math.floor(random() * 3);
         t++;
         append(f, metricsLine(t, step, values));
         for (const [k, v] of Object.entries(values)) {
-          if (!truth.has(k)) truth.set(k, new Map());
-          truth.get(k)!.set(step, { value: v, t });
+          if (!truth.has(k)) truth.set(k, []);
+          truth.get(k)!.push({ step, value: v, t });
         }
       }
       // Small chunks: many transactions per ingest.
       ingestRun(store, id, { chunkBytes: 2048 });
       for (const s of summaries(store, id)) {
-        const want = expectSummary(truth.get(s.key)!);
+        const { first: _first, ...want } = expectSummary(truth.get(s.key)!);
         assert.deepEqual({ count: s.count, nans: s.nans, min: s.min, max: s.max, firstStep: s.firstStep, lastStep: s.lastStep, last: s.last }, want, `${s.key} round ${round}`);
       }
     }
-    // Each LOD level equals grouping the final points by bucket.
     for (const [key, series] of truth) {
+      // The points themselves: every value, in step order and logged order within a step.
+      const p = points(store, id, key);
+      const want = inStepOrder(series);
+      assert.deepEqual([...p.steps], want.map((x) => x.step), `${key} steps`);
+      assert.deepEqual([...p.values], want.map((x) => x.value), `${key} values`);
+      assert.deepEqual([...p.t], want.map((x) => x.t), `${key} times`);
+      // Each LOD level equals grouping the points by bucket.
       for (let level = 1; level <= LOD_LEVELS; level++) {
         const w = bucketWidth(level);
-        const groups = new Map<number, Map<number, Truth>>();
-        for (const [step, v] of series) {
-          const b = Math.floor(step / w);
-          if (!groups.has(b)) groups.set(b, new Map());
-          groups.get(b)!.set(step, v);
+        const groups = new Map<number, Truth[]>();
+        for (const x of series) {
+          const b = Math.floor(x.step / w);
+          if (!groups.has(b)) groups.set(b, []);
+          groups.get(b)!.push(x);
         }
         const rows = store.db
           .prepare(
@@ -213,12 +229,10 @@ test('summaries and level-of-detail rows equal values computed from the points (
           .all(id, key, level) as { bucket: number; count: number; nans: number; min: number | null; max: number | null; first_step: number; last_step: number; first: number | null; last: number | null }[];
         assert.deepEqual(rows.map((r) => r.bucket), [...groups.keys()].sort((a, b) => a - b));
         for (const r of rows) {
-          const g = groups.get(r.bucket)!;
-          const want = expectSummary(g);
-          const firstValue = g.get(want.firstStep)!.value;
+          const want = expectSummary(groups.get(r.bucket)!);
           assert.deepEqual(
             { count: r.count, nans: r.nans, min: r.min ?? NaN, max: r.max ?? NaN, firstStep: r.first_step, lastStep: r.last_step, first: r.first ?? NaN, last: r.last ?? NaN },
-            { count: want.count, nans: want.nans, min: want.min, max: want.max, firstStep: want.firstStep, lastStep: want.lastStep, first: firstValue, last: want.last },
+            want,
             `${key} level ${level} bucket ${r.bucket}`,
           );
         }
@@ -399,6 +413,40 @@ test('opening an existing index keeps its data (schema created once)', () => {
     assert.equal(summaries(s2, '20240101-000000-909090').length, 1);
     assert.deepEqual(ingestAll(s2).runsChanged, []);
     s2.close();
+  } finally {
+    tmp.cleanup();
+  }
+});
+
+test('an index from before every value was kept (schema 2) is read again from the run folders', () => {
+  const tmp = tempRoot();
+  try {
+    const id = '20240101-000000-0a0a0a';
+    const f = makeRun(tmp.root, id);
+    // Ten values per step for five steps, as per-batch losses logged at step=epoch.
+    for (let step = 0; step < 5; step++) for (let b = 0; b < 10; b++) append(f, metricsLine(step * 10 + b, step, { loss: step + b / 10 }));
+    // Schema 2 as it was, holding the run as that version indexed it: one value per step.
+    const old = new Database(indexPath(tmp.root));
+    old.exec(MIGRATIONS[0]);
+    old.exec(MIGRATIONS[1]);
+    old.pragma('user_version = 2');
+    old.prepare("INSERT INTO runs (rid, id, status) VALUES (1, ?, 'finished')").run(id);
+    old.prepare('INSERT INTO metric_keys (kid, key) VALUES (1, ?)').run('loss');
+    for (let step = 0; step < 5; step++) old.prepare('INSERT INTO points (rid, kid, step, value) VALUES (1, 1, ?, ?)').run(step, step + 0.9);
+    old.prepare('INSERT INTO ingest_offsets (rid, offset, lines) VALUES (1, ?, 50)').run(readFileSync(f).length);
+    old.close();
+
+    const store = openIndex(tmp.root);
+    try {
+      assert.equal(store.db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
+      ingestAll(store);
+      const p = points(store, id, 'loss');
+      assert.equal(p.steps.length, 50);
+      assert.deepEqual([...p.values.subarray(0, 3)], [0, 0.1, 0.2]);
+      assert.equal(summaries(store, id)[0].count, 50);
+    } finally {
+      store.close();
+    }
   } finally {
     tmp.cleanup();
   }

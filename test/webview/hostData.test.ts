@@ -13,7 +13,7 @@ import { contentSecurityPolicy, panelHtml } from '../../src/host/panels/panelHtm
 import { restoreFile } from '../../src/host/panels/restoreFile';
 import { commandText, runView } from '../../src/host/panels/runViewData';
 import { inside, safeFileName, safeRelative } from '../../src/host/panels/safePaths';
-import { seriesData } from '../../src/host/panels/seriesData';
+import { seriesData, seriesEnd } from '../../src/host/panels/seriesData';
 import { tableRows } from '../../src/host/panels/tableRows';
 import { workspace } from './fakeHosts';
 import { appendEvents, runFolder } from './runFixtures';
@@ -56,8 +56,7 @@ test('live: a few new points are appended, many make a fresh series', (t) => {
   const ws = workspace([{ id: RUN, keys: ['loss', 'acc'], steps: 100, status: 'running' }]);
   t.after(() => ws.dispose());
   const live = new LiveSeries();
-  live.sentSeries(seriesData(ws.store, { runId: RUN, key: 'loss', buckets: 400 }), 400);
-  live.sentSeries(seriesData(ws.store, { runId: RUN, key: 'acc', buckets: 400 }), 400);
+  for (const key of ['loss', 'acc']) live.sentSeries(seriesData(ws.store, { runId: RUN, key, buckets: 400 }), 400, seriesEnd(ws.store, RUN, key));
   assert.deepEqual(live.update(ws.store, RUN), { append: [], series: [] });
   appendEvents(ws.root, RUN, [100, 101, 102].map((step) => ({ t: 5000 + step, type: 'metrics', step, values: { loss: step / 1000 } })));
   ws.ingest();
@@ -67,6 +66,13 @@ test('live: a few new points are appended, many make a fresh series', (t) => {
   assert.deepEqual([...u.append[0].steps], [100, 101, 102]);
   assert.deepEqual([...u.append[0].values], [0.1, 0.101, 0.102]);
   assert.deepEqual(live.update(ws.store, RUN), { append: [], series: [] }, 'sent once');
+  // Further values at the last step are new points too.
+  appendEvents(ws.root, RUN, [{ t: 5200, type: 'metrics', step: 102, values: { loss: 0.5 } }]);
+  ws.ingest();
+  const repeat = live.update(ws.store, RUN);
+  assert.deepEqual([...repeat.append[0].steps], [102]);
+  assert.deepEqual([...repeat.append[0].values], [0.5]);
+  assert.deepEqual(live.update(ws.store, RUN), { append: [], series: [] }, 'the repeat sent once');
   appendEvents(ws.root, RUN, Array.from({ length: 5000 }, (_, i) => ({ t: 9000 + i, type: 'metrics', step: 103 + i, values: { loss: 1 } })));
   ws.ingest();
   const many = live.update(ws.store, RUN);

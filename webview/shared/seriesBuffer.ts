@@ -32,12 +32,16 @@ export class SeriesBuffer {
     return this.length ? this.cols.lastSteps[this.length - 1] : Number.NEGATIVE_INFINITY;
   }
 
-  /** Appends points after the last step held; returns how many were new. */
+  /**
+   * Appends points the host sent as new (it keeps the cursor, so a repeat of the last step is
+   * a further value at that step); a point before the last step held is left out, as the
+   * chart's x order must hold. Returns how many were added.
+   */
   append(p: AppendedPoints): number {
     let added = 0;
     for (let i = 0; i < p.steps.length; i++) {
       const step = p.steps[i];
-      if (!(step > this.lastStep)) continue;
+      if (!(step >= this.lastStep)) continue;
       if (this.length === this.cols.steps.length) this.grow();
       const v = p.values[i];
       const j = this.length++;

@@ -1,5 +1,5 @@
 // One run's metric points as CSV: key,step,value,time,epoch (time in ISO 8601 UTC, NaN and
-// infinities spelled out, epoch empty when none was logged), key by key in step order, a page
+// infinities spelled out, epoch empty when none was logged), key by key in step order (values at one step in logged order), a page
 // at a time, so a million points never sit in memory.
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { type Store, runRid } from '../store';
@@ -33,15 +33,18 @@ export function writeMetricsCsv(store: Store, runId: string, write: (chunk: stri
   // Pages in step order, fetched column by column: arrays of plain values, not an array per
   // row, so a million points make little garbage. One read transaction per page keeps the four
   // columns of a page consistent while a live run is being ingested.
+  // Pages continue after the last (step, seq) read: several values at one step never straddle
+  // a page boundary unread.
   const column = (c: string) =>
-    store.stmt(`SELECT ${c} FROM points WHERE rid = ? AND kid = ? AND step > ? ORDER BY step LIMIT ${PAGE}`).pluck();
-  const [stepCol, valueCol, tCol, epochCol] = [column('step'), column('value'), column('t'), column('epoch')];
-  type Page = [number[], (number | null)[], (number | null)[], (number | null)[]];
-  const readPage = store.db.transaction((kid: number, after: number): Page => [
-    stepCol.all(rid, kid, after) as number[],
-    valueCol.all(rid, kid, after) as (number | null)[],
-    tCol.all(rid, kid, after) as (number | null)[],
-    epochCol.all(rid, kid, after) as (number | null)[],
+    store.stmt(`SELECT ${c} FROM points WHERE rid = ? AND kid = ? AND (step, seq) > (?, ?) ORDER BY step, seq LIMIT ${PAGE}`).pluck();
+  const [stepCol, seqCol, valueCol, tCol, epochCol] = [column('step'), column('seq'), column('value'), column('t'), column('epoch')];
+  type Page = [number[], number[], (number | null)[], (number | null)[], (number | null)[]];
+  const readPage = store.db.transaction((kid: number, after: number, afterSeq: number): Page => [
+    stepCol.all(rid, kid, after, afterSeq) as number[],
+    seqCol.all(rid, kid, after, afterSeq) as number[],
+    valueCol.all(rid, kid, after, afterSeq) as (number | null)[],
+    tCol.all(rid, kid, after, afterSeq) as (number | null)[],
+    epochCol.all(rid, kid, after, afterSeq) as (number | null)[],
   ]);
   let n = 0;
   // Points logged within the same second share the date and time up to the second.
@@ -50,8 +53,8 @@ export function writeMetricsCsv(store: Store, runId: string, write: (chunk: stri
   for (const { kid, key } of keys) {
     if (wanted ? !wanted.has(key) : !opts.includeSys && key.startsWith('sys/')) continue;
     const prefix = `${csvText(key)},`;
-    for (let after = -Infinity; ; ) {
-      const [steps, values, times, epochs] = readPage.deferred(kid, after);
+    for (let after = -Infinity, afterSeq = 0; ; ) {
+      const [steps, seqs, values, times, epochs] = readPage.deferred(kid, after, afterSeq);
       const lines: string[] = new Array(steps.length);
       for (let i = 0; i < steps.length; i++) {
         const t = times[i];
@@ -74,6 +77,7 @@ export function writeMetricsCsv(store: Store, runId: string, write: (chunk: stri
       if (steps.length) write(lines.join(''));
       if (steps.length < PAGE) break;
       after = steps[steps.length - 1];
+      afterSeq = seqs[seqs.length - 1];
     }
   }
   return n;

@@ -3,7 +3,7 @@
 import { summaries } from '../../core/metricQueries';
 import type { Store } from '../../core/store';
 import type { AppendedPoints, SeriesData } from '../../protocol/series';
-import { countAfter, pointsAfter, seriesData } from './seriesData';
+import { type SeriesCursor, countAfter, pointsAfter, seriesData, seriesEnd } from './seriesData';
 
 /** More new points than this are sent as a fresh series instead of raw points. */
 const MAX_APPEND = 2000;
@@ -15,16 +15,15 @@ export interface LiveUpdate {
 }
 
 export class LiveSeries {
-  /** runId → key → last step sent and the bucket count the chart asked for. */
-  private readonly sent = new Map<string, Map<string, { lastStep: number; buckets: number }>>();
+  /** runId → key → where the series sent ends and the bucket count the chart asked for. */
+  private readonly sent = new Map<string, Map<string, { end: SeriesCursor; buckets: number }>>();
 
-  /** Records a whole series answered to the webview. */
-  sentSeries(d: SeriesData, buckets: number): void {
+  /** Records a whole series answered to the webview; `end` is where the index's series ended then. */
+  sentSeries(d: SeriesData, buckets: number, end: SeriesCursor | undefined): void {
     if (d.range) return; // zoomed views are not live
     let keys = this.sent.get(d.runId);
     if (!keys) this.sent.set(d.runId, (keys = new Map()));
-    const lastStep = d.lastSteps.length ? d.lastSteps[d.lastSteps.length - 1] : Number.NEGATIVE_INFINITY;
-    keys.set(d.key, { lastStep, buckets });
+    keys.set(d.key, { end: end ?? { step: Number.NEGATIVE_INFINITY, seq: 0 }, buckets });
   }
 
   /** Forget everything (the webview was reloaded). */
@@ -39,17 +38,19 @@ export class LiveSeries {
     if (!keys) return out;
     for (const s of summaries(store, runId)) {
       const sent = keys.get(s.key);
-      if (!sent || !(s.lastStep > sent.lastStep)) continue;
-      if (countAfter(store, runId, s.key, sent.lastStep) > MAX_APPEND) {
+      if (!sent || s.lastStep < sent.end.step) continue;
+      const n = countAfter(store, runId, s.key, sent.end);
+      if (n === 0) continue;
+      if (n > MAX_APPEND) {
         const d = seriesData(store, { runId, key: s.key, buckets: sent.buckets });
-        this.sentSeries(d, sent.buckets);
+        this.sentSeries(d, sent.buckets, seriesEnd(store, runId, s.key));
         out.series.push(d);
         continue;
       }
-      const p = pointsAfter(store, runId, s.key, sent.lastStep);
+      const p = pointsAfter(store, runId, s.key, sent.end);
       if (!p) continue;
-      sent.lastStep = p.steps[p.steps.length - 1];
-      out.append.push(p);
+      sent.end = p.end;
+      out.append.push({ runId: p.runId, key: p.key, steps: p.steps, values: p.values, t: p.t, epochs: p.epochs });
     }
     return out;
   }

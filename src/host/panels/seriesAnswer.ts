@@ -4,7 +4,7 @@
 import type { Store } from '../../core/store';
 import type { SeriesData, SeriesRequest } from '../../protocol/series';
 import type { LiveSeries } from './liveSeries';
-import { seriesData } from './seriesData';
+import { seriesData, seriesEnd } from './seriesData';
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -19,7 +19,7 @@ export async function answerSeries(store: () => Store, live: LiveSeries, request
     post(
       reqs.map((r) => {
         const d = seriesData(s, r);
-        live.sentSeries(d, r.buckets);
+        live.sentSeries(d, r.buckets, seriesEnd(s, r.runId, r.key));
         return d;
       }),
     );

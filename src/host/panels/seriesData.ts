@@ -1,7 +1,7 @@
 // Series for the panels, from the index: min/max buckets sized to the chart (refined for a
 // zoomed range), each bucket's first and last step carrying its time and epoch so the
 // webview can switch x axes without asking again. Pure: no editor API.
-import { points, summary } from '../../core/metricQueries';
+import { points } from '../../core/metricQueries';
 import { series } from '../../core/series';
 import { type Store, keyId, runRid } from '../../core/store';
 import type { AppendedPoints, SeriesData, SeriesRequest } from '../../protocol/series';
@@ -10,7 +10,10 @@ const MIN_BUCKETS = 16;
 const MAX_BUCKETS = 4000;
 
 const SQL_AT = `SELECT p.step, p.t, p.epoch FROM (SELECT DISTINCT value AS step FROM json_each(?)) e
-  JOIN points p ON p.rid = ? AND p.kid = ? AND p.step = e.step`;
+  JOIN points p ON p.rid = ? AND p.kid = ? AND p.step = e.step ORDER BY p.step, p.seq`;
+const SQL_AFTER = `SELECT step, seq, value, t, epoch FROM points
+  WHERE rid = ? AND kid = ? AND (step, seq) > (?, ?) ORDER BY step, seq`;
+const SQL_COUNT_AFTER = 'SELECT count(*) FROM points WHERE rid = ? AND kid = ? AND (step, seq) > (?, ?)';
 
 export function seriesData(store: Store, req: SeriesRequest): SeriesData {
   const buckets = Math.min(MAX_BUCKETS, Math.max(MIN_BUCKETS, Math.floor(req.buckets) || MIN_BUCKETS));
@@ -54,13 +57,16 @@ export function seriesData(store: Store, req: SeriesRequest): SeriesData {
   const edges = new Float64Array(2 * n);
   edges.set(s.steps, 0);
   edges.set(s.lastSteps, n);
-  const at = new Map<number, [number | null, number | null]>();
+  // A bucket starts at the first value of its first step and ends at the last of its last step.
+  const firstAt = new Map<number, [number | null, number | null]>();
+  const lastAt = new Map<number, [number | null, number | null]>();
   for (const [step, t, epoch] of store.stmt(SQL_AT).raw(true).iterate(JSON.stringify(Array.from(edges)), rid, kid) as IterableIterator<[number, number | null, number | null]>) {
-    at.set(step, [t, epoch]);
+    if (!firstAt.has(step)) firstAt.set(step, [t, epoch]);
+    lastAt.set(step, [t, epoch]);
   }
   for (let i = 0; i < n; i++) {
-    const a = at.get(s.steps[i]);
-    const b = at.get(s.lastSteps[i]);
+    const a = firstAt.get(s.steps[i]);
+    const b = lastAt.get(s.lastSteps[i]);
     out.t[i] = a?.[0] ?? Number.NaN;
     out.epochs[i] = a?.[1] ?? Number.NaN;
     out.lastT[i] = b?.[0] ?? Number.NaN;
@@ -92,21 +98,44 @@ export function allPointsData(store: Store, runId: string, key: string): SeriesD
   };
 }
 
-/** Points of a series after `afterStep`, or undefined when there are none. */
-export function pointsAfter(store: Store, runId: string, key: string, afterStep: number): AppendedPoints | undefined {
-  const s = summary(store, runId, key);
-  if (!s || !(s.lastStep > afterStep)) return undefined;
-  const p = points(store, runId, key, { xMin: afterStep });
-  let from = 0;
-  while (from < p.steps.length && !(p.steps[from] > afterStep)) from++;
-  if (from === p.steps.length) return undefined;
-  return { runId, key, steps: p.steps.slice(from), values: p.values.slice(from), t: p.t.slice(from), epochs: p.epochs.slice(from) };
+/** Where a chart's copy of a series ends: the last step and the sequence of the last value at it. */
+export interface SeriesCursor {
+  step: number;
+  seq: number;
 }
 
-/** How many points a series has after `afterStep` (decides append vs. resend). */
-export function countAfter(store: Store, runId: string, key: string, afterStep: number): number {
+/** The cursor after the whole series as it is now; undefined when it has no points. */
+export function seriesEnd(store: Store, runId: string, key: string): SeriesCursor | undefined {
+  const rid = runRid(store, runId);
+  const kid = keyId(store, key, false);
+  if (rid === undefined || kid === undefined) return undefined;
+  const row = store.stmt('SELECT last_step, last_seq FROM summaries WHERE rid = ? AND kid = ?').raw(true).get(rid, kid) as [number, number] | undefined;
+  return row && { step: row[0], seq: row[1] };
+}
+
+/** Points of a series after `after` in (step, seq) order, or undefined when there are none. */
+export function pointsAfter(store: Store, runId: string, key: string, after: SeriesCursor): (AppendedPoints & { end: SeriesCursor }) | undefined {
+  const rid = runRid(store, runId);
+  const kid = keyId(store, key, false);
+  if (rid === undefined || kid === undefined) return undefined;
+  const rows = store.stmt(SQL_AFTER).raw(true).all(rid, kid, after.step, after.seq) as [number, number, number | null, number | null, number | null][];
+  if (rows.length === 0) return undefined;
+  const n = rows.length;
+  const out = { runId, key, steps: new Float64Array(n), values: new Float64Array(n), t: new Float64Array(n), epochs: new Float64Array(n) };
+  for (let i = 0; i < n; i++) {
+    const [step, , value, t, epoch] = rows[i];
+    out.steps[i] = step;
+    out.values[i] = value ?? Number.NaN;
+    out.t[i] = t ?? Number.NaN;
+    out.epochs[i] = epoch ?? Number.NaN;
+  }
+  return { ...out, end: { step: rows[n - 1][0], seq: rows[n - 1][1] } };
+}
+
+/** How many points a series has after `after` (decides append vs. resend). */
+export function countAfter(store: Store, runId: string, key: string, after: SeriesCursor): number {
   const rid = runRid(store, runId);
   const kid = keyId(store, key, false);
   if (rid === undefined || kid === undefined) return 0;
-  return store.stmt('SELECT count(*) FROM points WHERE rid = ? AND kid = ? AND step > ?').pluck().get(rid, kid, afterStep) as number;
+  return store.stmt(SQL_COUNT_AFTER).pluck().get(rid, kid, after.step, after.seq) as number;
 }

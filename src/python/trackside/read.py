@@ -238,7 +238,8 @@ class RunView:
         return {k: dict(v) for k, v in self._summary.items()}
 
     def metrics(self, key, as_dataframe=False):
-        """[(step, value, time)] of one metric in step order (time in unix seconds), or a pandas
+        """[(step, value, time)] of one metric in step order, several values at one step in logged
+        order (time in unix seconds), or a pandas
         DataFrame with those columns when as_dataframe (pandas must be installed)."""
         if key not in self.summary:
             raise KeyError("trackside: run {} has no metric {!r} (it has: {})".format(
@@ -246,7 +247,7 @@ class RunView:
         if self._source.from_index:
             rows = self._source.db.execute(
                 "SELECT step, value, t FROM points WHERE rid = ? AND kid = (SELECT kid FROM metric_keys WHERE key = ?) "
-                "ORDER BY step", (self._rid, key))
+                "ORDER BY step, seq", (self._rid, key))
             points = [(_step(step), _float(value), _seconds(t)) for step, value, t in rows]
         else:
             points = [(_step(step), value, _seconds(t)) for step, value, t, _ in read_folders.read_points(self.dir, key)]

@@ -145,20 +145,22 @@ def read_events(run_dir):
 
 
 def read_points(run_dir, key):
-    """[(step, value, t ms, epoch)] of one metric, in step order; a step logged again keeps the last."""
-    points = {}
+    """[(step, value, t ms, epoch)] of one metric, in step order; every value is kept, several
+    at one step in logged order."""
+    points = []
     sys_key = key[4:] if key.startswith("sys/") else None
     sys_step = 0
     for e in read_events(run_dir):
         if e["type"] == "metrics":
             values = _metric_values(e["values"])
             if key in values:
-                points[e["step"]] = (values[key], e["t"], e.get("epoch"))
+                points.append((e["step"], values[key], e["t"], e.get("epoch")))
         elif e["type"] == "sys":
             if sys_key is not None and sys_key in e["values"]:
-                points[sys_step] = (_metric_values(e["values"])[sys_key], e["t"], None)
+                points.append((sys_step, _metric_values(e["values"])[sys_key], e["t"], None))
             sys_step += 1
-    return [(step, v, t, epoch) for step, (v, t, epoch) in sorted(points.items())]
+    points.sort(key=lambda p: p[0])  # stable: logged order within a step
+    return points
 
 
 def _created(run_dir):
@@ -198,7 +200,7 @@ def _load_run(db, kids, run_id, run_dir):
     row = {}
     params = {}
     tags = []
-    series = {}  # key -> {step: (value, t)}
+    series = {}  # key -> [(step, value, t)] in logged order
     sys_step = 0
     first_t = None
     last_t = None
@@ -209,10 +211,10 @@ def _load_run(db, kids, run_id, run_dir):
         kind = e["type"]
         if kind == "metrics":
             for key, v in _metric_values(e["values"]).items():
-                series.setdefault(key, {})[e["step"]] = (v, t)
+                series.setdefault(key, []).append((e["step"], v, t))
         elif kind == "sys":
             for key, v in _metric_values(e["values"]).items():
-                series.setdefault("sys/" + key, {})[sys_step] = (v, t)
+                series.setdefault("sys/" + key, []).append((sys_step, v, t))
             sys_step += 1
         elif kind == "run":
             for col in ("name", "experiment", "cwd", "script", "host", "pid", "source", "job"):
@@ -286,11 +288,12 @@ def _load_run(db, kids, run_id, run_dir):
     for tag in tags:
         db.execute("INSERT INTO tags VALUES (?, ?)", (rid, tag))
     for key, points in series.items():
-        steps = sorted(points)
-        values = [points[s][0] for s in steps]
+        values = [v for _, v, _ in points]
         finite = [v for v in values if v == v]
-        last_value, last_time = points[steps[-1]]
+        first_step = min(step for step, _, _ in points)
+        last_step = max(step for step, _, _ in points)
+        last_value = [v for step, v, _ in points if step == last_step][-1]  # the latest logged there
         db.execute("INSERT INTO summaries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                   (rid, _kid(db, kids, key), len(steps), len(values) - len(finite), min(finite) if finite else None,
-                    max(finite) if finite else None, steps[0], steps[-1], _nan_none(last_value),
-                    max(p[1] for p in points.values())))
+                   (rid, _kid(db, kids, key), len(points), len(values) - len(finite), min(finite) if finite else None,
+                    max(finite) if finite else None, first_step, last_step, _nan_none(last_value),
+                    max(t for _, _, t in points)))
