@@ -4,6 +4,7 @@ import csv
 import io
 import json
 import os
+import pickle
 import unittest
 
 from png_reader import read_png
@@ -71,6 +72,22 @@ class XGBoostCallback(TempDirTest):
         points = metric_points(self.finished_events(self.run))
         for data, metrics in model.evals_result().items():
             self.assertEqual(points[data + "-logloss"], list(enumerate(metrics["logloss"])))
+
+    def test_a_model_holding_the_callback_can_be_cloned_and_pickled(self):
+        from sklearn.base import clone
+
+        callback = self.TracksideCallback(run=self.run, log_model=True)
+        model = xgb.XGBClassifier(n_estimators=2, n_jobs=1, callbacks=[callback])
+        model.fit(self.x_train, self.y_train, eval_set=[(self.x_valid, self.y_valid)], verbose=False)
+        (copied,) = clone(model).get_params()["callbacks"]
+        self.assertIs(copied.run, self.run)
+        self.assertTrue(copied.log_model)
+        (restored,) = pickle.loads(pickle.dumps(model)).get_params()["callbacks"]
+        self.assertIsNone(restored._run)  # a run does not travel; the current one is used
+        self.assertTrue(restored.log_model)
+        clone(model).fit(self.x_train, self.y_train, eval_set=[(self.x_valid, self.y_valid)], verbose=False)
+        points = metric_points(self.finished_events(self.run))
+        self.assertEqual([s for s, _ in points["validation_0-logloss"]], [0, 1, 0, 1])
 
     def test_the_booster_parameters_at_the_start(self):
         self.train(rounds=2)

@@ -59,6 +59,16 @@ class TracksideCallback(_xgb.callback.TrainingCallback):
             self._run = current_run() or init()
         return self._run
 
+    # XGBClassifier keeps its callbacks as a parameter, so clone() deep-copies them and pickling
+    # the model pickles them: a copy logs into the same run; a pickle keeps only the settings.
+    def __deepcopy__(self, memo):
+        copied = object.__new__(type(self))
+        copied.__dict__.update(self.__dict__, _last_log={})
+        return copied
+
+    def __getstate__(self):
+        return dict(self.__dict__, _run=None, _last_log={})
+
     def before_training(self, model):
         self._start = model.num_boosted_rounds() if hasattr(model, "num_boosted_rounds") else 0
         params = booster_params(model)
