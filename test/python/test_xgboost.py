@@ -6,6 +6,7 @@ import json
 import os
 import pickle
 import unittest
+from unittest import mock
 
 from png_reader import read_png
 from support import TempDirTest, metric_points, of_type
@@ -63,6 +64,26 @@ class XGBoostCallback(TempDirTest):
         for key, want in expected.items():
             self.assertEqual(len(want), 12)
             self.assertEqual(points[key], want, key)
+
+    def test_the_round_a_callback_before_it_stops_on_is_logged_too(self):
+        # XGBoost stops asking its callbacks once one says stop; their order is a set's.
+        class StopAfter(xgb.callback.TrainingCallback):
+            def after_iteration(self, model, epoch, evals_log):
+                return epoch == 4
+
+        original = xgb.callback.CallbackContainer.__init__
+
+        def in_order(container, callbacks, *args, **kwargs):
+            original(container, callbacks, *args, **kwargs)
+            container.callbacks = list(callbacks)
+
+        result = {}
+        with mock.patch.object(xgb.callback.CallbackContainer, "__init__", in_order):
+            xgb.train(self.params, self.dtrain, 50, evals=[(self.dvalid, "valid")], evals_result=result,
+                      verbose_eval=False, callbacks=[StopAfter(), self.TracksideCallback(run=self.run)])
+        points = metric_points(self.finished_events(self.run))
+        self.assertEqual(len(result["valid"]["auc"]), 5)
+        self.assertEqual(points["valid-auc"], list(enumerate(result["valid"]["auc"])))
 
     def test_the_scikit_learn_api_too(self):
         model = xgb.XGBClassifier(n_estimators=6, max_depth=2, n_jobs=1, eval_metric="logloss",

@@ -50,7 +50,9 @@ class TracksideCallback(_xgb.callback.TrainingCallback):
         self.log_model = log_model
         self.model_file = model_file
         self.importance = importance
-        self._last_log = {}
+        self._history = {}  # XGBoost's own evaluation log, {set: {metric: [scores]}}, updated in place
+        self._epoch = 0  # of the round begun last
+        self._seen = 0  # scores in the log when a round was last logged
         self._start = 0  # rounds the booster had before: training may continue a model
 
     @property
@@ -63,22 +65,36 @@ class TracksideCallback(_xgb.callback.TrainingCallback):
     # the model pickles them: a copy logs into the same run; a pickle keeps only the settings.
     def __deepcopy__(self, memo):
         copied = object.__new__(type(self))
-        copied.__dict__.update(self.__dict__, _last_log={})
+        copied.__dict__.update(self.__dict__, _history={})
         return copied
 
     def __getstate__(self):
-        return dict(self.__dict__, _run=None, _last_log={})
+        return dict(self.__dict__, _run=None, _history={})
 
     def before_training(self, model):
         self._start = model.num_boosted_rounds() if hasattr(model, "num_boosted_rounds") else 0
+        self._history, self._epoch, self._seen = {}, 0, 0
         params = booster_params(model)
         if params:
             self.run.log_params(params)
         return model
 
+    # XGBoost asks its callbacks in turn and stops asking once one says stop, in no set order:
+    # the round early stopping ends on may never reach after_iteration here. XGBoost's log is
+    # the same object every call, so after_training logs a round it holds that was not logged.
+
+    def before_iteration(self, model, epoch, evals_log):
+        self._history, self._epoch = evals_log, int(epoch)
+        return False
+
     def after_iteration(self, model, epoch, evals_log):
+        self._history, self._epoch = evals_log, int(epoch)
+        self._log_round()
+        return False
+
+    def _log_round(self):
         values = {}
-        for data, metrics in evals_log.items():
+        for data, metrics in self._history.items():
             for metric, scores in metrics.items():
                 if not scores:
                     continue
@@ -89,11 +105,12 @@ class TracksideCallback(_xgb.callback.TrainingCallback):
                 else:
                     values["{}-{}".format(data, metric)] = float(score)
         if values:
-            self.run.log(values, step=self._start + int(epoch))
-        self._last_log = evals_log
-        return False
+            self.run.log(values, step=self._start + self._epoch)
+        self._seen = _count(self._history)
 
     def after_training(self, model):
+        if _count(self._history) > self._seen:
+            self._log_round()
         if not hasattr(model, "save_model"):  # xgb.cv hands over its folds, not a booster
             return model
         self._log_best(model)
@@ -108,9 +125,9 @@ class TracksideCallback(_xgb.callback.TrainingCallback):
         attrs = model.attributes()
         if attrs.get("best_score") is not None:  # set by early stopping
             iteration, score = int(attrs["best_iteration"]), float(attrs["best_score"])
-            metric = _metric_with(self._last_log, iteration - self._start, score)
+            metric = _metric_with(self._history, iteration - self._start, score)
         else:
-            found = _best_of_watched(self._last_log)
+            found = _best_of_watched(self._history)
             if found is None:
                 return
             metric, index, score = found
@@ -152,6 +169,10 @@ def _emit_artifact(run, name, kind, data):
     # Made in memory: no file to name as the source.
     digest, size = run.blobs.put_bytes(data)
     run._emit({"type": "artifact", "name": name, "kind": kind, "hash": digest, "size": size})
+
+
+def _count(history):
+    return sum(len(scores) for metrics in history.values() for scores in metrics.values())
 
 
 def booster_params(model):
