@@ -1,4 +1,5 @@
 // Errors the editor layer and the CLI turn into specific messages.
+import { sqliteCode } from './sqlite/engine';
 
 /** index.db is not a database, is damaged, or was made by a newer Trackside: rebuild it. */
 export class CorruptIndexError extends Error {
@@ -28,8 +29,11 @@ export class AmbiguousRunError extends Error {
   }
 }
 
-/** SQLite error codes that mean the file itself is unusable. */
+/** SQLite errors (from either engine) that mean the file itself is unusable. */
 export function isCorruptionError(e: unknown): boolean {
-  const code = (e as { code?: unknown } | null)?.code;
-  return code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT' || (typeof code === 'string' && code.startsWith('SQLITE_CORRUPT'));
+  const code = sqliteCode(e);
+  return code === SQLITE_CORRUPT || code === SQLITE_NOTADB;
 }
+
+const SQLITE_CORRUPT = 11;
+const SQLITE_NOTADB = 26;

@@ -119,7 +119,7 @@ function readFrom(
 ): boolean {
   let raced = false;
   for (const chunk of readEventChunks(file, from, { chunkBytes: opts.chunkBytes })) {
-    const apply = store.db.transaction(() => {
+    const apply = (): boolean => {
       const saved = savedPosition(store, rid);
       if (saved.offset !== chunk.start.offset) return false;
       const points = applyEvents(store, rid, chunk.events, chunk.lines);
@@ -135,10 +135,10 @@ function readFrom(
         .run(chunk.end.offset, chunk.end.line, chunk.bad.length, rid);
       report.points += points;
       return true;
-    });
+    };
     let applied: boolean;
     try {
-      applied = apply.immediate();
+      applied = store.transaction(apply, 'immediate');
     } catch (e) {
       // Key ids cached during the rolled-back transaction may not exist.
       store.keyIds.clear();
@@ -165,21 +165,18 @@ function savedPosition(store: Store, rid: number): ReadPosition {
 
 function registerRun(store: Store, id: string): number {
   const created = readCreated(metaPath(store.root, id));
-  return store.db
-    .transaction(() => {
+  return store.transaction(() => {
       const existing = runRid(store, id);
       if (existing !== undefined) return existing;
-      const rid = Number(store.stmt('INSERT INTO runs (id, created) VALUES (?, ?)').run(id, created).lastInsertRowid);
+      const rid = store.stmt('INSERT INTO runs (id, created) VALUES (?, ?)').run(id, created).lastInsertRowid;
       store.stmt('INSERT INTO ingest_offsets (rid, offset, lines, bad) VALUES (?, 0, 0, 0)').run(rid);
       return rid;
-    })
-    .immediate();
+    }, 'immediate');
 }
 
 /** Deletes a run and everything under it from the index. Returns whether it was there. */
 export function removeRun(store: Store, id: string): boolean {
-  return store.db
-    .transaction(() => {
+  return store.transaction(() => {
       const rid = runRid(store, id);
       if (rid === undefined) return false;
       store.stmt('DELETE FROM artifact_files WHERE aid IN (SELECT aid FROM artifacts WHERE rid = ?)').run(rid);
@@ -189,8 +186,7 @@ export function removeRun(store: Store, id: string): boolean {
       for (const table of RUN_TABLES) store.stmt(`DELETE FROM ${table} WHERE rid = ?`).run(rid);
       store.stmt('DELETE FROM runs WHERE rid = ?').run(rid);
       return true;
-    })
-    .immediate();
+    }, 'immediate');
 }
 
 /** meta.json "created": unix ms, or an ISO date string. */

@@ -138,7 +138,7 @@ export function points(store: Store, runId: string, key: string, range: { xMin?:
   if (rid === undefined || kid === undefined) return emptyPoints(0);
   const stmt = store
     .stmt('SELECT step, value, t, epoch FROM points WHERE rid = ? AND kid = ? AND step >= ? AND step <= ? ORDER BY step, seq')
-    .raw(true);
+    .raw();
   const lo = range.xMin ?? Number.NEGATIVE_INFINITY;
   const hi = range.xMax ?? Number.POSITIVE_INFINITY;
   const s = summary(store, runId, key);

@@ -1,6 +1,6 @@
 // Writes many rows through multi-row INSERT statements (`VALUES (…), (…), …`): one call into
 // SQLite per `perStatement` rows instead of one per row, which is most of ingest's cost.
-import type { Statement } from 'better-sqlite3';
+import type { Statement } from './sqlite/engine';
 import type { Store } from './store';
 
 export class MultiRowInsert {
@@ -32,7 +32,7 @@ export class MultiRowInsert {
   endRow(): void {
     if (++this.rows === this.perStatement) {
       this.full ??= this.store.stmt(this.sql(this.rows));
-      this.full.run(this.args);
+      this.full.run(...this.args);
       this.n = 0;
       this.rows = 0;
     }
@@ -41,7 +41,7 @@ export class MultiRowInsert {
   /** Writes the rows still held. Rows are written in the order they were added. */
   flush(): void {
     if (this.rows === 0) return;
-    this.store.stmt(this.sql(this.rows)).run(this.args.slice(0, this.n));
+    this.store.stmt(this.sql(this.rows)).run(...this.args.slice(0, this.n));
     this.n = 0;
     this.rows = 0;
   }

@@ -79,7 +79,7 @@ export function series(store: Store, runId: string, key: string, opts: SeriesOpt
   if (!(a <= b)) return build(key, [], 0, 0, true);
 
   const readPoints = (lo: number, hi: number, below = Number.POSITIVE_INFINITY): PointRow[] =>
-    store.stmt(SQL_POINTS).raw(true).all(rid, kid, lo, hi, below) as PointRow[];
+    store.stmt(SQL_POINTS).raw().all(rid, kid, lo, hi, below) as PointRow[];
 
   // Whole series small enough: every point.
   const whole = a === extent.first_step && b === extent.last_step;
@@ -132,7 +132,7 @@ export function series(store: Store, runId: string, key: string, opts: SeriesOpt
     if (rows.length <= maxBuckets) return exactSeries(key, rows);
     emitPoints(rows, undefined);
   } else {
-    const lod = store.stmt(SQL_LOD).raw(true);
+    const lod = store.stmt(SQL_LOD).raw();
     // Rows of level `l` with buckets in [lo, hi]; a row sticking out of [a, b] is replaced
     // by the finer rows (at level 1: the raw points) inside the range.
     const collect = (l: number, lo: number, hi: number, top: number | undefined): void => {

@@ -13,14 +13,14 @@ const RUN = '20250101-000000-export';
 const ROUNDS = 5;
 
 function fill(store: Store): number {
-  const db = store.db;
+  const db = store.engine;
   let n = 0;
-  db.transaction(() => {
-    const rid = Number(db.prepare('INSERT INTO runs (id, created, started) VALUES (?, 0, 0)').run(RUN).lastInsertRowid);
+  store.transaction(() => {
+    const rid = db.prepare('INSERT INTO runs (id, created, started) VALUES (?, 0, 0)').run(RUN).lastInsertRowid;
     const t0 = Date.UTC(2025, 0, 1);
     KEYS.forEach((key, k) => {
-      const kid = Number(db.prepare('INSERT INTO metric_keys (key) VALUES (?)').run(key).lastInsertRowid);
-      const point = db.prepare('INSERT INTO points (rid, kid, step, value, t, epoch) VALUES (?, ?, ?, ?, ?, ?)');
+      const kid = db.prepare('INSERT INTO metric_keys (key) VALUES (?)').run(key).lastInsertRowid;
+      const point = db.prepare('INSERT INTO points (rid, kid, step, seq, value, t, epoch) VALUES (?, ?, ?, 0, ?, ?, ?)');
       for (let step = 0; step < STEPS; step++) {
         point.run(rid, kid, step, Math.exp(-step / 50_000) * (1 + k / 10), t0 + step * 37, Math.floor(step / 10_000));
         n++;
@@ -29,7 +29,7 @@ function fill(store: Store): number {
         'INSERT INTO summaries (rid, kid, count, nans, min, max, first_step, last_step, last, t, seq) VALUES (?, ?, ?, 0, 0, 1, 0, ?, 0, 0, 0)',
       ).run(rid, kid, STEPS, STEPS - 1);
     });
-  })();
+  });
   return n;
 }
 
@@ -39,7 +39,7 @@ export async function run(): Promise<Figure[]> {
   try {
     const n = fill(store);
     const out = join(dir, 'metrics.csv');
-    const read = store.db.prepare('SELECT step, value, t, epoch FROM points WHERE rid = 1 AND kid = ? ORDER BY step').raw(true);
+    const read = store.engine.prepare('SELECT step, value, t, epoch FROM points WHERE rid = 1 AND kid = ? ORDER BY step').raw();
     const ours: number[] = [];
     const bare: number[] = [];
     for (let i = 0; i < ROUNDS; i++) {

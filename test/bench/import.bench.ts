@@ -48,10 +48,11 @@ function timeBareInsert(n: number): number {
   const dir = mkdtempSync(join(tmpdir(), 'trackside-bench-bare-'));
   try {
     const store = openIndex(dir);
-    const insert = store.db.prepare('INSERT OR REPLACE INTO points (rid, kid, step, value, t, epoch) VALUES (?, ?, ?, ?, ?, ?)');
-    const batch = store.db.transaction((from: number, to: number) => {
-      for (let i = from; i < to; i++) insert.run(1, (i % TAGS.length) + 1, Math.floor(i / TAGS.length), Math.exp(-i / 200_000), W * 1000 + i, null);
-    });
+    const insert = store.engine.prepare('INSERT INTO points (rid, kid, step, seq, value, t, epoch) VALUES (?, ?, ?, 0, ?, ?, ?)');
+    const batch = (from: number, to: number): void =>
+      store.transaction(() => {
+        for (let i = from; i < to; i++) insert.run(1, (i % TAGS.length) + 1, Math.floor(i / TAGS.length), Math.exp(-i / 200_000), W * 1000 + i, null);
+      });
     const start = performance.now();
     for (let i = 0; i < n; i += 200_000) batch(i, Math.min(n, i + 200_000));
     const ms = performance.now() - start;

@@ -78,10 +78,11 @@ function timeBareInsert(rows: Rows): number {
   try {
     // Same schema and pragmas: the index's own points table, written directly.
     const store = openIndex(dbDir);
-    const insert = store.db.prepare('INSERT OR REPLACE INTO points (rid, kid, step, value, t, epoch) VALUES (?, ?, ?, ?, ?, ?)');
-    const batch = store.db.transaction((from: number, to: number) => {
-      for (let i = from; i < to; i++) insert.run(1, rows.kid[i], rows.step[i], rows.value[i], rows.t[i], rows.epoch[i]);
-    });
+    const insert = store.engine.prepare('INSERT INTO points (rid, kid, step, seq, value, t, epoch) VALUES (?, ?, ?, 0, ?, ?, ?)');
+    const batch = (from: number, to: number): void =>
+      store.transaction(() => {
+        for (let i = from; i < to; i++) insert.run(1, rows.kid[i], rows.step[i], rows.value[i], rows.t[i], rows.epoch[i]);
+      });
     const size = 200_000;
     const start = performance.now();
     for (let i = 0; i < rows.length; i += size) batch(i, Math.min(rows.length, i + size));

@@ -19,9 +19,9 @@ const ROUNDS = 15;
 function fill(store: Store): void {
   let seed = 7;
   const random = (): number => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;
-  const db = store.db;
-  db.transaction(() => {
-    const kids = KEYS.map((k) => Number(db.prepare('INSERT INTO metric_keys (key) VALUES (?)').run(k).lastInsertRowid));
+  const db = store.engine;
+  store.transaction(() => {
+    const kids = KEYS.map((k) => db.prepare('INSERT INTO metric_keys (key) VALUES (?)').run(k).lastInsertRowid);
     const run = db.prepare('INSERT INTO runs (rid, id, name, experiment, status, created, started, ended, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
     const param = db.prepare('INSERT INTO params (rid, key, value, num) VALUES (?, ?, ?, ?)');
     const summary = db.prepare(
@@ -42,7 +42,7 @@ function fill(store: Store): void {
       });
       if (rid % 10 === 0) tag.run(rid, 'baseline');
     }
-  })();
+  });
 }
 
 function time(fn: () => void): number {
@@ -56,11 +56,11 @@ export async function run(): Promise<Figure[]> {
   const store = openIndex(dir);
   try {
     fill(store);
-    store.db.exec('ANALYZE');
-    const page = store.db.prepare(
+    store.engine.exec('ANALYZE');
+    const page = store.engine.prepare(
       "SELECT id, name, status, started FROM runs WHERE deleted = 0 AND status = 'finished' ORDER BY coalesce(started, created) DESC LIMIT 100",
     );
-    const count = store.db.prepare("SELECT count(*) FROM runs WHERE deleted = 0 AND status = 'finished'").pluck();
+    const count = store.engine.prepare("SELECT count(*) FROM runs WHERE deleted = 0 AND status = 'finished'").pluck();
     let matches = 0;
     const ours: number[] = [];
     const plain: number[] = [];

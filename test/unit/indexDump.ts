@@ -3,7 +3,7 @@
 import type { Store } from '../../src/core/store';
 
 export function dumpIndex(store: Store): Record<string, unknown[]> {
-  const q = (sql: string): unknown[] => store.db.prepare(sql).all();
+  const q = (sql: string): unknown[] => store.engine.prepare(sql).all();
   const run = 'r.id AS run';
   return {
     runs: q('SELECT * FROM runs ORDER BY id').map((r) => {

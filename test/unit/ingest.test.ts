@@ -2,7 +2,6 @@ import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { ingestAll, ingestRun } from '../../src/core/ingest';
 import { openIndex, type Store } from '../../src/core/store';
 import { countRuns, experiments, getRun, listRuns, resolveRun } from '../../src/core/runQueries';
@@ -11,6 +10,7 @@ import { deleteRun, renameRun, restoreRun, setNote, tagRun, untagRun } from '../
 import { AmbiguousRunError, CorruptIndexError, UnknownRunError } from '../../src/core/errors';
 import { LOD_LEVELS, bucketWidth } from '../../src/core/lod';
 import { indexPath } from '../../src/core/paths';
+import { processEngine } from '../../src/core/sqlite/loadEngine';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../src/core/schema';
 import { append, makeRun, metricsLine, rng, tempRoot } from './runFolders';
 
@@ -221,7 +221,7 @@ test('every value is a point, also several at one step; summaries and level-of-d
           if (!groups.has(b)) groups.set(b, []);
           groups.get(b)!.push(x);
         }
-        const rows = store.db
+        const rows = store.engine
           .prepare(
             `SELECT bucket, count, nans, min, max, first_step, last_step, first, last FROM lod
              WHERE rid = (SELECT rid FROM runs WHERE id = ?) AND kid = (SELECT kid FROM metric_keys WHERE key = ?) AND level = ? ORDER BY bucket`,
@@ -386,12 +386,12 @@ test('an index.db that is not a database, or from a newer schema, gives CorruptI
     writeFileSync(indexPath(tmp.root), 'this is not a database at all, just some text that is long enough'.repeat(100));
     assert.throws(() => openIndex(tmp.root), CorruptIndexError);
     rmSync(indexPath(tmp.root));
-    const db = new Database(indexPath(tmp.root));
-    db.pragma('user_version = 99');
+    const db = processEngine().driver.open(indexPath(tmp.root));
+    db.exec('PRAGMA user_version = 99');
     db.close();
     assert.throws(() => openIndex(tmp.root), /newer/);
     rmSync(indexPath(tmp.root));
-    const other = new Database(indexPath(tmp.root));
+    const other = processEngine().driver.open(indexPath(tmp.root));
     other.exec('CREATE TABLE something (x)');
     other.close();
     assert.throws(() => openIndex(tmp.root), CorruptIndexError);
@@ -409,7 +409,7 @@ test('opening an existing index keeps its data (schema created once)', () => {
     ingestAll(s1);
     s1.close();
     const s2 = openIndex(tmp.root);
-    assert.equal(s2.db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
+    assert.equal(s2.pragma('user_version'), SCHEMA_VERSION);
     assert.equal(summaries(s2, '20240101-000000-909090').length, 1);
     assert.deepEqual(ingestAll(s2).runsChanged, []);
     s2.close();
@@ -426,10 +426,10 @@ test('an index from before every value was kept (schema 2) is read again from th
     // Ten values per step for five steps, as per-batch losses logged at step=epoch.
     for (let step = 0; step < 5; step++) for (let b = 0; b < 10; b++) append(f, metricsLine(step * 10 + b, step, { loss: step + b / 10 }));
     // Schema 2 as it was, holding the run as that version indexed it: one value per step.
-    const old = new Database(indexPath(tmp.root));
+    const old = processEngine().driver.open(indexPath(tmp.root));
     old.exec(MIGRATIONS[0]);
     old.exec(MIGRATIONS[1]);
-    old.pragma('user_version = 2');
+    old.exec('PRAGMA user_version = 2');
     old.prepare("INSERT INTO runs (rid, id, status) VALUES (1, ?, 'finished')").run(id);
     old.prepare('INSERT INTO metric_keys (kid, key) VALUES (1, ?)').run('loss');
     for (let step = 0; step < 5; step++) old.prepare('INSERT INTO points (rid, kid, step, value) VALUES (1, 1, ?, ?)').run(step, step + 0.9);
@@ -438,7 +438,7 @@ test('an index from before every value was kept (schema 2) is read again from th
 
     const store = openIndex(tmp.root);
     try {
-      assert.equal(store.db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
+      assert.equal(store.pragma('user_version'), SCHEMA_VERSION);
       ingestAll(store);
       const p = points(store, id, 'loss');
       assert.equal(p.steps.length, 50);

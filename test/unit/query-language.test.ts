@@ -79,8 +79,8 @@ test('values never reach the SQL text: hostile cases compile to fixed SQL with b
   }
   withFixtureIndex((store) => {
     for (const q of ['name = "x\'; DROP TABLE runs; --"', 'params."a\') OR 1=1; DROP TABLE params; --" = 1']) matching(store, q);
-    assert.equal(store.db.prepare('SELECT count(*) FROM runs').pluck().get(), fixture.runs.length);
-    assert.ok((store.db.prepare('SELECT count(*) FROM params').pluck().get() as number) > 0);
+    assert.equal(store.engine.prepare('SELECT count(*) FROM runs').pluck().get(), fixture.runs.length);
+    assert.ok((store.engine.prepare('SELECT count(*) FROM params').pluck().get() as number) > 0);
   });
 });
 

@@ -39,13 +39,13 @@ export function writeMetricsCsv(store: Store, runId: string, write: (chunk: stri
     store.stmt(`SELECT ${c} FROM points WHERE rid = ? AND kid = ? AND (step, seq) > (?, ?) ORDER BY step, seq LIMIT ${PAGE}`).pluck();
   const [stepCol, seqCol, valueCol, tCol, epochCol] = [column('step'), column('seq'), column('value'), column('t'), column('epoch')];
   type Page = [number[], number[], (number | null)[], (number | null)[], (number | null)[]];
-  const readPage = store.db.transaction((kid: number, after: number, afterSeq: number): Page => [
+  const readPage = (kid: number, after: number, afterSeq: number): Page => [
     stepCol.all(rid, kid, after, afterSeq) as number[],
     seqCol.all(rid, kid, after, afterSeq) as number[],
     valueCol.all(rid, kid, after, afterSeq) as (number | null)[],
     tCol.all(rid, kid, after, afterSeq) as (number | null)[],
     epochCol.all(rid, kid, after, afterSeq) as (number | null)[],
-  ]);
+  ];
   let n = 0;
   // Points logged within the same second share the date and time up to the second.
   let second = Number.NaN;
@@ -54,7 +54,7 @@ export function writeMetricsCsv(store: Store, runId: string, write: (chunk: stri
     if (wanted ? !wanted.has(key) : !opts.includeSys && key.startsWith('sys/')) continue;
     const prefix = `${csvText(key)},`;
     for (let after = -Infinity, afterSeq = 0; ; ) {
-      const [steps, seqs, values, times, epochs] = readPage.deferred(kid, after, afterSeq);
+      const [steps, seqs, values, times, epochs] = store.transaction(() => readPage(kid, after, afterSeq));
       const lines: string[] = new Array(steps.length);
       for (let i = 0; i < steps.length; i++) {
         const t = times[i];

@@ -4,17 +4,22 @@
 //        end_time, lifecycle_stage, artifact_uri, experiment_id, …)
 //   params(key, value, run_uuid)   tags(key, value, run_uuid)
 //   metrics(key, value, timestamp, run_uuid, step, is_nan)   NaN is value 0 with is_nan 1
-import Database from 'better-sqlite3';
 import { dirname } from 'node:path';
 import { type MlflowPoint, localArtifactDir, writeMlflowRun } from './mlflowRun';
 import { type ImportOptions, type ImportReport, emptyImportReport } from './importTypes';
+import type { Engine } from '../sqlite/engine';
+import { processEngine } from '../sqlite/loadEngine';
+
+function openReadOnly(path: string): Engine {
+  return processEngine().driver.open(path, { readonly: true });
+}
 
 const REQUIRED = ['experiments', 'runs', 'params', 'tags', 'metrics'];
 
 /** Whether a file is an SQLite database with MLflow's tables. */
 export function isMlflowDb(path: string): boolean {
   try {
-    const db = new Database(path, { readonly: true, fileMustExist: true });
+    const db = openReadOnly(path);
     try {
       const tables = new Set(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[]);
       return REQUIRED.every((t) => tables.has(t));
@@ -26,12 +31,12 @@ export function isMlflowDb(path: string): boolean {
   }
 }
 
-function columns(db: Database.Database, table: string): Set<string> {
+function columns(db: Engine, table: string): Set<string> {
   return new Set((db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name));
 }
 
 export async function importMlflowDb(root: string, path: string, opts: ImportOptions = {}, report: ImportReport = emptyImportReport()): Promise<ImportReport> {
-  const db = new Database(path, { readonly: true, fileMustExist: true });
+  const db = openReadOnly(path);
   try {
     // Older schemas lack some columns: read what is there.
     const runCols = columns(db, 'runs');
@@ -55,14 +60,14 @@ export async function importMlflowDb(root: string, path: string, opts: ImportOpt
       experiment: string | null;
       experiment_stage: string | null;
     }[];
-    const params = db.prepare('SELECT key, value FROM params WHERE run_uuid = ? ORDER BY key').raw(true);
-    const tags = db.prepare('SELECT key, value FROM tags WHERE run_uuid = ? ORDER BY key').raw(true);
+    const params = db.prepare('SELECT key, value FROM params WHERE run_uuid = ? ORDER BY key').raw();
+    const tags = db.prepare('SELECT key, value FROM tags WHERE run_uuid = ? ORDER BY key').raw();
     const metrics = db
       .prepare(
         `SELECT key, value, timestamp, ${col('step', metricCols, '0')} AS step, ${col('is_nan', metricCols, '0')} AS is_nan
          FROM metrics WHERE run_uuid = ? ORDER BY timestamp, step`,
       )
-      .raw(true);
+      .raw();
     for (const r of runs) {
       opts.signal?.throwIfAborted();
       const where = `${path}#${r.uuid}`;

@@ -42,11 +42,9 @@ export function syncModels(store: Store): ModelSyncReport {
   const known = store.stmt('SELECT name FROM model_versions UNION SELECT name FROM model_logs').pluck().all() as string[];
   for (const name of known) {
     if (present.has(name)) continue;
-    store.db
-      .transaction(() => {
+    store.transaction(() => {
         for (const table of ['model_versions', 'model_aliases', 'model_logs']) store.stmt(`DELETE FROM ${table} WHERE name = ?`).run(name);
-      })
-      .immediate();
+      }, 'immediate');
     report.changed.push(name);
   }
   return report;
@@ -77,8 +75,7 @@ function syncVersions(store: Store, name: string, report: ModelSyncReport): bool
   const gone = [...known].filter((v) => !onDisk.has(v));
   if (added.length === 0 && gone.length === 0) return false;
   let changed = false;
-  store.db
-    .transaction(() => {
+  store.transaction(() => {
       const insert = store.stmt(
         'INSERT OR IGNORE INTO model_versions (name, version, run_id, hash, size, t, record) VALUES (?, ?, ?, ?, ?, ?, ?)',
       );
@@ -94,8 +91,7 @@ function syncVersions(store: Store, name: string, report: ModelSyncReport): bool
         store.stmt('DELETE FROM model_versions WHERE name = ? AND version = ?').run(name, v);
         changed = true;
       }
-    })
-    .immediate();
+    }, 'immediate');
   return changed;
 }
 
@@ -120,18 +116,15 @@ function syncAliases(store: Store, name: string, report: ModelSyncReport): boole
   let changed = false;
   if (pos === undefined || size < pos.offset) {
     // New, or the log was replaced rather than appended to: fold it from the start.
-    store.db
-      .transaction(() => {
+    store.transaction(() => {
         store.stmt('DELETE FROM model_aliases WHERE name = ?').run(name);
         store.stmt('INSERT OR REPLACE INTO model_logs (name, offset, lines, bad) VALUES (?, 0, 0, 0)').run(name);
-      })
-      .immediate();
+      }, 'immediate');
     pos = { offset: 0, line: 0 };
     changed = true;
   }
   for (const chunk of readEventChunks(file, pos)) {
-    const applied = store.db
-      .transaction(() => {
+    const applied = store.transaction(() => {
         // Another window may have read this part already: then stop, it is in the index.
         if (savedPosition(store, name)?.offset !== chunk.start.offset) return false;
         let bad = chunk.bad.length;
@@ -145,8 +138,7 @@ function syncAliases(store: Store, name: string, report: ModelSyncReport): boole
         }
         store.stmt('UPDATE model_logs SET offset = ?, lines = ?, bad = bad + ? WHERE name = ?').run(chunk.end.offset, chunk.end.line, bad, name);
         return true;
-      })
-      .immediate();
+      }, 'immediate');
     if (!applied) break;
     for (const b of chunk.bad) report.bad.push(b);
     changed = true;

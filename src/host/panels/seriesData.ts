@@ -60,7 +60,7 @@ export function seriesData(store: Store, req: SeriesRequest): SeriesData {
   // A bucket starts at the first value of its first step and ends at the last of its last step.
   const firstAt = new Map<number, [number | null, number | null]>();
   const lastAt = new Map<number, [number | null, number | null]>();
-  for (const [step, t, epoch] of store.stmt(SQL_AT).raw(true).iterate(JSON.stringify(Array.from(edges)), rid, kid) as IterableIterator<[number, number | null, number | null]>) {
+  for (const [step, t, epoch] of store.stmt(SQL_AT).raw().iterate(JSON.stringify(Array.from(edges)), rid, kid) as IterableIterator<[number, number | null, number | null]>) {
     if (!firstAt.has(step)) firstAt.set(step, [t, epoch]);
     lastAt.set(step, [t, epoch]);
   }
@@ -109,7 +109,7 @@ export function seriesEnd(store: Store, runId: string, key: string): SeriesCurso
   const rid = runRid(store, runId);
   const kid = keyId(store, key, false);
   if (rid === undefined || kid === undefined) return undefined;
-  const row = store.stmt('SELECT last_step, last_seq FROM summaries WHERE rid = ? AND kid = ?').raw(true).get(rid, kid) as [number, number] | undefined;
+  const row = store.stmt('SELECT last_step, last_seq FROM summaries WHERE rid = ? AND kid = ?').raw().get(rid, kid) as [number, number] | undefined;
   return row && { step: row[0], seq: row[1] };
 }
 
@@ -118,7 +118,7 @@ export function pointsAfter(store: Store, runId: string, key: string, after: Ser
   const rid = runRid(store, runId);
   const kid = keyId(store, key, false);
   if (rid === undefined || kid === undefined) return undefined;
-  const rows = store.stmt(SQL_AFTER).raw(true).all(rid, kid, after.step, after.seq) as [number, number, number | null, number | null, number | null][];
+  const rows = store.stmt(SQL_AFTER).raw().all(rid, kid, after.step, after.seq) as [number, number, number | null, number | null, number | null][];
   if (rows.length === 0) return undefined;
   const n = rows.length;
   const out = { runId, key, steps: new Float64Array(n), values: new Float64Array(n), t: new Float64Array(n), epochs: new Float64Array(n) };

@@ -17,7 +17,7 @@ export function tableRows(store: Store, ids?: readonly string[], limit?: number)
        WHERE deleted = 0 ${ids !== undefined ? 'AND id IN (SELECT value FROM json_each(?))' : ''} ORDER BY coalesce(started, created) DESC, id DESC
        ${limit !== undefined ? `LIMIT ${Math.max(0, Math.floor(limit))}` : ''}`,
     )
-    .raw(true)
+    .raw()
     .all(...args) as RunRow[];
   const n = rows.length;
   const ridScope = some ? 'WHERE rid IN (SELECT value FROM json_each(?))' : '';
@@ -42,14 +42,14 @@ export function tableRows(store: Store, ids?: readonly string[], limit?: number)
   };
   if (n === 0) return data;
 
-  for (const [rid, tag] of store.stmt(`SELECT rid, tag FROM tags ${ridScope} ORDER BY rid, tag`).raw(true).all(...ridArgs) as [number, string][]) {
+  for (const [rid, tag] of store.stmt(`SELECT rid, tag FROM tags ${ridScope} ORDER BY rid, tag`).raw().all(...ridArgs) as [number, string][]) {
     const i = index.get(rid);
     if (i !== undefined) data.tags[i].push(tag);
   }
 
   // Params: a column is numeric when every value it has is a number.
   const params = new Map<string, { nums: Float64Array; texts: (string | null)[] | undefined }>();
-  for (const [rid, key, value, num] of store.stmt(`SELECT rid, key, value, num FROM params ${ridScope}`).raw(true).iterate(...ridArgs) as IterableIterator<
+  for (const [rid, key, value, num] of store.stmt(`SELECT rid, key, value, num FROM params ${ridScope}`).raw().iterate(...ridArgs) as IterableIterator<
     [number, string, string | null, number | null]
   >) {
     const i = index.get(rid);
@@ -67,9 +67,9 @@ export function tableRows(store: Store, ids?: readonly string[], limit?: number)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([key, c]): ParamColumn => (c.texts ? { key, kind: 'text', values: c.texts } : { key, kind: 'number', values: c.nums }));
 
-  const keys = new Map((store.stmt('SELECT kid, key FROM metric_keys').raw(true).all() as [number, string][]).map(([kid, key]) => [kid, key]));
+  const keys = new Map((store.stmt('SELECT kid, key FROM metric_keys').raw().all() as [number, string][]).map(([kid, key]) => [kid, key]));
   const metrics = new Map<number, MetricColumn>();
-  for (const [rid, kid, last, min, max] of store.stmt(`SELECT rid, kid, last, min, max FROM summaries ${ridScope}`).raw(true).iterate(...ridArgs) as IterableIterator<
+  for (const [rid, kid, last, min, max] of store.stmt(`SELECT rid, kid, last, min, max FROM summaries ${ridScope}`).raw().iterate(...ridArgs) as IterableIterator<
     [number, number, number | null, number | null, number | null]
   >) {
     const i = index.get(rid);
