@@ -64,8 +64,9 @@ export class Workbench {
     await this.quickInputBox.waitFor({ state: 'visible', timeout });
     await this.quickInputBox.fill(relativePath); // no '>' prefix: file search mode
     await this.quickPick(name, { timeout });
+    // By the tab's resource name: 1.139 splits the label into name and suffix ("train" ".py").
     await this.page
-      .locator('.editor-group-container.active .tab.active .label-name', { hasText: exactly(name) })
+      .locator(`.editor-group-container.active .tab.active[data-resource-name=${cssString(name)}]`)
       .waitFor({ state: 'visible', timeout });
   }
 
