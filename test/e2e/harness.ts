@@ -9,7 +9,7 @@ import type { Browser } from 'playwright-core';
 import { test } from 'node:test';
 import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { startCodeServer } from './code-server.ts';
+import { defaultVSCodeVersion, resultsSuffix, startCodeServer, vscodeVersion } from './code-server.ts';
 import type { CodeServer } from './code-server.ts';
 import { logsDir } from './paths.ts';
 import { createProfile } from './profile.ts';
@@ -22,7 +22,7 @@ export { waitFor, waitForFile };
 export type { FileWaitOptions, WaitOptions };
 
 export interface LaunchOptions extends ProfileOptions {
-  /** Names the log folder `test-results/logs/<name>/`. */
+  /** Names the log folder `test-results/logs/<name>/` (`<name>-vscode-<version>` on a non-default VS Code). */
   name?: string;
   /** Default timeout of every wait, ms. */
   timeout?: number;
@@ -117,7 +117,7 @@ export class VSCode extends Workbench {
 /** Starts code-server on a fresh profile and opens the workspace in Chromium. */
 export async function launch(opts: LaunchOptions = {}): Promise<VSCode> {
   const timeout = opts.timeout ?? 30_000;
-  const logDir = join(logsDir, slug(opts.name ?? 'e2e'));
+  const logDir = join(logsDir, slug(opts.name ?? 'e2e') + resultsSuffix());
   rmSync(logDir, { recursive: true, force: true });
   mkdirSync(logDir, { recursive: true });
 
@@ -161,7 +161,9 @@ export function e2eTest(name: string, opts: E2ETestOptions, fn: (vs: VSCode) => 
 export function e2eTest(name: string, a: E2ETestOptions | ((vs: VSCode) => Promise<void>), b?: (vs: VSCode) => Promise<void>): void {
   const opts = typeof a === 'function' ? {} : a;
   const fn = typeof a === 'function' ? a : b!;
-  test(name, { timeout: opts.testTimeout ?? 180_000 }, async () => {
+  const version = vscodeVersion();
+  const title = version === defaultVSCodeVersion ? name : `${name} [VS Code ${version}]`;
+  test(title, { timeout: opts.testTimeout ?? 180_000 }, async () => {
     const vs = await launch({ name, ...opts });
     try {
       await fn(vs);

@@ -1,7 +1,8 @@
-// UI helpers over the VS Code workbench DOM (1.100). Every helper waits for what it needs.
+// UI helpers over the VS Code workbench DOM (1.100 and 1.139). Every helper waits for what it needs.
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { resultsSuffix } from './code-server.ts';
 import { screenshotsDir } from './paths.ts';
 
 export interface WaitTimeout {
@@ -209,10 +210,10 @@ export class Workbench {
       .frameLocator('iframe#active-frame');
   }
 
-  /** Saves `test-results/screenshots/<name>.png` and returns its path. */
+  /** Saves `test-results/screenshots/<name>.png` (`<name>-vscode-<version>.png` on a non-default VS Code), returns its path. */
   async screenshot(name: string): Promise<string> {
     mkdirSync(screenshotsDir, { recursive: true });
-    const path = join(screenshotsDir, `${name}.png`);
+    const path = join(screenshotsDir, `${name}${resultsSuffix()}.png`);
     await this.page.screenshot({ path });
     return path;
   }
