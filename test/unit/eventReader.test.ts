@@ -178,3 +178,46 @@ test('each event type is checked for its own fields', () => {
   ];
   for (const e of bad) assert.equal(typeof parseEventLine(JSON.stringify(e)), 'string', JSON.stringify(e));
 });
+
+test('a line over the limit is one bad line, whole or torn, in any chunking; the lines around it still read', () => {
+  withFile((file) => {
+    const note = (i: number): string => JSON.stringify({ t: i, type: 'note', text: String(i) });
+    const max = 100;
+    const exact = JSON.stringify({ t: 0, type: 'note', text: 'y'.repeat(max - 40) });
+    const atLimit = exact + ' '.repeat(max - Buffer.byteLength(exact)); // exactly max bytes: fine
+    const over = atLimit + ' '; // max + 1 bytes: too long
+    const text = [note(1), over, note(3), atLimit, 'x'.repeat(5 * max), note(6)].join('\n') + '\n';
+    writeFileSync(file, text);
+    const expected = { lines: [1, 3, 4, 6], bad: [2, 5] };
+    for (const chunkBytes of [16, 37, 64, 101, 150, 4096]) {
+      const r = readEvents(file, START, { chunkBytes, maxLineBytes: max });
+      assert.deepEqual(r.lines, expected.lines, `chunkBytes ${chunkBytes}`);
+      assert.deepEqual(r.bad.map((b) => b.line), expected.bad, `chunkBytes ${chunkBytes}`);
+      assert.match(r.bad[0].message, /line longer than 100 bytes, skipped/);
+      assert.deepEqual(r.end, { offset: Buffer.byteLength(text), line: 6 });
+    }
+  });
+});
+
+test('a torn line over the limit is reported at once; its rest is skipped when it ends, line numbers stay right', () => {
+  withFile((file) => {
+    const max = 64;
+    const opts = { chunkBytes: 16, maxLineBytes: max };
+    writeFileSync(file, '{"t":1,"type":"note","text":"a"}\n' + 'z'.repeat(200));
+    const first = readEvents(file, START, opts);
+    assert.deepEqual(first.lines, [1]);
+    assert.deepEqual(first.bad.map((b) => b.line), [2]);
+    // Read up to the end: the next read costs nothing while the line stays torn.
+    assert.deepEqual(first.end, { offset: 33 + 200, line: 2 });
+    appendFileSync(file, 'z'.repeat(300));
+    const more = readEvents(file, first.end, opts);
+    assert.deepEqual([more.lines, more.bad], [[], []]);
+    appendFileSync(file, 'zz\n{"t":3,"type":"note","text":"c"}\n');
+    const rest = readEvents(file, more.end, opts);
+    assert.deepEqual(rest.lines, [3]);
+    assert.deepEqual(rest.bad, []);
+    // From scratch the same file reads the same.
+    const whole = readEvents(file, START, opts);
+    assert.deepEqual([whole.lines, whole.bad.map((b) => b.line), whole.end], [[1, 3], [2], rest.end]);
+  });
+});
