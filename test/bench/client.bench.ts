@@ -1,9 +1,19 @@
 // Python client speed: run.log() of 5 scalars and sustained points/s, each against a bare
-// collections.deque.append loop measured in the same Python process.
+// collections.deque.append loop measured in the same Python process; and what a SIGKILL
+// loses (maximum and median over 20 kills), against flushing after every log().
 import { execFile } from 'node:child_process';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 import { figure, type Figure } from './report';
+
+interface KillLoss {
+  kills: number;
+  loss_max_s: number;
+  loss_median_s: number;
+  tight_loss_max_s: number;
+  tight_loss_median_s: number;
+  flush_each_loss_s: number;
+}
 
 interface ClientBench {
   log_us_median: number;
@@ -23,7 +33,9 @@ export async function run(): Promise<Figure[]> {
   const r = JSON.parse(stdout) as ClientBench;
   const kill = JSON.parse(
     (await promisify(execFile)('python3', [join(__dirname, 'kill_loss.py')], { cwd: repo, env: { ...process.env, PYTHONPATH: pythonPath } })).stdout,
-  ) as { loss_s: number; flush_each_loss_s: number };
+  ) as KillLoss;
+  const ms = (s: number): number => s * 1000;
+  const within = (v: number): boolean => v <= 500;
   return [
     figure('client log() of 5 scalars, median per call', r.log_us_median, 'µs', r.append_us_median, '<= 5 µs', (v) => v <= 5),
     figure(
@@ -34,6 +46,10 @@ export async function run(): Promise<Figure[]> {
       '>= 200000 points/s',
       (v) => v >= 200_000,
     ),
-    figure('client data lost to a SIGKILL, median of 5', kill.loss_s * 1000, 'ms', kill.flush_each_loss_s * 1000, '<= 500 ms', (v) => v <= 500),
+    // The promise is a maximum: the worst of the kills, with the median beside it.
+    figure(`client data lost to a SIGKILL, logging every ms, max of ${kill.kills}`, ms(kill.loss_max_s), 'ms', ms(kill.flush_each_loss_s), '<= 500 ms', within),
+    figure(`client data lost to a SIGKILL, logging every ms, median of ${kill.kills}`, ms(kill.loss_median_s), 'ms', ms(kill.flush_each_loss_s), '<= 500 ms', within),
+    figure(`client data lost to a SIGKILL, tight logging loop, max of ${kill.kills}`, ms(kill.tight_loss_max_s), 'ms', ms(kill.flush_each_loss_s), '<= 500 ms', within),
+    figure(`client data lost to a SIGKILL, tight logging loop, median of ${kill.kills}`, ms(kill.tight_loss_median_s), 'ms', ms(kill.flush_each_loss_s), '<= 500 ms', within),
   ];
 }
