@@ -229,6 +229,7 @@ export function applyEvents(store: Store, rid: number, events: readonly ParsedEv
         // Who started the run: the first writer (the editor, before the client attaches).
         if (run.source === null && patch.source === undefined) set('source', ev.source);
         set('job', ev.job);
+        set('parent', ev.parent);
         if (typeof ev.note === 'string') patch.note = ev.note === '' ? null : ev.note;
         if (ev.params) writeParams(store, rid, ev.params);
         if (ev.tags) for (const tag of ev.tags) store.stmt(SQL.tagAdd).run(rid, tag);

@@ -99,7 +99,7 @@ function metricValues(o: Obj, type: string): void {
 }
 
 function checkRun(o: Obj): void {
-  for (const k of ['name', 'experiment', 'cwd', 'script', 'host', 'note', 'source', 'job']) optStr(o, k, 'run');
+  for (const k of ['name', 'experiment', 'cwd', 'script', 'host', 'note', 'source', 'job', 'parent']) optStr(o, k, 'run');
   optNum(o, 'pid', 'run');
   const c = o.command;
   if (c !== undefined && c !== null && typeof c !== 'string' && !(Array.isArray(c) && c.every((x) => typeof x === 'string'))) {

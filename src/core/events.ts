@@ -55,6 +55,8 @@ export interface RunEvent extends Base {
   source?: string;
   /** Evaluation / job kind, model reference and the like; kept as given. */
   job?: string;
+  /** Id of the run this one is nested under (e.g. an MLflow parent run, imported). */
+  parent?: string;
 }
 
 export interface ParamsEvent extends Base {

@@ -77,6 +77,8 @@ export interface CodeFileInfo extends FileInfo {
 
 /** Everything the index knows of one run. */
 export interface RunDetail extends RunInfo {
+  /** Id of the run this one is nested under (a run event's `parent`), if any. */
+  parent: string | null;
   command: string[] | string | null;
   cwd: string | null;
   script: string | null;
@@ -270,9 +272,10 @@ export function getRun(store: Store, id: string): RunDetail | undefined {
   if (!row) return undefined;
   const rid = row.rid;
   const x = store.stmt(
-    `SELECT command, cwd, script, git_commit, git_branch, git_dirty, git_diff, python_executable, python_version
+    `SELECT command, cwd, script, git_commit, git_branch, git_dirty, git_diff, python_executable, python_version, parent
      FROM runs WHERE rid = ?`,
   ).get(rid) as {
+    parent: string | null;
     command: string | null;
     cwd: string | null;
     script: string | null;
@@ -310,6 +313,7 @@ export function getRun(store: Store, id: string): RunDetail | undefined {
   const hasPython = x.python_executable !== null || x.python_version !== null;
   return {
     ...toRunInfo(row),
+    parent: x.parent,
     command: x.command === null ? null : (JSON.parse(x.command) as string[] | string),
     cwd: x.cwd,
     script: x.script,
@@ -323,4 +327,11 @@ export function getRun(store: Store, id: string): RunDetail | undefined {
     code,
     log: { bytes: offsets?.offset ?? 0, lines: offsets?.lines ?? 0, badCount: offsets?.bad ?? 0, bad },
   };
+}
+
+/** Run id → the id of the run it is nested under, for the runs that have one (ids given, or all). */
+export function parentLinks(store: Store, ids?: readonly string[]): Map<string, string> {
+  const rows = store.stmt('SELECT id, parent FROM runs WHERE parent IS NOT NULL').all() as { id: string; parent: string }[];
+  const wanted = ids ? new Set(ids) : undefined;
+  return new Map(rows.filter((r) => !wanted || wanted.has(r.id)).map((r) => [r.id, r.parent]));
 }

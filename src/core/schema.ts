@@ -265,6 +265,11 @@ export const MIGRATIONS: readonly string[] = [
   DELETE FROM model_refs;
   DELETE FROM runs;
   `,
+  // 4: a run may be nested under another (MLflow's parent runs): the parent's run id.
+  `
+  ALTER TABLE runs ADD COLUMN parent TEXT;
+  CREATE INDEX runs_parent ON runs (parent) WHERE parent IS NOT NULL;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
