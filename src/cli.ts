@@ -23,7 +23,7 @@ import { type RunDetail, type RunInfo, countRuns, getRun, listRuns, resolveRun }
 import { type Store, openIndex } from './core/store';
 
 /** Exit codes (also listed in --help). */
-const EXIT = { ok: 0, error: 1, usage: 2, noRoot: 3, corrupt: 4 } as const;
+const EXIT = { ok: 0, error: 1, usage: 2, noRoot: 3, corrupt: 4, partial: 5 } as const;
 
 const HELP = `Usage: trackside <command> [options]
 
@@ -48,8 +48,10 @@ Commands:
                       .tar.gz/.tgz, that "trackside import" brings back elsewhere.
   import PATH … [--experiment NAME] [--json]
                       Runs from TensorBoard logs (folders or event files), MLflow
-                      (an mlruns/ folder or mlflow.db) and Trackside archives. Runs
-                      already imported are skipped; unreadable files are reported.
+                      (mlruns/ folders, mlflow.db or any SQLite store, its models and
+                      registry) and Trackside archives, found at any depth under each
+                      PATH. Importing again brings in what was added since; every file,
+                      record or run that could not be read is listed with its path.
   model list|show|fetch|alias
                       The model registry: versions, aliases, evaluations; fetch a
                       version for deployment (trackside model fetch churn@production
@@ -61,7 +63,8 @@ Options:
   -h, --help          Show this help.
 
 Exit codes: 0 ok, 1 unknown or ambiguous run or other error, 2 bad command or flag,
-3 no .trackside folder found, 4 unusable index (run "trackside rebuild").
+3 no .trackside folder found, 4 unusable index (run "trackside rebuild"), 5 import
+partial: runs were imported, but something listed could not be read or was left out.
 `;
 
 class UsageError extends Error {}
@@ -115,6 +118,7 @@ function openFresh(root: string): Store {
   if (report.badTotal > 0) {
     process.stderr.write(`trackside: skipped ${report.badTotal} malformed event line(s); "trackside ingest" lists them.\n`);
   }
+  for (const u of report.unreadable) process.stderr.write(`trackside: cannot read ${u.file}: ${u.message} (run ${u.id} not updated)\n`);
   return store;
 }
 
@@ -273,6 +277,10 @@ function reportText(r: IngestReport, verb: string): string {
     for (const b of r.bad) lines.push(`  ${b.file}:${b.line}: ${b.message}`);
     if (r.badTotal > r.bad.length) lines.push(`  … and ${r.badTotal - r.bad.length} more`);
   }
+  if (r.unreadable.length) {
+    lines.push(`Could not read ${r.unreadable.length} run folder(s); the other runs are indexed:`);
+    for (const u of r.unreadable) lines.push(`  ${u.file}: ${u.message}`);
+  }
   return lines.join('\n') + '\n';
 }
 
@@ -360,16 +368,33 @@ async function cmdExport(args: string[]): Promise<number> {
 function importText(r: ImportReport, ingested: IngestReport): string {
   const lines = [`Imported ${r.imported.length} run(s) (${ingested.points} metric point(s))${r.cancelled ? ' before the import was cancelled' : ''}.`];
   for (const run of r.imported) lines.push(`  ${run.id}  ${run.name ?? ''}  [${FORMAT_NAMES[run.format]}]`);
-  if (r.alreadyPresent.length) lines.push(`Already imported before: ${r.alreadyPresent.length} run(s).`);
+  if (r.updated.length) {
+    const added = r.updated.reduce((n, u) => n + u.points, 0);
+    lines.push(`Updated ${r.updated.length} run(s) (+${added} point(s)):`);
+    for (const run of r.updated) lines.push(`  ${run.id}  ${run.name ?? ''}  [${FORMAT_NAMES[run.format]}] +${run.points}`);
+  }
+  if (r.alreadyPresent.length) lines.push(`Already imported before, unchanged: ${r.alreadyPresent.length} run(s).`);
   if (r.skipped.length) {
     lines.push(`Left out ${r.skipped.length}:`);
     for (const s of r.skipped) lines.push(`  ${s.path}: ${s.reason}`);
+  }
+  if (r.warnings.length) {
+    lines.push(`Incomplete ${r.warnings.length}:`);
+    for (const w of r.warnings) lines.push(`  ${w.path}: ${w.message}`);
   }
   if (r.errors.length) {
     lines.push(`Could not read ${r.errors.length}:`);
     for (const e of r.errors) lines.push(`  ${e.path}: ${e.message}`);
   }
   return lines.join('\n') + '\n';
+}
+
+/** 0 all read; 5 partial (something listed was lost or left out); 1 nothing could be read, or cancelled. */
+function importExit(r: ImportReport): number {
+  if (r.cancelled) return EXIT.error;
+  if (!r.errors.length && !r.warnings.length) return EXIT.ok;
+  const read = r.imported.length + r.updated.length + r.alreadyPresent.length + r.skipped.length;
+  return read ? EXIT.partial : EXIT.error;
 }
 
 async function cmdImport(args: string[]): Promise<number> {
@@ -406,7 +431,7 @@ async function cmdImport(args: string[]): Promise<number> {
     store.close();
   }
   out(values.json ? toJsonText({ ...report, points: ingested.points }, 2) + '\n' : importText(report, ingested));
-  return report.errors.length || report.cancelled ? EXIT.error : EXIT.ok;
+  return importExit(report);
 }
 
 function help(): number {

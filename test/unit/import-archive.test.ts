@@ -98,8 +98,8 @@ test('not an archive, a tar without the manifest, a truncated archive', async ()
     assert.deepEqual(
       report.errors.map((e) => [e.path, e.message]),
       [
-        [plain, 'not a TensorBoard event file, mlflow.db or Trackside archive (a tar archive, but not a Trackside archive)'],
-        [junk, 'not a TensorBoard event file, mlflow.db or Trackside archive (not a tar archive)'],
+        [plain, 'a tar archive, but not a Trackside archive'],
+        [junk, 'not a TensorBoard event file, MLflow database (mlflow.db) or Trackside archive'],
         [cut, 'archive ends in the middle of an entry'],
       ],
     );

@@ -23,7 +23,7 @@ function dir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-test('import TensorBoard logs and an mlruns folder; again imports nothing; unreadable paths reported with exit code 1', () => {
+test('import TensorBoard logs and an mlruns folder; again imports nothing; an unreadable path among them is a partial import (exit 5)', () => {
   const ws = dir('trackside-import-cli-');
   try {
     writeMlruns(join(ws, 'mlruns'));
@@ -44,12 +44,15 @@ test('import TensorBoard logs and an mlruns folder; again imports nothing; unrea
 
     writeFileSync(join(ws, 'junk.txt'), 'no');
     const again = cli(ws, 'import', 'logs', 'mlruns', 'junk.txt', '--json');
-    assert.equal(again.code, 1);
+    assert.equal(again.code, 5);
     const report = JSON.parse(again.stdout) as { imported: unknown[]; alreadyPresent: unknown[]; errors: { path: string }[] };
     assert.equal(report.imported.length, 0);
     assert.equal(report.alreadyPresent.length, 3);
     assert.deepEqual(report.errors.map((e) => e.path), [join(ws, 'junk.txt')]);
     assert.equal(cli(ws, 'import').code, 2);
+    const nothing = cli(ws, 'import', 'junk.txt', 'missing');
+    assert.equal(nothing.code, 1);
+    assert.match(nothing.stdout, /junk\.txt: not a TensorBoard event file, MLflow database \(mlflow\.db\) or Trackside archive\n.*missing: no such file or folder\n/);
   } finally {
     rmSync(ws, { recursive: true, force: true });
   }

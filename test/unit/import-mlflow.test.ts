@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { blobPath } from '../../src/core/paths';
 import { importPaths } from '../../src/core/import/importPaths';
-import { parseFlatYaml } from '../../src/core/import/mlflowYaml';
+import { parseMetaYaml } from '../../src/core/import/mlflowYaml';
 import { ingestAll } from '../../src/core/ingest';
 import { points } from '../../src/core/metricQueries';
 import { compileQuery } from '../../src/core/query/compile';
@@ -47,11 +47,13 @@ function portable(store: Store): unknown[] {
   });
 }
 
-test('flat YAML as yaml.safe_dump writes it: quoting, folding, empty lists', () => {
+test('meta.yaml as yaml.safe_dump writes it: quoting, folding, empty lists; not YAML is an error, not text', () => {
   assert.deepEqual(
-    parseFlatYaml("a: 'it''s'\nb: \"x\\ty\"\nc: ''\nd: 12\ne: plain words\n  folded on\ntags: []\nf: null\ng: '0'\n"),
-    { a: "it's", b: 'x\ty', c: '', d: 12, e: 'plain words folded on', tags: null, f: null, g: '0' },
+    parseMetaYaml("a: 'it''s'\nb: \"x\\ty\"\nc: ''\nd: 12\ne: plain words\n  folded on\ntags: []\nf: null\ng: '0'\n"),
+    { a: "it's", b: 'x\ty', c: '', d: 12, e: 'plain words folded on', tags: [], f: null, g: '0' },
   );
+  assert.throws(() => parseMetaYaml('run_id: [unclosed\n'), /meta.yaml is not valid YAML/);
+  assert.throws(() => parseMetaYaml('- a\n- b\n'), /not a YAML mapping/);
 });
 
 test('the mlruns/ file store: experiments, runs, params, metrics, tags and artifacts', () =>

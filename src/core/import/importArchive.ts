@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { ARCHIVE_FORMAT, ARCHIVE_MANIFEST } from '../export/runArchive';
 import { blobPath, isValidRunId, runDir, runsDir } from '../paths';
 import { type ImportOptions, type ImportReport, emptyImportReport } from './importTypes';
+import { stagingName } from './importedRun';
 import { TarFormatError, readTar } from './tarReader';
 
 const RUN_FILE = /^runs\/([^/]+)\/(.+)$/;
@@ -69,7 +70,7 @@ export async function importArchive(root: string, path: string, opts: ImportOpti
             report.alreadyPresent.push({ id, origin: `archive:${id}` });
             return;
           }
-          staged.set(id, join(runsDir(root), `.import-${randomBytes(6).toString('hex')}`));
+          staged.set(id, join(runsDir(root), stagingName()));
         }
         await writeStream(join(staged.get(id) as string, ...rel.split('/')), body);
         return;

@@ -17,6 +17,21 @@ export interface ImportOptions {
   onProgress?: (p: ImportProgress) => void;
   /** Cancels between records; runs already written stay (and are in the report). */
   signal?: AbortSignal;
+  /**
+   * A source file changed this recently (ms) is still being written: its incomplete tail is
+   * not reported, and is read by the next import. Default 10 s.
+   */
+  recentMs?: number;
+  /** The clock (for tests). */
+  now?: () => number;
+}
+
+/** Default of ImportOptions.recentMs. */
+export const RECENT_MS = 10_000;
+
+/** Whether a file modified at `mtimeMs` is still being written. */
+export function isRecent(mtimeMs: number, opts: ImportOptions): boolean {
+  return (opts.now?.() ?? Date.now()) - mtimeMs < (opts.recentMs ?? RECENT_MS);
 }
 
 export interface ImportedRun {
@@ -30,17 +45,22 @@ export interface ImportedRun {
 
 export interface ImportReport {
   imported: ImportedRun[];
-  /** Runs found that an earlier import already brought in. */
+  /** Runs imported before that got what was added to their source since (`points` new ones). */
+  updated: ImportedRun[];
+  /** Runs found that an earlier import already brought in, unchanged since. */
   alreadyPresent: { id: string; origin: string }[];
-  /** Files or runs that could not be read (skipped), with why. */
+  /** Files, runs or stores that could not be read (skipped whole or in part), with why. */
   errors: { path: string; message: string }[];
+  /** Read, but with something missing or left out on purpose (a meta.yaml, a cut tail, a link outside the import), with what. */
+  warnings: { path: string; message: string }[];
   /** Things deliberately left out (e.g. runs deleted in MLflow), with why. */
   skipped: { path: string; reason: string }[];
+  /** Metric points written (new runs and updates). */
   points: number;
   /** The import was cancelled: what is listed was written, the rest was not. */
   cancelled: boolean;
 }
 
 export function emptyImportReport(): ImportReport {
-  return { imported: [], alreadyPresent: [], errors: [], skipped: [], points: 0, cancelled: false };
+  return { imported: [], updated: [], alreadyPresent: [], errors: [], warnings: [], skipped: [], points: 0, cancelled: false };
 }

@@ -3,7 +3,7 @@
 // half-written for ingest to pick up. The run's id comes from its start time and its origin,
 // and its first event records the origin: importing the same source again finds that run.
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ParamValue, RunStatus } from '../events';
 import { eventsPath, runDir, runsDir } from '../paths';
@@ -26,7 +26,14 @@ export interface ImportedRunStart {
   note?: string | null;
   script?: string | null;
   git?: { commit?: string; branch?: string };
+  /** Id of the run this one is nested under (MLflow's parent run). */
+  parent?: string | null;
   import: ImportOrigin;
+}
+
+/** `.import-<pid>-<random>`: hidden from ingest, and names the process that writes it. */
+export function stagingName(): string {
+  return `.import-${process.pid}-${randomBytes(6).toString('hex')}`;
 }
 
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
@@ -81,33 +88,14 @@ export function metricJson(v: number): string {
 
 const FLUSH_AT = 1 << 20;
 
-export class ImportedRunWriter {
-  private readonly tmp: string;
-  private readonly fd: number;
+/** Event lines of one run, buffered and written in large pieces. */
+export abstract class RunLines {
   private buf = '';
-  private done = false;
   points = 0;
+  /** Event lines written (an update that writes none leaves the run as it was). */
+  lines = 0;
 
-  constructor(
-    private readonly root: string,
-    readonly id: string,
-    start: ImportedRunStart,
-  ) {
-    mkdirSync(runsDir(root), { recursive: true });
-    // A leading dot is not a valid run id: ingest and readers pass the folder by until it is renamed.
-    this.tmp = join(runsDir(root), `.import-${randomBytes(6).toString('hex')}`);
-    mkdirSync(join(this.tmp, 'files'), { recursive: true });
-    this.fd = openSync(join(this.tmp, 'events.jsonl'), 'w');
-    writeFileSync(join(this.tmp, 'meta.json'), JSON.stringify({ version: 1, id, created: start.t }) + '\n');
-    const run: Record<string, unknown> = { t: start.t, type: 'run' };
-    for (const k of ['name', 'experiment', 'note', 'script'] as const) if (start[k] !== undefined && start[k] !== null) run[k] = start[k];
-    if (start.git && (start.git.commit || start.git.branch)) run.git = start.git;
-    if (start.params && Object.keys(start.params).length) run.params = start.params;
-    if (start.tags?.length) run.tags = start.tags;
-    run.source = 'import';
-    run.import = start.import;
-    this.event(run);
-  }
+  constructor(readonly id: string) {}
 
   event(e: object): void {
     this.raw(JSON.stringify(e) + '\n');
@@ -129,14 +117,53 @@ export class ImportedRunWriter {
   }
 
   private raw(s: string): void {
+    this.lines++;
     this.buf += s;
     if (this.buf.length >= FLUSH_AT) this.flush();
   }
 
-  private flush(): void {
-    if (this.buf) writeSync(this.fd, this.buf);
+  protected flush(): void {
+    if (this.buf) this.write(this.buf);
     this.buf = '';
   }
+
+  protected abstract write(s: string): void;
+}
+
+export class ImportedRunWriter extends RunLines {
+  private readonly tmp: string;
+  private readonly fd: number;
+  private done = false;
+
+  constructor(
+    private readonly root: string,
+    id: string,
+    start: ImportedRunStart,
+  ) {
+    super(id);
+    mkdirSync(runsDir(root), { recursive: true });
+    // A leading dot is not a valid run id: ingest and readers pass the folder by until it is
+    // renamed. The pid lets a later import tell a folder left by a killed import (see stagingCleanup.ts).
+    this.tmp = join(runsDir(root), stagingName());
+    mkdirSync(join(this.tmp, 'files'), { recursive: true });
+    this.fd = openSync(join(this.tmp, 'events.jsonl'), 'w');
+    writeFileSync(join(this.tmp, 'meta.json'), JSON.stringify({ version: 1, id, created: start.t }) + '\n');
+    const run: Record<string, unknown> = { t: start.t, type: 'run' };
+    for (const k of ['name', 'experiment', 'note', 'script', 'parent'] as const) if (start[k] !== undefined && start[k] !== null) run[k] = start[k];
+    if (start.git && (start.git.commit || start.git.branch)) run.git = start.git;
+    if (start.params && Object.keys(start.params).length) run.params = start.params;
+    if (start.tags?.length) run.tags = start.tags;
+    run.source = 'import';
+    run.import = start.import;
+    this.event(run);
+  }
+
+  protected write(s: string): void {
+    writeSync(this.fd, s);
+  }
+
+  /** Size of the events file once finished (for the import state). */
+  eventsSize = 0;
 
   /** Folder for run-local files (written before finish()). */
   get filesDir(): string {
@@ -144,11 +171,13 @@ export class ImportedRunWriter {
   }
 
   /** Moves the run into place. False when a run with this id appeared meanwhile (nothing written). */
-  finish(): boolean {
+  finish(beforeRename?: () => void): boolean {
     this.flush();
+    this.eventsSize = fstatSync(this.fd).size;
     closeSync(this.fd);
     this.done = true;
     try {
+      beforeRename?.();
       renameSync(this.tmp, runDir(this.root, this.id));
       return true;
     } catch (e) {

@@ -1,7 +1,7 @@
 // Reads a tar stream (ustar, pax and GNU long names; gzip when the data starts with its magic)
 // entry by entry. Contents are streamed: each entry's body must be consumed (or is skipped)
 // before the next entry is read.
-import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 
 export interface TarEntry {
@@ -102,6 +102,25 @@ function paxRecords(data: Buffer): Record<string, string> {
 
 export class TarFormatError extends Error {}
 
+/** Gzip data may expand to at most this many times its size (and at least to EXPANSION_FLOOR). */
+export const MAX_EXPANSION = 100;
+export const EXPANSION_FLOOR = 256 * 1024 * 1024;
+/** Largest single entry read. */
+export const MAX_ENTRY_BYTES = 16 * 1024 ** 3;
+/** pax and long-name headers are short texts. */
+const MAX_HEADER_DATA = 1024 * 1024;
+
+/** Stops a decompression bomb: a small file that expands to far more than any archive we write. */
+async function* capped(chunks: AsyncIterable<Buffer>, compressed: number): AsyncGenerator<Buffer> {
+  const max = Math.max(EXPANSION_FLOOR, MAX_EXPANSION * compressed);
+  let n = 0;
+  for await (const c of chunks) {
+    n += c.length;
+    if (n > max) throw new TarFormatError(`expands to more than ${max} bytes from ${compressed} compressed; refused (archives are limited to ${MAX_EXPANSION} times their size)`);
+    yield c;
+  }
+}
+
 /** The bytes of a file, gunzipped when they are gzip data. */
 function fileChunks(path: string): AsyncIterable<Buffer> {
   const magic = Buffer.alloc(2);
@@ -112,7 +131,7 @@ function fileChunks(path: string): AsyncIterable<Buffer> {
     closeSync(fd);
   }
   const raw = createReadStream(path, { highWaterMark: 1 << 20 });
-  return magic[0] === 0x1f && magic[1] === 0x8b ? raw.pipe(createGunzip()) : raw;
+  return magic[0] === 0x1f && magic[1] === 0x8b ? capped(raw.pipe(createGunzip()), statSync(path).size) : raw;
 }
 
 /**
@@ -137,6 +156,7 @@ export async function readTar(path: string, onEntry: (e: TarEntry, body: AsyncGe
     let size = numeric(h, 124, 12);
     const padded = (n: number): number => Math.ceil(n / BLOCK) * BLOCK;
     if (type === 'x' || type === 'g' || type === 'L') {
+      if (size > MAX_HEADER_DATA) throw new TarFormatError(`a ${size}-byte extended header; refused`);
       const data = await q.take(padded(size));
       if (type === 'x') pax = paxRecords(data.subarray(0, size));
       if (type === 'L') longName = field(data, 0, size);
@@ -145,6 +165,7 @@ export async function readTar(path: string, onEntry: (e: TarEntry, body: AsyncGe
     const prefix = field(h, 345, 155);
     const name = pax.path ?? longName ?? (prefix ? `${prefix}/${field(h, 0, 100)}` : field(h, 0, 100));
     if (pax.size !== undefined) size = Number(pax.size);
+    if (!(size >= 0 && size <= MAX_ENTRY_BYTES)) throw new TarFormatError(`entry ${name} of ${size} bytes is over the ${MAX_ENTRY_BYTES}-byte limit; refused`);
     pax = {};
     longName = undefined;
     const state = { left: size };
