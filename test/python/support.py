@@ -1,11 +1,15 @@
-"""Shared helpers: a fresh temp dir per test, strict event-log reading, subprocesses."""
+"""Shared helpers: a fresh temp dir per test, strict event-log reading, subprocesses, waiting
+for a condition with a deadline, small tmpfs mounts."""
 
 import json
 import os
+import queue
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 import unittest
 from unittest import mock
 
@@ -91,3 +95,72 @@ class TempDirTest(unittest.TestCase):
         with open(path, "wb") as f:
             f.write(data if isinstance(data, bytes) else data.encode("utf-8"))
         return path
+
+
+def wait_until(condition, what, timeout=60, every=0.02):
+    """Polls condition() until it returns something truthy, which is returned; fails the
+    test after `timeout` seconds. Never a fixed sleep: it returns as soon as it holds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out after {} s waiting for {}".format(timeout, what))
+        time.sleep(every)
+
+
+class Lines:
+    """The lines of a child's pipe, read by a thread, so a test can wait for one with a deadline."""
+
+    def __init__(self, stream):
+        self.seen = []
+        self._queue = queue.Queue()
+        thread = threading.Thread(target=self._read, args=(stream,), daemon=True)
+        thread.start()
+
+    def _read(self, stream):
+        for line in stream:
+            self._queue.put(line.rstrip("\n"))
+        self._queue.put(None)
+
+    def wait_for(self, predicate, what, timeout=60):
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                line = self._queue.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise AssertionError("timed out waiting for {}; seen {!r}".format(what, self.seen[-5:]))
+            if line is None:
+                raise AssertionError("the stream ended before {}; seen {!r}".format(what, self.seen[-5:]))
+            self.seen.append(line)
+            if predicate(line):
+                return line
+
+    def rest(self, timeout=60):
+        """Every remaining line, once the stream has ended."""
+        while True:
+            line = self._queue.get(timeout=timeout)
+            if line is None:
+                return self.seen
+            self.seen.append(line)
+
+
+def mount_tmpfs(test, folder, size):
+    """Mounts a tmpfs of `size` (e.g. "2m") on folder for the test, or skips the test when
+    this process may not mount (not root, or no mount command)."""
+    os.makedirs(folder, exist_ok=True)
+    try:
+        done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", folder],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    except OSError as e:
+        test.skipTest("cannot mount a tmpfs: {}".format(e))
+    if done.returncode != 0:
+        test.skipTest("cannot mount a tmpfs: {}".format(done.stdout.decode(errors="replace").strip()))
+    # Cleanups run last-in first-out: this one runs before the temp dir is removed.
+    test.addCleanup(subprocess.run, ["umount", "-l", folder], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def remount(folder, mode):
+    """mode "ro" or "rw"."""
+    subprocess.run(["mount", "-o", "remount," + mode, folder], check=True)

@@ -8,6 +8,7 @@ from support import TempDirTest, client_env, of_type, read_events
 
 import trackside
 from trackside import models
+from trackside.blobs import BlobStore
 
 
 def sha(data):
@@ -209,6 +210,23 @@ class Fetch(TempDirTest):
         with self.assertRaisesRegex(ValueError, "damaged"):
             models.get("churn", version=1, to="deploy")
         self.assertFalse(os.path.exists(os.path.join(self.tmp, "deploy", "manifest.json")))
+
+    def test_a_tampered_record_cannot_make_the_fetch_read_any_file(self):
+        secret = self.write("secret.txt", "not a blob")
+        record_path = os.path.join(self.root, "models", "churn", "versions", "1.json")
+        with open(record_path) as f:
+            record = json.load(f)
+        store = os.path.join(self.root, "blobs", "sha256")
+        record["code"][0]["hash"] = ".." + secret  # store/<first two>/<rest> is then the secret file
+        with open(record_path, "w") as f:
+            json.dump(record, f)
+        with self.assertRaisesRegex(ValueError, "not a SHA-256"):
+            models.get("churn", version=1, to="deploy")
+        self.assertFalse(os.path.exists(os.path.join(self.tmp, "deploy", "code")))
+        for digest in ("../" * 5 + "etc/passwd", "A" * 63, "g" * 64, "", None):
+            with self.assertRaises(ValueError, msg=repr(digest)):
+                BlobStore(self.root).path(digest)
+        self.assertEqual(BlobStore(self.root).path("AB" * 32), os.path.join(store, "ab", "ab" * 31))
 
     def test_the_cache_is_reused_while_intact(self):
         first = models.get("churn@production")

@@ -262,6 +262,16 @@ class Unsafe(unittest.TestCase):
             self.assertNotIn("escaped.txt", files, folder)
         self.assertFalse(os.path.exists("/tmp/escaped.txt"))
 
+    def test_downloaded_files_have_the_usual_permissions(self):
+        old = os.umask(0o022)
+        self.addCleanup(os.umask, old)
+        dest = os.path.join(self.tmp, "out")
+        os.makedirs(dest)
+        written = [self.run_view.download_artifact("../../file-escape", dest),
+                   os.path.join(self.run_view.download_artifact("fine", os.path.join(dest, "folder")), "sub", "ok.txt")]
+        for path in written:
+            self.assertEqual(oct(os.stat(path).st_mode & 0o777), oct(0o644), path)
+
     def test_no_workspace_no_runs(self):
         empty = os.path.join(self.tmp, "none", ".trackside")
         self.assertEqual(trackside.runs(root=empty), [])

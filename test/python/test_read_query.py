@@ -103,6 +103,22 @@ class SharedCases(unittest.TestCase):
                 self.assertEqual(trackside.runs(where=query, root=self.root), [])
         self.assertEqual(len(trackside.runs(root=self.root)), 5)
 
+    def assert_too_big_is_a_query_error(self):
+        terms = 2000
+        for query in (" ".join(["x"] * terms), " or ".join(["x"] * terms)):
+            with self.assertRaises(QueryError, msg=query[:40]) as caught:
+                trackside.runs(where=query, root=self.root)
+            self.assertIn("too", str(caught.exception))
+        self.assertEqual(len(trackside.runs(root=self.root)), 5)
+
+    def test_a_query_too_big_for_sqlite_is_a_query_error(self):
+        self.assert_too_big_is_a_query_error()
+
+    @unittest.skipUnless(node_available(), "needs node and the repository's node_modules to build an index")
+    def test_a_query_too_big_for_sqlite_is_a_query_error_on_the_index(self):
+        ingest(self.root)
+        self.assert_too_big_is_a_query_error()
+
     @unittest.skipUnless(node_available(), "needs node to compile with the editor's reader")
     def test_same_sql_as_the_editors_reader(self):
         script = ("const {compileQuery} = require('./src/core/query/compile.ts');"

@@ -1,0 +1,44 @@
+"""A log that ends in a torn line (a writer killed mid-line) costs that fragment only: the
+next append starts on a line of its own."""
+
+import json
+import os
+
+from support import TempDirTest
+
+
+def lines_of(path):
+    with open(path, encoding="utf-8") as f:
+        return f.read().split("\n")
+
+
+def parsed(lines):
+    out = []
+    for line in lines:
+        try:
+            out.append(json.loads(line))
+        except ValueError:
+            out.append(None)
+    return out
+
+
+class TornLines(TempDirTest):
+    def test_attaching_to_a_run_whose_log_ends_in_a_torn_line(self):
+        run_dir = os.path.join(self.tmp, ".trackside", "runs", "20240101-000000-abcdef")
+        os.makedirs(run_dir)
+        events = os.path.join(run_dir, "events.jsonl")
+        with open(events, "w") as f:
+            f.write(json.dumps({"t": 1, "type": "run", "source": "editor"}) + "\n")
+            f.write('{"t":2,"type":"metrics","step":0,"val')  # the previous process died here
+        del os.environ["TRACKSIDE_HOME"]
+        os.environ["TRACKSIDE_RUN_DIR"] = run_dir
+        run = self.new_run(name="second try")
+        run.log({"x": 1})
+        run.finish()
+        lines = lines_of(events)
+        self.assertEqual(lines[1], '{"t":2,"type":"metrics","step":0,"val')  # one bad line, alone
+        self.assertEqual(lines[-1], "")
+        after = parsed(lines[2:-1])
+        self.assertNotIn(None, after)
+        self.assertEqual([e["type"] for e in after], ["run", "status", "metrics", "status"])
+        self.assertEqual(after[0]["name"], "second try")
