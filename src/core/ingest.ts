@@ -1,11 +1,12 @@
 // Ingest: brings the index up to date with the run folders. Each run's events.jsonl is read
 // from its saved offset; each chunk is applied in one transaction together with the new
 // offset, so a crash or a concurrent ingester never applies a line twice or skips one.
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, lstatSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyEvents } from './eventApply';
 import { type BadLine, type ReadPosition, readEventChunks } from './eventReader';
 import { eventsPath, isValidRunId, metaPath, runDir, runsDir } from './paths';
+import { UnreadableFileError, openRegularFile, readSmallFile } from './regularFile';
 import { RUN_TABLES } from './schema';
 import { type Store, runRid } from './store';
 
@@ -22,6 +23,15 @@ export interface IngestReport {
   bad: BadLine[];
   /** All bad lines met in this ingest. */
   badTotal: number;
+  /** Run folders whose event log could not be read (not a regular file, a link loop, no
+   * permission); every other run is ingested all the same. */
+  unreadable: UnreadableRun[];
+}
+
+export interface UnreadableRun {
+  id: string;
+  file: string;
+  message: string;
 }
 
 export interface IngestOptions {
@@ -33,7 +43,7 @@ const MAX_REPORTED_BAD = 1000;
 const MAX_STORED_BAD_PER_RUN = 1000;
 
 export function emptyReport(): IngestReport {
-  return { runsSeen: 0, runsChanged: [], runsRemoved: [], events: 0, points: 0, bad: [], badTotal: 0 };
+  return { runsSeen: 0, runsChanged: [], runsRemoved: [], events: 0, points: 0, bad: [], badTotal: 0, unreadable: [] };
 }
 
 /**
@@ -81,8 +91,21 @@ export function ingestRun(store: Store, id: string, opts: IngestOptions = {}): I
   return report;
 }
 
+/** Each run on its own: a run folder whose log cannot be read is reported, not fatal. */
 function ingestInto(store: Store, id: string, report: IngestReport, opts: IngestOptions): void {
+  try {
+    ingestReadable(store, id, report, opts);
+  } catch (e) {
+    if (!(e instanceof UnreadableFileError)) throw e;
+    report.unreadable.push({ id, file: e.file, message: e.reason });
+  }
+}
+
+function ingestReadable(store: Store, id: string, report: IngestReport, opts: IngestOptions): void {
   const file = eventsPath(store.root, id);
+  // Checked before the run is registered, so a log that never reads lists no empty run.
+  const fd = openRegularFile(file);
+  if (fd !== undefined) closeSync(fd);
   let changed = false;
   let rid = runRid(store, id);
   if (rid === undefined) {
@@ -189,10 +212,12 @@ export function removeRun(store: Store, id: string): boolean {
     }, 'immediate');
 }
 
+const MAX_META_BYTES = 1024 * 1024;
+
 /** meta.json "created": unix ms, or an ISO date string. */
 function readCreated(file: string): number | null {
   try {
-    const meta = JSON.parse(readFileSync(file, 'utf8')) as { created?: unknown };
+    const meta = JSON.parse(readSmallFile(file, MAX_META_BYTES) ?? '') as { created?: unknown };
     if (typeof meta.created === 'number' && Number.isFinite(meta.created)) {
       // Seconds (Python time.time()) rather than milliseconds.
       return meta.created < 1e11 ? Math.round(meta.created * 1000) : meta.created;
@@ -215,8 +240,18 @@ function fileSize(file: string): number {
   }
 }
 
+/** A folder with an events.jsonl or a meta.json of any kind: one that cannot be read is
+ * reported by ingest rather than passed over. */
 function isRunFolder(dir: string): boolean {
-  return existsSync(join(dir, 'events.jsonl')) || existsSync(join(dir, 'meta.json'));
+  return hasEntry(join(dir, 'events.jsonl')) || hasEntry(join(dir, 'meta.json'));
+}
+
+function hasEntry(path: string): boolean {
+  try {
+    return lstatSync(path, { throwIfNoEntry: false }) !== undefined;
+  } catch {
+    return false;
+  }
 }
 
 /**
