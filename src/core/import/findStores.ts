@@ -55,7 +55,7 @@ export function fileKind(path: string): StoreKind | string {
     } catch (e) {
       return `a damaged or unreadable SQLite database (${(e as Error).message})`;
     }
-    return missing.length ? `an SQLite database, but not an MLflow store (no ${missing.join(', ')} table)` : 'mlflow-db';
+    return missing.length ? `an SQLite database, but not an MLflow store (no ${missing.join(', ')} table${missing.length > 1 ? 's' : ''})` : 'mlflow-db';
   }
   if (statSync(path).size === 0) return 'an empty file: not a TensorBoard event file, MLflow database or Trackside archive';
   if (looksLikeArchive(path) || ARCHIVE_NAME.test(path)) return 'archive';
