@@ -1,12 +1,12 @@
 // `trackside import` and the run exports on the command line.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
-import { event, eventFileName, writeEventFile } from '../fixtures/import/tensorboard';
+import { event, eventFileName, tfRecord, writeEventFile } from '../fixtures/import/tensorboard';
 import { writeMlruns } from '../fixtures/import/mlflow';
 
 const CLI = join(resolve(__dirname, '../..'), 'src/cli.ts');
@@ -87,5 +87,30 @@ test('export --run --archive, then import elsewhere: show gives the same run; ex
   } finally {
     rmSync(a, { recursive: true, force: true });
     rmSync(b, { recursive: true, force: true });
+  }
+});
+
+test('import again after the log grew: "Updated 1 run(s) (+N point(s))"; a cut file makes the import partial (exit 5) and names the file', () => {
+  const ws = dir('trackside-import-cli-');
+  try {
+    const run = join(ws, 'logs', 'run1');
+    mkdirSync(run, { recursive: true });
+    const file = join(run, eventFileName(1_750_000_000));
+    const recs = (from: number, to: number): Buffer[] => Array.from({ length: to - from }, (_, i) => event(1_750_000_000 + from + i, from + i, [{ tag: 'loss', simple: 1 }]));
+    writeEventFile(file, recs(0, 5));
+    utimesSync(file, 1_750_000_100, 1_750_000_100);
+    assert.equal(cli(ws, 'import', 'logs').code, 0);
+    appendFileSync(file, Buffer.concat(recs(5, 8).map(tfRecord)));
+    utimesSync(file, 1_750_000_200, 1_750_000_200);
+    const grown = cli(ws, 'import', 'logs');
+    assert.equal(grown.code, 0, grown.stderr);
+    assert.match(grown.stdout, /^Imported 0 run\(s\) \(3 metric point\(s\)\)\.\nUpdated 1 run\(s\) \(\+3 point\(s\)\):\n {2}\S+ {2}run1 {2}\[TensorBoard\] \+3\n$/);
+    appendFileSync(file, tfRecord(event(1_750_000_009, 9, [{ tag: 'loss', simple: 2 }])).subarray(0, 20));
+    utimesSync(file, 1_750_000_300, 1_750_000_300);
+    const cut = cli(ws, 'import', 'logs');
+    assert.equal(cut.code, 5);
+    assert.match(cut.stdout, new RegExp(`Incomplete 1:\\n  ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: ends in an incomplete record: the last 20 bytes`));
+  } finally {
+    rmSync(ws, { recursive: true, force: true });
   }
 });
