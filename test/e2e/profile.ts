@@ -48,6 +48,8 @@ const baseSettings: Record<string, unknown> = {
   'security.workspace.trust.enabled': false,
   'git.openRepositoryInParentFolders': 'never',
   'chat.commandCenter.enabled': false,
+  // No fade-outs: 1.139's quick input stays visible (fading) after it closed, in screenshots and to locators.
+  'workbench.reduceMotion': 'on',
 };
 
 export function createProfile(opts: ProfileOptions = {}): Profile {
