@@ -123,3 +123,23 @@ test('artifacts recorded under another machine\'s paths are read from next to ml
       rmSync(secret, { recursive: true, force: true });
     }
   }));
+
+test('a file store run whose meta.yaml points artifact_uri at a folder elsewhere: that folder is not read, and the report says so', () =>
+  withWorkspace(async (tmp, store) => {
+    const secret = mkdtempSync(join(tmpdir(), 'trackside-secret-'));
+    try {
+      writeFileSync(join(secret, 'id_rsa'), 'PRIVATE KEY');
+      const mlruns = join(tmp.workspace, 'mlruns');
+      const hostile = run('f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5', 'hostile', { artifactUri: pathToFileURL(secret).href, artifacts: { 'notes.txt': 'mine' } });
+      writeMlflowFiles(mlruns, mlrunsFiles(mlruns, [hostile]));
+      const report = await importPaths(tmp.root, [mlruns]);
+      assert.deepEqual(report.warnings.map((w) => w.message), [
+        `artifact_uri ${hostile.artifactUri} is outside ${mlruns}: not read (artifacts are only read from inside the folder being imported); the run's own 1/${hostile.uuid}/artifacts was read instead`,
+      ]);
+      ingestAll(store);
+      assert.deepEqual(getRun(store, listRuns(store, {})[0].id)?.artifacts.map((a) => a.name), ['notes.txt']);
+      assert.ok(!existsSync(blobPath(tmp.root, hashBytes('PRIVATE KEY'))));
+    } finally {
+      rmSync(secret, { recursive: true, force: true });
+    }
+  }));

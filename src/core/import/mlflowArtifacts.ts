@@ -87,9 +87,12 @@ export function findArtifactDir(a: ArtifactLookup, report: ImportReport): string
   }
   const suffix = a.uri ? runSuffix(a.uri, a.runUuid) : undefined;
   const candidates = [...a.nextTo, ...(suffix ? (a.storeRoots ?? []).map((d) => join(d, ...suffix)) : [])];
-  for (const c of candidates) if (isDir(c) && isInside(c, a.within)) return c;
-  if (outside) report.warnings.push({ path: a.where, message: `artifact_uri ${a.uri} is outside ${a.within}: not read (artifacts are only read from inside the folder being imported)` });
-  return null;
+  const found = candidates.find((c) => isDir(c) && isInside(c, a.within)) ?? null;
+  if (outside) {
+    const instead = found ? `; the run's own ${relative(a.within, found) || '.'} was read instead` : '';
+    report.warnings.push({ path: a.where, message: `artifact_uri ${a.uri} is outside ${a.within}: not read (artifacts are only read from inside the folder being imported)${instead}` });
+  }
+  return found;
 }
 
 /** Stores a folder's regular files as blobs (links and oversized files left out, with a warning). */
