@@ -1,49 +1,50 @@
 // Edits a user makes to a run (rename, tags, note, delete, restore). Each is appended to the
 // run's events.jsonl first, then that run is ingested: the folder stays the source of truth
 // and a rebuild gives the edit back.
-import { appendJsonLine } from './appendLine';
 import type { DeletedEvent, NoteEvent, RenameEvent, TagsEvent } from './events';
 import { ingestRun } from './ingest';
-import { eventsPath } from './paths';
+import { runDir } from './paths';
+import { appendEvent } from './runner/eventLog';
 import { UnknownRunError } from './errors';
 import { type Store, runRid } from './store';
 
 type EditEvent = RenameEvent | TagsEvent | NoteEvent | DeletedEvent;
-type EditBody = Omit<RenameEvent, 't'> | Omit<TagsEvent, 't'> | Omit<NoteEvent, 't'> | Omit<DeletedEvent, 't'>;
+export type EditBody = Omit<RenameEvent, 't'> | Omit<TagsEvent, 't'> | Omit<NoteEvent, 't'> | Omit<DeletedEvent, 't'>;
 
-/** Appends one event line to a run's log (torn-line safe, one O_APPEND write). */
-export function appendEvent(root: string, runId: string, event: EditEvent): void {
-  appendJsonLine(eventsPath(root, runId), event);
+/** Appends a user's edit to the log of run `runId` under `root` (through appendEvent). */
+export function appendEdit(root: string, runId: string, event: EditEvent): void {
+  appendEvent(runDir(root, runId), event);
 }
 
-function edit(store: Store, runId: string, body: EditBody): void {
+/** Any of the edits below: appended to the run's log, then read into the index. */
+export function editRun(store: Store, runId: string, body: EditBody): void {
   if (runRid(store, runId) === undefined) throw new UnknownRunError(runId);
-  appendEvent(store.root, runId, { t: Date.now(), ...body } as EditEvent);
+  appendEdit(store.root, runId, { t: Date.now(), ...body } as EditEvent);
   ingestRun(store, runId);
 }
 
 export function renameRun(store: Store, runId: string, name: string): void {
-  edit(store, runId, { type: 'rename', name });
+  editRun(store, runId, { type: 'rename', name });
 }
 
 export function tagRun(store: Store, runId: string, add: readonly string[], remove: readonly string[] = []): void {
-  edit(store, runId, { type: 'tags', add: [...add], remove: [...remove] });
+  editRun(store, runId, { type: 'tags', add: [...add], remove: [...remove] });
 }
 
 export function untagRun(store: Store, runId: string, remove: readonly string[]): void {
-  edit(store, runId, { type: 'tags', remove: [...remove] });
+  editRun(store, runId, { type: 'tags', remove: [...remove] });
 }
 
 /** An empty text clears the note. */
 export function setNote(store: Store, runId: string, text: string): void {
-  edit(store, runId, { type: 'note', text });
+  editRun(store, runId, { type: 'note', text });
 }
 
 /** Marks the run deleted (hidden from listings); its folder stays until removed by hand. */
 export function deleteRun(store: Store, runId: string): void {
-  edit(store, runId, { type: 'deleted', deleted: true });
+  editRun(store, runId, { type: 'deleted', deleted: true });
 }
 
 export function restoreRun(store: Store, runId: string): void {
-  edit(store, runId, { type: 'deleted', deleted: false });
+  editRun(store, runId, { type: 'deleted', deleted: false });
 }

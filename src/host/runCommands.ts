@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DeletedEvent, NoteEvent, RenameEvent, TagsEvent } from '../core/events';
-import { appendEvent } from '../core/runEdits';
+import { appendEdit } from '../core/runEdits';
 import { listRuns, getRun, type RunDetail } from '../core/runQueries';
 import { runDir } from '../core/paths';
 import { Commands, type CommandId } from './commandIds';
@@ -39,7 +39,7 @@ export function runCommands(app: RunCommandsHost, start: StartContext): Record<R
   const pick = (arg: unknown, many: unknown, opts: { title: string; status?: 'running'; deleted?: boolean }) => targetRuns(app, arg, many, opts);
   type Edit = Omit<RenameEvent, 't'> | Omit<TagsEvent, 't'> | Omit<NoteEvent, 't'> | Omit<DeletedEvent, 't'>;
   const edit = (id: string, event: Edit): void => {
-    appendEvent(app.index.root, id, { t: Date.now(), ...event } as Parameters<typeof appendEvent>[2]);
+    appendEdit(app.index.root, id, { t: Date.now(), ...event } as Parameters<typeof appendEdit>[2]);
     app.index.ingest(id);
   };
 

@@ -1,7 +1,8 @@
-// Appends to a run's events.jsonl. One write per line with O_APPEND, so lines from the
-// editor and from the Python client in the same file never interleave.
-import { appendFileSync } from 'node:fs';
+// Appends to a run's events.jsonl: the one way TypeScript writes an event (status, crashed,
+// reattach, sys samples, edits). One O_APPEND write per line, so lines from the editor and
+// from the Python client never interleave, and torn-line safe (see appendJsonLine).
 import { join } from 'node:path';
+import { appendJsonLine } from '../appendLine';
 import type { RunLogEvent } from '../events';
 
 /** An event as written; `t` defaults to now. */
@@ -15,9 +16,13 @@ export function eventsPath(dir: string): string {
   return join(dir, 'events.jsonl');
 }
 
-/** Generic so an event may carry fields the contract does not name yet (readers ignore
- * what they do not know). */
+/**
+ * Appends one event to the log in run folder `dir`, `t` first. After a writer that died
+ * mid-line (SIGKILL, the OOM killer) this event still gets a line of its own, so a final
+ * status is never glued to the torn fragment and lost. Generic so an event may carry fields
+ * the contract does not name yet (readers ignore what they do not know).
+ */
 export function appendEvent<E extends NewEvent>(dir: string, event: E): void {
-  const line = JSON.stringify({ t: event.t ?? Date.now(), ...event });
-  appendFileSync(eventsPath(dir), line + '\n');
+  const { t, ...rest } = event;
+  appendJsonLine(eventsPath(dir), { t: t ?? Date.now(), ...rest });
 }

@@ -2,7 +2,7 @@
 // and while the run is live, the new points and output as the index sees them.
 import * as vscode from 'vscode';
 import { blobPath } from '../../core/blobs';
-import { appendEvent } from '../../core/runEdits';
+import { appendEdit } from '../../core/runEdits';
 import type { RunFromWebview, RunToWebview } from '../../protocol/runPanel';
 import { RUN_VIEW_TYPE } from '../../protocol/runPanel';
 import type { SeriesData, SeriesRequest } from '../../protocol/series';
@@ -139,7 +139,7 @@ export class RunPanel implements vscode.Disposable {
   }
 
   private edit(event: { type: 'tags'; add: string[]; remove: string[] } | { type: 'note'; text: string }): void {
-    appendEvent(this.ctx.root, this.id, { t: Date.now(), ...event });
+    appendEdit(this.ctx.root, this.id, { t: Date.now(), ...event });
     this.ctx.ingest(this.id);
   }
 
