@@ -2,6 +2,7 @@
 
 import hashlib
 import os
+import re
 import tempfile
 
 CHUNK = 1 << 20
@@ -13,11 +14,22 @@ CODE_SKIP_DIRS = frozenset(
 )
 
 
+_DIGEST = re.compile(r"^[0-9a-fA-F]{64}$")
+
+
 class BlobStore:
-    def __init__(self, root):
+    def __init__(self, root, on_error=None):
+        """on_error(OSError): called instead of raising when the store cannot be written
+        (a run goes on without the copy); reading a source file still raises."""
         self.dir = os.path.join(root, "blobs", "sha256")
+        self._on_error = on_error
 
     def path(self, digest):
+        """Where a blob lives. Only a SHA-256 digest names one: anything else read from a
+        record (a tampered registry file) must not lead to another file."""
+        if not isinstance(digest, str) or not _DIGEST.match(digest):
+            raise ValueError("trackside: {!r} is not a SHA-256 digest".format(digest))
+        digest = digest.lower()
         return os.path.join(self.dir, digest[:2], digest[2:])
 
     def put_file(self, path):
@@ -29,29 +41,64 @@ class BlobStore:
         return self._put([data])
 
     def _put(self, chunks):
-        os.makedirs(self.dir, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".tmp-")
+        h = hashlib.sha256()
+        size = 0
+        dst = tmp = None
+        failed = None
         try:
-            h = hashlib.sha256()
-            size = 0
-            with os.fdopen(fd, "wb") as dst:
-                for chunk in chunks:
-                    h.update(chunk)
-                    dst.write(chunk)
-                    size += len(chunk)
+            try:
+                os.makedirs(self.dir, exist_ok=True)
+                fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".tmp-")
+                dst = os.fdopen(fd, "wb")
+            except OSError as e:
+                failed = e
+            for chunk in chunks:  # errors reading the source are the caller's: they propagate
+                h.update(chunk)
+                size += len(chunk)
+                if dst is not None:
+                    try:
+                        dst.write(chunk)
+                    except OSError as e:  # disk full: hash the rest, keep no copy
+                        failed = e
+                        dst = _discard(dst, tmp)
+                        tmp = None
             digest = h.hexdigest()
-            final = self.path(digest)
-            if os.path.exists(final):
-                os.unlink(tmp)
-            else:
-                os.makedirs(os.path.dirname(final), exist_ok=True)
-                os.chmod(tmp, 0o644)  # mkstemp makes 0600; blobs are ordinary shared files
-                os.replace(tmp, final)
-            return digest, size
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+            if dst is not None:
+                try:
+                    dst.close()
+                    dst = None
+                    final = self.path(digest)
+                    if os.path.exists(final):
+                        os.unlink(tmp)
+                    else:
+                        os.makedirs(os.path.dirname(final), exist_ok=True)
+                        os.chmod(tmp, 0o644)  # mkstemp makes 0600; blobs are ordinary shared files
+                        os.replace(tmp, final)
+                    tmp = None
+                except OSError as e:
+                    failed = e
+        finally:
+            _discard(dst, tmp)
+        if failed is not None:
+            if self._on_error is None:
+                raise failed
+            self._on_error(failed)
+        return digest, size
+
+
+def _discard(dst, tmp):
+    """Closes and removes an unfinished temp file, quietly; returns None."""
+    if dst is not None:
+        try:
+            dst.close()
+        except OSError:
+            pass
+    if tmp is not None:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+    return None
 
 
 def hash_file(path):
