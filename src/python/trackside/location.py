@@ -5,7 +5,10 @@ import os
 import secrets
 import time
 
+from .regular_file import read_small
+
 META_VERSION = 1
+MAX_META = 1 << 20
 
 
 def find_root(cwd=None):
@@ -51,16 +54,22 @@ def create_run_dir(root, now):
             continue
 
 
+def meta_id(run_dir):
+    """The id in the folder's meta.json, or None (missing, not a regular file, not JSON)."""
+    data = read_small(os.path.join(run_dir, "meta.json"), MAX_META)
+    try:
+        existing = json.loads(data.decode("utf-8")).get("id") if data is not None else None
+    except (ValueError, AttributeError):
+        return None
+    return existing if isinstance(existing, str) and existing else None
+
+
 def ensure_meta(run_dir, run_id, now):
     """Returns the id in meta.json, writing the file (atomically) if it is not there yet."""
     path = os.path.join(run_dir, "meta.json")
-    try:
-        with open(path, encoding="utf-8") as f:
-            existing = json.load(f).get("id")
-        if isinstance(existing, str) and existing:
-            return existing
-    except (OSError, ValueError, AttributeError):
-        pass
+    existing = meta_id(run_dir)
+    if existing is not None:
+        return existing
     meta = {"version": META_VERSION, "id": run_id, "created": int(now * 1000)}
     tmp = "{}.{}.tmp".format(path, os.getpid())
     with open(tmp, "w", encoding="utf-8") as f:
@@ -68,3 +77,11 @@ def ensure_meta(run_dir, run_id, now):
         f.write("\n")
     os.replace(tmp, path)
     return run_id
+
+
+def folder_maker(run_dir, run_id, now):
+    """What the writer runs whenever the run folder is missing: makes it and its meta.json."""
+    def make():
+        os.makedirs(run_dir, exist_ok=True)
+        ensure_meta(run_dir, run_id, now)
+    return make

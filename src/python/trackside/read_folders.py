@@ -6,11 +6,16 @@ editor's ingest does, so the same SQL answers both. Points are not kept: a run's
 history is read from its events.jsonl when asked for.
 """
 
+import errno
 import json
 import math
 import os
 import re
 import sqlite3
+import warnings
+
+from .location import MAX_META
+from .regular_file import MAX_LINE, TOO_LONG, UnreadableFile, parse_json, read_lines, read_small
 
 RUN_ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
 HASH = re.compile(r"^[0-9a-fA-F]{64}$")
@@ -45,6 +50,11 @@ CREATE TABLE code_files (rid INTEGER NOT NULL, path TEXT NOT NULL, hash TEXT NOT
 """
 
 
+def report(path, problem):
+    """One run folder that cannot be read (fully) is named, and reading goes on."""
+    warnings.warn("trackside: {}: {}".format(path, problem), stacklevel=3)
+
+
 def run_folders(root):
     """{run id: size of its events.jsonl} for every run folder under <root>/runs."""
     runs = os.path.join(root, "runs")
@@ -53,8 +63,17 @@ def run_folders(root):
         entries = list(os.scandir(runs))
     except FileNotFoundError:
         return found
+    except OSError as e:
+        report(runs, "cannot list the run folders: {}".format(e.strerror or e))
+        return found
     for entry in entries:
-        if not entry.is_dir() or not RUN_ID.match(entry.name) or len(entry.name) > 200:
+        if not RUN_ID.match(entry.name) or len(entry.name) > 200:
+            continue
+        try:
+            if not entry.is_dir():
+                continue
+        except OSError as e:  # a symlink loop, a folder we may not look into
+            report(entry.path, "skipped: {}".format(_why(e)))
             continue
         try:
             found[entry.name] = os.stat(os.path.join(entry.path, "events.jsonl")).st_size
@@ -64,8 +83,22 @@ def run_folders(root):
     return found
 
 
+def _why(e):
+    return "a symbolic link loop" if e.errno == errno.ELOOP else (e.strerror or str(e))
+
+
 def _number(x):
+    # Integers are at most 64 bits here (parse_json), so isfinite() cannot overflow.
     return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
+
+
+def _text(x):
+    """A field that goes into a TEXT column: only a string; anything else is left out."""
+    return x if isinstance(x, str) else None
+
+
+def _integer(x):
+    return int(x) if _number(x) and float(x).is_integer() and abs(x) < 2 ** 63 else None
 
 
 def _metric_values(values):
@@ -126,22 +159,31 @@ def _valid(e):
 
 
 def read_events(run_dir):
-    """The run's events in log order; bad lines and a torn last line are skipped."""
+    """The run's events in log order. Bad lines (not JSON, or over MAX_LINE bytes, which are
+    skipped without being read whole) are reported, events that do not check out are
+    skipped, and a torn last line waits; an events.jsonl that is not a regular file is
+    reported and read as empty."""
+    path = os.path.join(run_dir, "events.jsonl")
+    bad = too_long = 0
     try:
-        with open(os.path.join(run_dir, "events.jsonl"), "rb") as f:
-            data = f.read()
-    except OSError:
-        return
-    end = data.rfind(b"\n")
-    for line in data[:end + 1].split(b"\n"):
-        if not line.strip():
-            continue
-        try:
-            e = json.loads(line.decode("utf-8"))
-        except ValueError:
-            continue
-        if isinstance(e, dict) and isinstance(e.get("type"), str) and _number(e.get("t")) and _valid(e):
-            yield e
+        for line in read_lines(path):
+            if line is TOO_LONG:
+                too_long += 1
+                continue
+            if not line.strip():
+                continue
+            try:
+                e = parse_json(line)
+            except ValueError:
+                bad += 1
+                continue
+            if isinstance(e, dict) and isinstance(e.get("type"), str) and _number(e.get("t")) and _valid(e):
+                yield e
+    except UnreadableFile as e:
+        report(path, "not read: {}".format(e.reason))
+    if bad or too_long:
+        longer = " ({} longer than {} MB)".format(too_long, MAX_LINE >> 20) if too_long else ""
+        report(path, "skipped {} bad line{}{}".format(bad + too_long, "" if bad + too_long == 1 else "s", longer))
 
 
 def read_points(run_dir, key):
@@ -164,10 +206,10 @@ def read_points(run_dir, key):
 
 
 def _created(run_dir):
+    data = read_small(os.path.join(run_dir, "meta.json"), MAX_META)
     try:
-        with open(os.path.join(run_dir, "meta.json"), encoding="utf-8") as f:
-            created = json.load(f).get("created")
-    except (OSError, ValueError, AttributeError):
+        created = parse_json(data).get("created") if data is not None else None
+    except (ValueError, AttributeError):
         return None
     if _number(created):
         return int(round(created * 1000)) if created < 1e11 else created
@@ -175,13 +217,26 @@ def _created(run_dir):
 
 
 def memory_index(root, ids):
-    """An in-memory database holding the given run folders."""
-    db = sqlite3.connect(":memory:", check_same_thread=False)
+    """An in-memory database holding the given run folders. Each run is loaded in isolation:
+    one that fails is reported by path and listed bare, and every other run still loads."""
+    db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
     db.executescript(SCHEMA)
     kids = {}
+    db.execute("BEGIN")
     for run_id in sorted(ids):
-        _load_run(db, kids, run_id, os.path.join(root, "runs", run_id))
-    db.commit()
+        run_dir = os.path.join(root, "runs", run_id)
+        db.execute("SAVEPOINT run")
+        known = dict(kids)
+        try:
+            _load_run(db, kids, run_id, run_dir)
+        except Exception as e:
+            db.execute("ROLLBACK TO run")
+            kids.clear()
+            kids.update(known)
+            report(run_dir, "listed without its events: {!r}".format(e))
+            db.execute("INSERT INTO runs (id) VALUES (?)", (run_id,))
+        db.execute("RELEASE run")
+    db.execute("COMMIT")
     return db
 
 
@@ -217,20 +272,22 @@ def _load_run(db, kids, run_id, run_dir):
                 series.setdefault("sys/" + key, []).append((sys_step, v, t))
             sys_step += 1
         elif kind == "run":
-            for col in ("name", "experiment", "cwd", "script", "host", "pid", "source", "job"):
-                if e.get(col) is not None:
+            for col in ("name", "experiment", "cwd", "script", "host", "source", "job"):
+                if _text(e.get(col)) is not None:
                     row[col] = e[col]
+            if _integer(e.get("pid")) is not None:
+                row["pid"] = _integer(e["pid"])
             if e.get("command") is not None:
                 row["command"] = json.dumps(e["command"])
             git = e.get("git") or {}
             for src, col in (("commit", "git_commit"), ("branch", "git_branch"), ("diff", "git_diff")):
-                if git.get(src) is not None:
+                if _text(git.get(src)) is not None:
                     row[col] = git[src]
             if isinstance(git.get("dirty"), bool):
                 row["git_dirty"] = 1 if git["dirty"] else 0
             py = e.get("python") or {}
             for src, col in (("executable", "python_executable"), ("version", "python_version")):
-                if isinstance(py, dict) and py.get(src) is not None:
+                if isinstance(py, dict) and _text(py.get(src)) is not None:
                     row[col] = py[src]
             if isinstance(e.get("note"), str):
                 row["note"] = e["note"] or None
@@ -242,12 +299,12 @@ def _load_run(db, kids, run_id, run_dir):
             params.update(e["values"])
         elif kind == "status":
             row["status"] = e["status"]
-            row["exit_code"] = e.get("exit_code") if _number(e.get("exit_code")) else None
+            row["exit_code"] = _integer(e.get("exit_code"))
             row["error"] = e.get("error") if isinstance(e.get("error"), str) else None
             row["ended"] = t if e["status"] in TERMINAL else None
         elif kind == "tags":
             for tag in e.get("add") or ():
-                if tag not in tags:
+                if isinstance(tag, str) and tag not in tags:
                     tags.append(tag)
             for tag in e.get("remove") or ():
                 if tag in tags:
@@ -260,7 +317,7 @@ def _load_run(db, kids, run_id, run_dir):
             row["deleted"] = 1 if e["deleted"] else 0
         elif kind == "artifact":
             aid = db.execute("INSERT INTO artifacts (rid, name, kind, hash, size, source, t) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                             (rid, e["name"], e["kind"], e["hash"].lower(), e["size"], e.get("source"), t)).lastrowid
+                             (rid, e["name"], e["kind"], e["hash"].lower(), e["size"], _text(e.get("source")), t)).lastrowid
             for f in e.get("files") or ():
                 db.execute("INSERT OR REPLACE INTO artifact_files VALUES (?, ?, ?, ?)", (aid, f["path"], f["hash"].lower(), f["size"]))
         elif kind == "dataset":
@@ -272,7 +329,7 @@ def _load_run(db, kids, run_id, run_dir):
         elif kind == "code":
             for f in e["files"]:
                 db.execute("INSERT OR REPLACE INTO code_files VALUES (?, ?, ?, ?, ?, ?)",
-                           (rid, f["path"], f["hash"].lower(), f["size"], e.get("root"), t))
+                           (rid, f["path"], f["hash"].lower(), f["size"], _text(e.get("root")), t))
     if first_t is not None:
         row["started"] = first_t
         row["updated"] = last_t
