@@ -25,12 +25,15 @@ import re
 import tempfile
 import time
 
+from .append import append_line
 from .blobs import CHUNK, CODE_SKIP_DIRS, BlobStore, describe, file_entries, list_files
 from .location import find_root
+from .regular_file import TOO_LONG, UnreadableFile, read_lines, read_small
 
 LATEST = "latest"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 _VERSION_FILE = re.compile(r"^([1-9][0-9]{0,14})\.json$")
+MAX_RECORD = 64 << 20  # bytes of one version record (a folder of many files lists each)
 
 
 class UnknownModelError(LookupError):
@@ -100,13 +103,14 @@ def aliases(name, root=None):
     """{alias: version} as the model's alias log says now ("latest" not included)."""
     found = {}
     try:
-        with open(os.path.join(_model_dir(_root(root), name), "events.jsonl"), encoding="utf-8") as f:
-            lines = f.read().split("\n")
-    except FileNotFoundError:
+        lines = list(read_lines(os.path.join(_model_dir(_root(root), name), "events.jsonl")))
+    except UnreadableFile:
         return found
-    for line in lines[:-1]:  # the last piece has no newline yet: wait for it
+    for line in lines:  # a torn last line is not among them: it waits for its newline
+        if line is TOO_LONG:
+            continue
         try:
-            e = json.loads(line)
+            e = json.loads(line.decode("utf-8"))
         except ValueError:
             continue
         if not isinstance(e, dict) or e.get("type") != "alias" or not isinstance(e.get("alias"), str):
@@ -119,14 +123,16 @@ def aliases(name, root=None):
 
 
 def _read_record(root, name, version):
+    path = _version_file(root, name, version)
+    if not os.path.lexists(path):
+        raise UnknownModelError("trackside: {} has no version {}".format(name, version))
+    data = read_small(path, MAX_RECORD)
     try:
-        with open(_version_file(root, name, version), encoding="utf-8") as f:
-            record = json.load(f)
-    except FileNotFoundError:
-        raise UnknownModelError("trackside: {} has no version {}".format(name, version)) from None
-    if record.get("name") != name or record.get("version") != version:
-        raise ValueError("trackside: {} does not hold {} version {}".format(_version_file(root, name, version),
-                                                                           name, version))
+        record = json.loads(data.decode("utf-8")) if data is not None else None
+    except ValueError:
+        record = None
+    if not isinstance(record, dict) or record.get("name") != name or record.get("version") != version:
+        raise ValueError("trackside: {} does not hold {} version {}".format(path, name, version))
     return record
 
 
@@ -184,17 +190,7 @@ def claim_version(root, record):
 
 
 def _append_line(path, event):
-    data = (json.dumps(event, ensure_ascii=False) + "\n").encode("utf-8")
-    fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
-    try:
-        size = os.fstat(fd).st_size
-        if size:
-            os.lseek(fd, size - 1, os.SEEK_SET)
-            if os.read(fd, 1) != b"\n":
-                data = b"\n" + data  # a torn line stays one bad line
-        os.write(fd, data)
-    finally:
-        os.close(fd)
+    append_line(path, (json.dumps(event, ensure_ascii=False) + "\n").encode("utf-8"))
 
 
 def set_alias(name, alias, version, root=None):
@@ -294,6 +290,8 @@ class ModelVersion:
 
 
 def _safe_relative(path):
+    if not isinstance(path, str):
+        raise ValueError("trackside: refusing to write to {!r}: not a plain relative path".format(path))
     parts = path.split("/")
     if "\\" in path or "\0" in path or any(p in ("", ".", "..") for p in parts):
         raise ValueError("trackside: refusing to write to {!r}: not a plain relative path".format(path))
@@ -324,7 +322,7 @@ def _copy_verified(blobs, f, target):
                 h.update(chunk)
                 dst.write(chunk)
                 size += len(chunk)
-        if h.hexdigest() != f["hash"] or size != f["size"]:
+        if h.hexdigest() != f["hash"].lower() or size != f["size"]:
             raise ValueError("trackside: {}: the stored copy is damaged (sha256 {}, {} bytes; expected {}, {} bytes)"
                              .format(f["path"], h.hexdigest(), size, f["hash"], f["size"]))
         os.replace(tmp, target)
