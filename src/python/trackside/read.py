@@ -12,14 +12,15 @@ from their run folders; with no index at all every run folder is read.
 
 import json
 import os
+import secrets
 import shutil
 import sqlite3
-import tempfile
 from urllib.request import pathname2url
 
 from . import read_folders
+from .blobs import BlobStore
 from .location import find_root
-from .query import compile_query, resolve_field
+from .query import QueryError, compile_query, resolve_field
 
 _ORDER = {
     "started": "coalesce(r.started, r.created)",
@@ -135,7 +136,7 @@ def runs(where=None, experiment=None, order_by="-started", limit=None, include_d
     for source in sources:
         bound = dict(params, **order_params)
         bound.update(exclude=source.exclude, limit=-1 if limit is None else max(0, int(limit)), experiment=experiment)
-        rows = source.db.execute(sql, bound).fetchall()
+        rows = _query(source.db, sql, bound, where)
         views = _views(source, [rid for rid, _ in rows])
         found += [(value, views[rid]) for rid, value in rows]
     if len(sources) > 1:
@@ -149,6 +150,18 @@ def runs(where=None, experiment=None, order_by="-started", limit=None, include_d
     if limit is not None:
         found = found[:max(0, int(limit))]
     return [view for _, view in found]
+
+
+def _query(db, sql, params, where):
+    try:
+        return db.execute(sql, params).fetchall()
+    except sqlite3.OperationalError as e:
+        # A query that parses but is beyond what SQLite evaluates ("Expression tree is too
+        # large", "too many SQL variables"): the user's query, so a QueryError.
+        if "too" not in str(e).lower():
+            raise
+        raise QueryError(1, "a query SQLite can evaluate (fewer conditions)",
+                         "{} characters that are too much for SQLite: {}".format(len(where or ""), e)) from None
 
 
 def get_run(ref, root=None):
@@ -280,7 +293,7 @@ class RunView:
         return found[-1]  # logged again under the same name: the latest
 
     def _blob(self, digest):
-        path = os.path.join(self.root, "blobs", "sha256", digest[:2], digest[2:])
+        path = BlobStore(self.root).path(digest)  # a digest, never a path, whatever the index holds
         if not os.path.isfile(path):
             raise FileNotFoundError("trackside: blob {} is missing from {}".format(digest, self.root))
         return path
@@ -372,8 +385,10 @@ def _inside(dest, rel):
 def _copy(blob, target):
     folder = os.path.dirname(target)
     os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".trackside-")
-    os.close(fd)
+    # Created here with 0666 less the umask, like any file the user makes (mkstemp's 0600
+    # would leave a deployed model unreadable to the service that loads it).
+    tmp = os.path.join(folder, ".trackside-{}".format(secrets.token_hex(8)))
+    os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
     try:
         shutil.copyfile(blob, tmp)
         os.replace(tmp, target)
