@@ -56,7 +56,7 @@ class Signals(TempDirTest):
         (name,) = os.listdir(runs)
         return os.path.join(runs, name)
 
-    def signal_at_random_moments(self, signum, seed, times=10):
+    def signal_at_random_moments(self, signum, seed, times=8):
         rng = random.Random(seed)
         for n in range(times):
             child, home, counter = self.start_logger(n)
@@ -81,7 +81,7 @@ class Signals(TempDirTest):
     def test_sigkill_at_random_moments_loses_at_most_the_last_half_second(self):
         rng = random.Random(4)
         lost = []
-        for n in range(12):
+        for n in range(10):
             child, home, counter = self.start_logger(n)
             started = time.time()
             time.sleep(rng.uniform(0.3, 1.5))

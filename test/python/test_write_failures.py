@@ -119,6 +119,8 @@ class WriteFailures(TempDirTest):
         remount(mnt, "rw")
         wait_until(lambda: os.path.isdir(os.path.join(home, "runs")) and points_on_disk(run_dir(home)) == 500,
                    "the points on disk once the folder is writable")
+        child.next_phase()
+        self.assertEqual(child.logged(), 1500)
         code, errors = child.end()
         self.assertEqual(code, 0, errors)
         self.assertEqual(errors, [warning])
@@ -151,6 +153,34 @@ class WriteFailures(TempDirTest):
         self.assertIn("deleted", status["error"])
 
 
+class FullBlobStore(TempDirTest):
+    def test_an_artifact_that_does_not_fit_is_recorded_by_hash_with_one_warning(self):
+        import hashlib
+        import io
+        from unittest import mock
+
+        mnt = os.path.join(self.tmp, "small")
+        mount_tmpfs(self, mnt, "1m")
+        os.environ["TRACKSIDE_HOME"] = os.path.join(mnt, ".trackside")
+        data = os.urandom(2 << 20)
+        big = self.write("model.bin", data)
+        stderr = io.StringIO()
+        with mock.patch("sys.stderr", stderr):
+            run = self.new_run()
+            digest = run.log_artifact(big)  # does not raise
+            run.log({"after": 1})
+            events = self.finished_events(run)
+        self.assertEqual(digest, hashlib.sha256(data).hexdigest())
+        self.assertEqual(of_type(events, "artifact")[0]["hash"], digest)
+        self.assertEqual(metric_points(events)["after"], [(0, 1)])
+        warnings = stderr.getvalue().splitlines()
+        self.assertEqual(len(warnings), 1, warnings)
+        self.assertIn("No space left on device", warnings[0])
+        self.assertIn("could not store logged files", of_type(events, "status")[-1]["error"])
+        self.assertFalse(os.path.exists(run.blobs.path(digest)))
+        self.assertEqual([f for f in os.listdir(run.blobs.dir) if f.startswith(".tmp")], [])
+
+
 class DeadWriterThread(TempDirTest):
     def test_a_writer_thread_that_died_is_replaced_with_one_warning(self):
         import io
@@ -163,7 +193,7 @@ class DeadWriterThread(TempDirTest):
         calls = []
 
         def dies_once(self, *args):
-            if not calls:
+            if self is run._writer and not calls:
                 calls.append(1)
                 raise SystemExit  # escapes any `except Exception`: the thread ends
             return real(self, *args)

@@ -7,7 +7,7 @@ import os
 import threading
 import time
 
-from . import exit_hooks
+from . import exit_hooks, forks
 from .blobs import CODE_SKIP_DIRS, BlobStore, describe, file_entries, hash_file, list_files
 from .columns import dataset_columns
 from .environment import main_script
@@ -16,9 +16,9 @@ from .values import flatten_params, metric_number, tag_list
 from .writer import EventWriter
 
 STATUSES = ("finished", "failed", "stopped", "crashed")
-# Queued events past which log() writes them itself: a loop logging faster than the writer
-# thread can format would otherwise grow the queue, and what a SIGKILL loses, without bound.
-BACKLOG = 10000
+# Queued events past which log() waits for the writer thread: a loop logging faster than the
+# writer can format would otherwise grow the queue, and what a SIGKILL loses, without bound.
+BACKLOG = 2000
 
 _time = time.time
 _PLAIN = frozenset((int, float))
@@ -27,15 +27,16 @@ _PLAIN = frozenset((int, float))
 class Run:
     """Made by trackside.init(); every method may be called from any thread."""
 
-    def __init__(self, run_id, run_dir, root):
+    def __init__(self, run_id, run_dir, root, prepare=None):
+        """prepare(): makes the run folder and its meta.json, run by the writer whenever the
+        folder is missing (not writable yet, or deleted)."""
         self.id = run_id
         self.dir = run_dir
         self.root = root
-        self.blobs = BlobStore(root)
-        self._writer = EventWriter(os.path.join(run_dir, "events.jsonl"))
+        self._writer = EventWriter(os.path.join(run_dir, "events.jsonl"), prepare)
+        self.blobs = BlobStore(root, on_error=self._writer.store_failed)
         self._queue = self._writer.queue
-        self._lock = threading.Lock()  # step counters
-        self._end_lock = threading.RLock()  # re-entrant: a SIGTERM handler may end mid-finish()
+        self._new_locks()
         self._next_step = {}  # next step per key, except for the keys in _group
         self._group = frozenset()
         self._group_step = -1
@@ -45,6 +46,14 @@ class Run:
         self._model_ref = None  # (name, version) an evaluation run evaluates
         self._model = None
         self.finished = False
+        forks.watch(self)
+
+    def _new_locks(self):
+        self._lock = threading.Lock()  # step counters
+        self._end_lock = threading.RLock()  # re-entrant: a SIGTERM handler may end mid-finish()
+
+    def _after_fork_in_child(self):
+        self._new_locks()  # another thread of the parent may have held them
 
     def __repr__(self):
         return "<trackside.Run {} at {}>".format(self.id, self.dir)
@@ -82,7 +91,9 @@ class Run:
             self._group_step = step
             self._queue.append((t, step, epoch, checked))
         if len(self._queue) > BACKLOG:
-            self._writer.flush()
+            self._writer.backlog()
+        if t > self._writer.deadline:
+            self._writer.check()
 
     def _regroup(self, t, checked, step, epoch):
         """Other keys than last call: settles the old group's counters and starts a new group.
@@ -245,8 +256,18 @@ class Run:
 
     def _end(self, status, error):
         with self._end_lock:
-            if self.finished or os.getpid() != self._pid:  # a forked child does not own the run
+            if os.getpid() != self._pid:  # a forked child logs into the run but does not end it
+                self._writer.flush()
                 return
+            if self.finished:
+                # Again, from a SIGTERM handler that interrupted finish(): the process ends
+                # when this returns, so everything is written now.
+                self._writer.close()
+                return
+            self._writer.flush()  # what went wrong writing so far goes into the status
+            problems = self._writer.problems()
+            if problems:
+                error = "{}\n{}".format(error, problems) if error else problems
             event = {"type": "status", "status": status, "exit_code": None}
             if error:
                 event["error"] = error

@@ -5,7 +5,7 @@ import time
 
 from . import exit_hooks, output_guard
 from .environment import git_info, launch_info, process_info
-from .location import create_run_dir, ensure_meta, find_root, root_of_run_dir
+from .location import create_run_dir, ensure_meta, find_root, folder_maker, meta_id, new_run_id, root_of_run_dir
 from .run import Run
 from .values import flatten_params, tag_list
 
@@ -38,16 +38,22 @@ def init(name=None, experiment=None, params=None, tags=None, notes=None, job=Non
             active._emit(_announcement({}, name, experiment, params, tags, notes, job))
             _evaluates(active, ref)
             return active
-        os.makedirs(run_dir, exist_ok=True)
+        try:
+            os.makedirs(run_dir, exist_ok=True)
+            run_id = ensure_meta(run_dir, os.path.basename(run_dir), now)
+        except OSError:  # not writable (yet): the writer makes it when it can, and says why not
+            run_id = meta_id(run_dir) or os.path.basename(run_dir)
         output_guard.guard(run_dir)
-        run_id = ensure_meta(run_dir, os.path.basename(run_dir), now)
-        run = Run(run_id, run_dir, root_of_run_dir(run_dir))
+        run = Run(run_id, run_dir, root_of_run_dir(run_dir), folder_maker(run_dir, run_id, now))
         event = process_info()
     else:
         root = find_root()
-        run_id, run_dir = create_run_dir(root, now)
-        ensure_meta(run_dir, run_id, now)
-        run = Run(run_id, run_dir, root)
+        try:
+            run_id, run_dir = create_run_dir(root, now)
+        except OSError:  # a read-only or full disk: the writer makes the folder when it can
+            run_id = new_run_id(now)
+            run_dir = os.path.join(root, "runs", run_id)
+        run = Run(run_id, run_dir, root, folder_maker(run_dir, run_id, now))
         event = process_info()
         event.update(launch_info())
         if name is None:

@@ -67,8 +67,18 @@ def finite_or_name(x):
     return x
 
 
+def _metric_json(x):
+    if type(x) is int:
+        try:
+            float(x)
+        except OverflowError:  # beyond float range: what a reader makes of it anyway
+            return "Infinity" if x > 0 else "-Infinity"
+    return finite_or_name(x)
+
+
 def json_metric_values(values):
-    return {k: finite_or_name(v) for k, v in values.items()}
+    """Metric values JSON can hold: non-finite floats, and ints beyond float range, as strings."""
+    return {k: _metric_json(v) for k, v in values.items()}
 
 
 def param_value(value):

@@ -2,6 +2,12 @@
 
 Queue items are either an event dict (already JSON-ready, "t" in ms) or, for the hot path,
 a metrics tuple (time.time(), step, epoch, values) that is only formatted here.
+
+Only this thread formats and writes. Other threads (log() at its backlog, flush(), finish(),
+a SIGTERM handler) ask it to and wait, so a signal arriving in the main thread never finds
+events half-way between the queue and the file. When the log cannot be written (disk full,
+read-only or deleted folder), what could not be written is kept in memory, in order, and
+written when it can; the script only sees one warning on stderr.
 """
 
 import collections
@@ -9,62 +15,268 @@ import json
 import os
 import sys
 import threading
+import time
 
+from . import forks
+from .append import PartialAppend, append_lines, open_log
 from .values import json_metric_values
 
-FLUSH_INTERVAL = 0.25  # seconds; a SIGKILL loses at most about this much (contract: 0.5 s)
-MAX_WRITE = 4 << 20  # about this many characters per write(): a long backlog is not one huge string
+FLUSH_INTERVAL = 0.1  # seconds between rounds; what a SIGKILL loses stays well under 0.5 s
+MAX_WRITE = 1 << 20  # about this many characters per write(): a long backlog is not one huge string
+MAX_PENDING = 64 << 20  # bytes kept while the log cannot be written; newer events are dropped beyond
+STALE = 1.0  # seconds without a round after which log() looks at whether the thread still runs
+WAIT = 10.0  # seconds a caller waits for a round before it stops waiting on a stuck writer
 
 _encode = json.JSONEncoder(allow_nan=False, separators=(",", ":"), ensure_ascii=False).encode
+_time = time.time
 
 
 class EventWriter:
-    def __init__(self, path):
+    def __init__(self, path, prepare=None):
+        """prepare(): makes the folder the log lives in (again, if it was deleted)."""
+        self.path = path
         self.queue = collections.deque()
-        self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        self._flush_lock = threading.RLock()  # a SIGTERM handler may flush mid-flush
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="trackside-writer", daemon=True)
-        self._thread.start()
+        self.deadline = _time() + STALE  # renewed by each round; log() compares its clock with it
+        self._prepare = prepare
+        self._pending = collections.deque()  # encoded chunks of whole lines not yet in the file
+        self._pending_bytes = 0
+        self._dropped = 0  # lines dropped while _pending was full
+        self._problems = []  # what went wrong, for the final status
+        self._warned = set()
+        self._fd = None
+        self._file_id = None
+        self._closed = False
+        self._stalled = False
+        self._thread = None
+        self._new_sync()
+        self._start()
+        forks.watch(self)
+
+    def _new_sync(self):
+        self._lock = threading.RLock()  # one round at a time
+        self._cond = threading.Condition()  # re-entrant: a signal handler may wait mid-wait
+        self._wake = threading.Event()
+        self._requested = 0
+        self._done = 0
+        self._stop = False
+
+    def _start(self):
+        thread = threading.Thread(target=self._loop, name="trackside-writer", daemon=True)
+        try:
+            thread.start()
+        except RuntimeError:  # no thread to be had (a process at its limit): callers write
+            self._thread = None
+            return False
+        self._thread = thread
+        return True
+
+    def _alive(self):
+        return self._thread is not None and self._thread.is_alive()
 
     def _loop(self):
-        while not self._stop.wait(FLUSH_INTERVAL):
-            self.flush()
+        stop = False
+        while not stop:
+            self.deadline = _time() + STALE
+            self._wake.wait(FLUSH_INTERVAL)
+            self._wake.clear()
+            with self._cond:
+                asked = self._requested
+                stop = self._stop
+            try:
+                self._drain()
+            except Exception as e:  # never the end of the thread: the next round tries again
+                self._problem("writer", "writing {} failed: {!r}".format(self.path, e), note=True)
+            with self._cond:
+                self._done = asked
+                self._stalled = False
+                self._cond.notify_all()
+
+    # Asked by other threads.
 
     def flush(self):
-        """Writes everything queued so far, complete lines only, in as few writes as possible."""
-        queue = self.queue
-        with self._flush_lock:
-            if self._fd is None:
+        """Returns once what was queued before the call is written (or kept, when it cannot be)."""
+        if self._thread is threading.current_thread():
+            self._drain()
+            return
+        if not self._alive():
+            self._revive()
+            if not self._alive():
+                self._drain()
                 return
+        with self._cond:
+            self._requested += 1
+            target = self._requested
+            self._wake.set()
+            if not self._cond.wait_for(lambda: self._done >= target, WAIT):
+                self._stalled = True  # stuck in a write (a hung network disk?): stop waiting on it
+
+    def backlog(self):
+        """log() found a long queue: the caller waits for the writer instead of writing, which
+        bounds the queue, the memory and what a SIGKILL loses."""
+        if not self._stalled:
+            self.flush()
+
+    def check(self):
+        """log() found no round for STALE seconds: a busy writer is left alone, a dead one replaced."""
+        self.deadline = _time() + STALE
+        if not self._alive():
+            self._revive()
+            if not self._alive():
+                self._drain()
+
+    def _revive(self):
+        if self._closed:
+            return
+        if self._thread is not None:
+            self._problem("thread", "the writer thread of {} had stopped; a new one took over".format(self.path),
+                          note=True)
+        self._start()
+
+    def close(self):
+        """Writes everything, then closes the log. Calling it again waits for the same end."""
+        with self._cond:
+            self._stop = True
+            self._wake.set()
+        thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(WAIT)
+            if thread.is_alive():
+                self._say("closing", "gave up waiting for the writer thread of {}".format(self.path))
+                return
+        with self._lock:
+            if self._closed:
+                return
+            self._drain()
+            if self._pending_bytes or self._dropped:
+                lines = sum(chunk.count(b"\n") for chunk in self._pending) + self._dropped
+                self._say("lost", "{} events of {} could not be written: {}".format(
+                    lines, self.path, "; ".join(self._problems) or "unknown error"))
+            self._closed = True
+            if self._fd is not None:
+                os.close(self._fd)
+                self._fd = None
+
+    def store_failed(self, e):
+        """The blob store could not keep a file (artifact, image, code): the run goes on."""
+        reason = e.strerror or str(e)
+        self._problem(("errno", e.errno), "cannot store a copy of a logged file in the blob store: {}. The run goes "
+                                          "on; the file's hash is recorded, its copy is missing".format(reason),
+                      note="could not store logged files: {}".format(reason))
+
+    def problems(self):
+        """What went wrong while writing, as one text for the run's final status, or None."""
+        found = list(self._problems)
+        if self._dropped:
+            found.append("{} events were dropped while the log could not be written".format(self._dropped))
+        return "trackside: " + "; ".join(found) if found else None
+
+    # The writer's own work.
+
+    def _drain(self):
+        """Writes what is queued now, complete lines only, in writes of about MAX_WRITE."""
+        with self._lock:
+            if self._closed:
+                return
+            queue = self.queue
             parts = []
             size = 0
-            while queue:
+            for _ in range(len(queue)):
                 line = _safe_line(queue.popleft())
                 parts.append(line)
                 size += len(line)
                 if size >= MAX_WRITE:
-                    self._write("".join(parts))
+                    self._send("".join(parts).encode("utf-8"))
                     parts = []
                     size = 0
-            if parts:
-                self._write("".join(parts))
+            self._send("".join(parts).encode("utf-8"))
 
-    def _write(self, text):
-        data = text.encode("utf-8")
-        while data:
-            written = os.write(self._fd, data)
-            data = data[written:]
+    def _send(self, data):
+        if self._closed:
+            return
+        if data:
+            if self._pending_bytes >= MAX_PENDING:
+                self._dropped += data.count(b"\n")
+                self._problem("dropped", "more than {} MB of {} could not be written; newer events are dropped "
+                                         "until it can be".format(MAX_PENDING >> 20, self.path))
+            else:
+                self._pending.append(data)
+                self._pending_bytes += len(data)
+        while self._pending:
+            if not self._ready():
+                return
+            chunk = self._pending[0]
+            try:
+                append_lines(self._fd, chunk)
+            except OSError as e:
+                kept = e.kept if isinstance(e, PartialAppend) else 0
+                if kept:
+                    self._pending[0] = chunk[kept:]
+                    self._pending_bytes -= kept
+                self._write_failed(e.cause if isinstance(e, PartialAppend) else e)
+                return
+            self._pending.popleft()
+            self._pending_bytes -= len(chunk)
 
-    def close(self):
-        self._stop.set()
-        if self._thread is not threading.current_thread():
-            self._thread.join(timeout=5)
-        self.flush()
-        with self._flush_lock:
-            if self._fd is not None:
-                os.close(self._fd)
-                self._fd = None
+    def _ready(self):
+        """An open log that is still the one at self.path; (re)made when it is not."""
+        if self._fd is not None:
+            try:
+                st = os.stat(self.path)
+                if (st.st_dev, st.st_ino) == self._file_id:
+                    return True
+            except FileNotFoundError:
+                pass
+            except OSError:
+                return True  # cannot look (permissions?): keep writing where we write
+            self._problem("deleted", "the run folder {} was deleted while the run was going; the rest of "
+                                     "the run goes to a new one".format(os.path.dirname(self.path)), note=True)
+            os.close(self._fd)
+            self._fd = None
+        try:
+            if self._prepare is not None:
+                self._prepare()
+            self._fd = open_log(self.path)
+            st = os.fstat(self._fd)
+            self._file_id = (st.st_dev, st.st_ino)
+            return True
+        except OSError as e:
+            self._write_failed(e)
+            return False
+
+    def _write_failed(self, e):
+        reason = e.strerror or str(e)
+        self._problem(("errno", e.errno), "cannot write {}: {}. Logging goes on: the events are kept and written "
+                                          "when it can be".format(self.path, reason),
+                      note="could not write {}: {}".format(self.path, reason))
+
+    def _problem(self, key, warning, note=None):
+        """One warning per kind of problem (key); `note` (True: the warning) goes into the
+        final status, once."""
+        note = warning if note is True else note
+        if note and note not in self._problems:
+            self._problems.append(note)
+        if key not in self._warned:
+            self._warned.add(key)
+            self._say(key, warning)
+
+    def _say(self, _key, text):
+        try:
+            sys.stderr.write("trackside: {}\n".format(text))
+            sys.stderr.flush()
+        except Exception:
+            pass  # no usable stderr: the final status still says it
+
+    def _after_fork_in_child(self):
+        """The child logs into the same file; the parent's queue, pending lines and thread are
+        the parent's."""
+        self.queue.clear()
+        self._pending.clear()
+        self._pending_bytes = 0
+        self._new_sync()
+        if self._closed:
+            return
+        self._start()
+        forks.flush_at_child_exit(self)
 
 
 def _safe_line(item):
@@ -82,7 +294,7 @@ def _line(item):
     t, step, epoch, values = item
     try:
         encoded = _encode(values)
-    except ValueError:  # NaN or ±Inf somewhere: written as strings
+    except ValueError:  # NaN or ±Inf somewhere (or an int too long for JSON): written as strings
         encoded = _encode(json_metric_values(values))
     if epoch is None:
         return '{"t":%d,"type":"metrics","step":%d,"values":%s}\n' % (t * 1000, step, encoded)
