@@ -60,3 +60,20 @@ test('export --where narrows the runs export', () => {
     tmp.cleanup();
   }
 });
+
+test('a 2,000-term query lists its runs (exit 0); SQLite never answers with its own error text', () => {
+  const tmp = workspace();
+  try {
+    const r = cli(tmp.workspace, 'runs', '--json', '--where', Array(2000).fill('res').join(' '));
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual((JSON.parse(r.stdout) as { name: string }[]).map((x) => x.name).sort(), ['resnet18', 'resnet50-baseline']);
+    const names = Array.from({ length: 2100 }, (_, i) => i.toString(36))
+      .filter((w) => !['in', 'or'].includes(w))
+      .slice(0, 1999);
+    const e = cli(tmp.workspace, 'export', '--format', 'json', '--where', `name in (${[...names, 'bert-small'].join(',')})`);
+    assert.equal(e.code, 0, e.stderr);
+    assert.deepEqual((JSON.parse(e.stdout) as { name: string }[]).map((x) => x.name), ['bert-small']);
+  } finally {
+    tmp.cleanup();
+  }
+});

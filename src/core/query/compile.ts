@@ -3,6 +3,7 @@
 // the SQL text, so no input can change the statement.
 import type { Field, Op, QueryNode, TimeSpan, Value } from './ast';
 import { type ParseOptions, parseQuery } from './parse';
+import { QueryError } from './queryError';
 
 /** A condition on `runs r` with its named parameters, for listRuns/countRuns `where`. */
 export interface CompiledQuery {
@@ -12,19 +13,72 @@ export interface CompiledQuery {
 
 export type QueryOptions = ParseOptions;
 
-/** Parses and compiles a query. Throws QueryError (with its column) on a query that does not parse. */
+/**
+ * Parses and compiles a query. Throws QueryError (with its column) on a query that does not
+ * parse, or that is beyond what SQLite evaluates.
+ */
 export function compileQuery(query: string, opts: QueryOptions = {}): CompiledQuery {
   return compileNode(parseQuery(query, opts));
 }
 
 export function compileNode(node: QueryNode): CompiledQuery {
+  checkSqlDepth(node);
   const params: Record<string, string | number> = {};
+  let count = 0;
   const bind = (v: string | number): string => {
-    const name = `q${Object.keys(params).length}`;
+    const name = `q${count++}`;
     params[name] = v;
     return `@${name}`;
   };
-  return { sql: new Compiler(bind).node(node), params };
+  const sql = new Compiler(bind).node(node);
+  if (count > MAX_SQL_VALUES) throw tooBig(`at most ${MAX_SQL_VALUES} values`, `${count} values`);
+  return { sql, params };
+}
+
+// SQLite refuses an expression nested deeper than 1000 and more than 32766 bound values. Checked
+// here, with room for the conditions listRuns puts around a query, so a query SQLite would
+// refuse is a QueryError and never SQLite's own text.
+const MAX_SQL_DEPTH = 950;
+const MAX_SQL_VALUES = 32_000;
+/** How deep one condition's SQL is at most (EXISTS, a subquery's ANDs, functions, a hash prefix). */
+const CONDITION_DEPTH = 12;
+/** Up to this many terms are joined flat (`a OR b OR c`); more are grouped as a balanced tree. */
+const FLAT_TERMS = 8;
+
+function tooBig(expected: string, found: string): QueryError {
+  return new QueryError(1, `a smaller query (${expected})`, found);
+}
+
+/** Terms joined by one operator: flat when few, else halves in parentheses, so n terms nest about log2(n) deep rather than n. */
+function joined(parts: string[], op: 'AND' | 'OR'): string {
+  if (parts.length <= FLAT_TERMS) return `(${parts.join(` ${op} `)})`;
+  const half = Math.ceil(parts.length / 2);
+  return `(${joined(parts.slice(0, half), op)} ${op} ${joined(parts.slice(half), op)})`;
+}
+
+/** How deep `joined` nests n terms. */
+function joinedDepth(n: number): number {
+  return n <= FLAT_TERMS ? Math.max(0, n - 1) : 1 + joinedDepth(Math.ceil(n / 2));
+}
+
+/** An upper bound of how deep the compiled SQL of `n` nests. */
+function sqlDepth(n: QueryNode): number {
+  switch (n.kind) {
+    case 'and':
+    case 'or':
+      return joinedDepth(n.items.length) + Math.max(0, ...n.items.map(sqlDepth));
+    case 'not':
+      return 1 + sqlDepth(n.item);
+    case 'cmp':
+      return CONDITION_DEPTH + joinedDepth(n.values.length);
+    default:
+      return CONDITION_DEPTH;
+  }
+}
+
+function checkSqlDepth(node: QueryNode): void {
+  const depth = sqlDepth(node);
+  if (depth > MAX_SQL_DEPTH) throw tooBig(`conditions nested at most ${MAX_SQL_DEPTH} deep`, `${depth}`);
 }
 
 const TIME_SQL = { started: 'coalesce(r.started, r.created)', ended: 'r.ended', updated: 'r.updated' } as const;
@@ -72,9 +126,9 @@ class Compiler {
       case 'all':
         return '1';
       case 'and':
-        return `(${byCost(n.items).map((x) => this.node(x)).join(' AND ')})`;
+        return joined(byCost(n.items).map((x) => this.node(x)), 'AND');
       case 'or':
-        return `(${n.items.map((x) => this.node(x)).join(' OR ')})`;
+        return joined(n.items.map((x) => this.node(x)), 'OR');
       case 'not':
         return `NOT (${this.node(n.item)})`;
       case 'text': {
@@ -124,7 +178,7 @@ class Compiler {
   }
 
   private anyOf(values: string[], one: (v: string) => string): string {
-    return values.length === 1 ? one(values[0]) : `(${values.map(one).join(' OR ')})`;
+    return values.length === 1 ? one(values[0]) : joined(values.map(one), 'OR');
   }
 
   private textCmp(col: string, op: Op, values: string[], is: (col: string, v: string) => string): string {
@@ -164,6 +218,6 @@ class Compiler {
       if (typeof v === 'boolean' || v === null) return `p.value = ${this.bind(String(v))}`;
       return `json_extract(p.value, '$') IS ${this.bind(v as string)}`;
     };
-    return values.length === 1 ? one(values[0]) : `(${values.map(one).join(' OR ')})`;
+    return values.length === 1 ? one(values[0]) : joined(values.map(one), 'OR');
   }
 }
