@@ -72,10 +72,15 @@ def ensure_meta(run_dir, run_id, now):
         return existing
     meta = {"version": META_VERSION, "id": run_id, "created": int(now * 1000)}
     tmp = "{}.{}.tmp".format(path, os.getpid())
-    with open(tmp, "w", encoding="utf-8") as f:
-        json.dump(meta, f)
-        f.write("\n")
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(meta, f)
+            f.write("\n")
+        os.replace(tmp, path)
+    except OSError:
+        if os.path.exists(tmp):  # a full disk: no half-written temp file left in the run folder
+            os.unlink(tmp)
+        raise
     return run_id
 
 
