@@ -21,6 +21,7 @@ import { QueryError } from './core/query/queryError';
 import { rebuild } from './core/rebuild';
 import { type RunDetail, type RunInfo, countRuns, getRun, listRuns, resolveRun } from './core/runQueries';
 import { type Store, openIndex } from './core/store';
+import { oneLine, terminalSafe } from './core/terminalText';
 
 /** Exit codes (also listed in --help). */
 const EXIT = { ok: 0, error: 1, usage: 2, noRoot: 3, corrupt: 4, partial: 5 } as const;
@@ -89,6 +90,11 @@ const STATUSES: readonly RunStatus[] = ['running', 'finished', 'failed', 'stoppe
 
 function out(text: string): void {
   process.stdout.write(text);
+}
+
+/** Text for a person at a terminal: control characters from run data are shown escaped. JSON and exports go through `out` unchanged. */
+function outText(text: string): void {
+  out(terminalSafe(text));
 }
 
 const HELP_OPTION = { help: { type: 'boolean', short: 'h' } } as const;
@@ -182,25 +188,25 @@ function cmdRuns(args: string[]): number {
       return EXIT.ok;
     }
     if (runs.length === 0) {
-      out('No runs yet.\n');
+      outText('No runs yet.\n');
       return EXIT.ok;
     }
     const rows = [['ID', 'NAME', 'EXPERIMENT', 'STATUS', 'STARTED', 'DURATION', 'METRICS']];
     for (const r of runs) {
       const m = Object.entries(metrics.get(r.id) ?? {})
-        .map(([k, v]) => `${k}=${formatMetric(v)}`)
+        .map(([k, v]) => `${oneLine(k)}=${formatMetric(v)}`)
         .join(' ');
       rows.push([
         r.id,
-        truncate(r.name ?? '', 32),
-        truncate(r.experiment ?? '', 20),
+        truncate(oneLine(r.name ?? ''), 32),
+        truncate(oneLine(r.experiment ?? ''), 20),
         r.deleted ? `${r.status} (deleted)` : r.status,
         localTime(r.started),
         formatDuration(liveDuration(r)),
         m,
       ]);
     }
-    out(table(rows));
+    outText(table(rows));
     return EXIT.ok;
   } finally {
     store.close();
@@ -210,7 +216,7 @@ function cmdRuns(args: string[]): number {
 function showText(r: RunDetail): string {
   const lines: string[] = [];
   const field = (k: string, v: unknown): void => {
-    if (v !== null && v !== undefined && v !== '') lines.push(`${pad(`${k}:`, 12)}${String(v)}`);
+    if (v !== null && v !== undefined && v !== '') lines.push(`${pad(`${k}:`, 12)}${oneLine(String(v))}`);
   };
   field('Run', r.id);
   field('Name', r.name);
@@ -230,21 +236,21 @@ function showText(r: RunDetail): string {
   if (r.note) lines.push('', 'Note:', ...r.note.split('\n').map((l) => `  ${l}`));
   if (r.error) lines.push('', 'Error:', ...r.error.trimEnd().split('\n').map((l) => `  ${l}`));
   const params = Object.entries(r.params);
-  if (params.length) lines.push('', 'Params:', ...params.map(([k, v]) => `  ${k} = ${JSON.stringify(v)}`));
+  if (params.length) lines.push('', 'Params:', ...params.map(([k, v]) => `  ${oneLine(k)} = ${oneLine(JSON.stringify(v))}`));
   if (r.metrics.length) {
     lines.push('', 'Metrics:');
     const rows = [['  KEY', 'LAST', 'MIN', 'MAX', 'STEPS', 'COUNT']];
     for (const m of r.metrics) {
-      rows.push([`  ${m.key}`, formatMetric(m.last), formatMetric(m.min), formatMetric(m.max), `${m.firstStep}..${m.lastStep}`, String(m.count)]);
+      rows.push([`  ${oneLine(m.key)}`, formatMetric(m.last), formatMetric(m.min), formatMetric(m.max), `${m.firstStep}..${m.lastStep}`, String(m.count)]);
     }
     lines.push(table(rows).trimEnd());
   }
   if (r.artifacts.length) {
-    lines.push('', 'Artifacts:', ...r.artifacts.map((a) => `  ${a.name} [${a.kind}] ${a.size} bytes sha256:${a.hash}${a.files.length ? ` (${a.files.length} files)` : ''}`));
+    lines.push('', 'Artifacts:', ...r.artifacts.map((a) => `  ${oneLine(a.name)} [${oneLine(a.kind)}] ${a.size} bytes sha256:${a.hash}${a.files.length ? ` (${a.files.length} files)` : ''}`));
   }
-  if (r.images.length) lines.push('', 'Images:', ...r.images.map((i) => `  ${i.key} step ${i.step} ${i.format} sha256:${i.hash}`));
+  if (r.images.length) lines.push('', 'Images:', ...r.images.map((i) => `  ${oneLine(i.key)} step ${i.step} ${i.format} sha256:${i.hash}`));
   if (r.datasets.length) {
-    lines.push('', 'Datasets:', ...r.datasets.map((d) => `  ${d.name} ${d.path} ${d.files.length} file(s), ${d.size} bytes sha256:${d.hash}`));
+    lines.push('', 'Datasets:', ...r.datasets.map((d) => `  ${oneLine(d.name)} ${oneLine(d.path)} ${d.files.length} file(s), ${d.size} bytes sha256:${d.hash}`));
   }
   if (r.code.length) lines.push('', `Code: ${r.code.length} file(s)`);
   if (r.log.badCount) lines.push('', `Event log: ${r.log.badCount} malformed line(s) skipped`);
@@ -260,7 +266,8 @@ function cmdShow(args: string[]): number {
     const id = resolveRun(store, positionals[0]);
     const run = getRun(store, id);
     if (!run) throw new UnknownRunError(positionals[0]);
-    out(values.json ? toJsonText({ ...run, duration: liveDuration(run) }, 2) + '\n' : showText(run));
+    if (values.json) out(toJsonText({ ...run, duration: liveDuration(run) }, 2) + '\n');
+    else outText(showText(run));
     return EXIT.ok;
   } finally {
     store.close();
@@ -291,7 +298,8 @@ function cmdIngest(args: string[]): number {
   const store = openIndex(requireRoot());
   try {
     const report = ingestAll(store);
-    out(values.json ? toJsonText(report, 2) + '\n' : reportText(report, 'Ingested'));
+    if (values.json) out(toJsonText(report, 2) + '\n');
+    else outText(reportText(report, 'Ingested'));
     return EXIT.ok;
   } finally {
     store.close();
@@ -303,7 +311,8 @@ function cmdRebuild(args: string[]): number {
   if (values.help) return help();
   if (positionals.length) throw new UsageError('rebuild takes no arguments');
   const report = rebuild(requireRoot());
-  out(values.json ? toJsonText(report, 2) + '\n' : reportText(report, 'Rebuilt the index:'));
+  if (values.json) out(toJsonText(report, 2) + '\n');
+  else outText(reportText(report, 'Rebuilt the index:'));
   return EXIT.ok;
 }
 
@@ -446,7 +455,7 @@ const COMMANDS: Record<string, (args: string[]) => number | Promise<number>> = {
   rebuild: cmdRebuild,
   export: cmdExport,
   import: cmdImport,
-  model: (args) => modelCommand(args, { out, err: (t) => process.stderr.write(t), open: () => openFresh(requireRoot()) }),
+  model: (args) => modelCommand(args, { out: args.includes('--json') ? out : outText, err: (t) => process.stderr.write(terminalSafe(t)), open: () => openFresh(requireRoot()) }),
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -458,7 +467,7 @@ export async function main(argv: string[]): Promise<number> {
     return await run(rest);
   } catch (e) {
     const fail = (code: number, message: string): number => {
-      process.stderr.write(`trackside: ${message}\n`);
+      process.stderr.write(`trackside: ${terminalSafe(message)}\n`);
       return code;
     };
     if (e instanceof UsageError) return fail(EXIT.usage, `${e.message}\nRun "trackside --help" for usage.`);
