@@ -91,10 +91,10 @@ function metricValues(o: Obj, type: string): void {
   for (const key in v) {
     const x = v[key];
     if (typeof x === 'number') continue;
-    if (x === 'NaN') v[key] = Number.NaN;
-    else if (x === 'Infinity') v[key] = Number.POSITIVE_INFINITY;
-    else if (x === '-Infinity') v[key] = Number.NEGATIVE_INFINITY;
-    else fail(`${type}: value of "${key}" must be a number or "NaN"/"Infinity"/"-Infinity"`);
+    const n = x === 'NaN' ? Number.NaN : x === 'Infinity' ? Number.POSITIVE_INFINITY : x === '-Infinity' ? Number.NEGATIVE_INFINITY : undefined;
+    if (n === undefined) fail(`${type}: value of "${key}" must be a number or "NaN"/"Infinity"/"-Infinity"`);
+    // Defined, not assigned: `v["__proto__"] = n` would leave the key's string in place.
+    Object.defineProperty(v, key, { value: n, writable: true, enumerable: true, configurable: true });
   }
 }
 

@@ -112,12 +112,9 @@ export function latestValues(
      WHERE s.rid = (SELECT rid FROM runs WHERE id = ?) ORDER BY k.key`,
   );
   for (const id of runIds) {
-    const values: Record<string, number> = {};
-    for (const r of stmt.all(id) as { key: string; last: number | null }[]) {
-      if (!opts.includeSys && r.key.startsWith('sys/')) continue;
-      values[r.key] = r.last ?? Number.NaN;
-    }
-    out.set(id, values);
+    const rows = (stmt.all(id) as { key: string; last: number | null }[]).filter((r) => opts.includeSys || !r.key.startsWith('sys/'));
+    // Own properties, also for a key named "__proto__".
+    out.set(id, Object.fromEntries(rows.map((r) => [r.key, r.last ?? Number.NaN])));
   }
   return out;
 }

@@ -286,10 +286,11 @@ export function getRun(store: Store, id: string): RunDetail | undefined {
     python_executable: string | null;
     python_version: string | null;
   };
-  const params: Record<string, unknown> = {};
-  for (const p of store.stmt('SELECT key, value FROM params WHERE rid = ? ORDER BY key').all(rid) as { key: string; value: string }[]) {
-    params[p.key] = JSON.parse(p.value);
-  }
+  // fromEntries defines each key as its own property: assigning would make "__proto__" set
+  // the object's prototype instead of showing the param.
+  const params: Record<string, unknown> = Object.fromEntries(
+    (store.stmt('SELECT key, value FROM params WHERE rid = ? ORDER BY key').all(rid) as { key: string; value: string }[]).map((p) => [p.key, JSON.parse(p.value)]),
+  );
   const artifactFiles = store.stmt('SELECT path, hash, size FROM artifact_files WHERE aid = ? ORDER BY path');
   const artifacts = (
     store.stmt('SELECT aid, name, kind, hash, size, source, t FROM artifacts WHERE rid = ? ORDER BY aid').all(rid) as (Omit<ArtifactInfo, 'files'> & { aid: number })[]
