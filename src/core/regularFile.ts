@@ -72,10 +72,10 @@ export function readFileRange(file: string, fd: number, buf: Buffer, at: number,
 }
 
 /**
- * The text of a small regular file, or undefined when it is missing, not a regular file,
- * unreadable or larger than `maxBytes` (for side files such as meta.json that are optional).
+ * The bytes of a small regular file, or undefined when it is missing, not a regular file,
+ * unreadable or larger than `maxBytes` (for optional side files such as meta.json).
  */
-export function readSmallFile(file: string, maxBytes: number): string | undefined {
+export function readSmallFileBytes(file: string, maxBytes: number): Buffer | undefined {
   let fd: number | undefined;
   try {
     fd = openRegularFile(file);
@@ -89,10 +89,15 @@ export function readSmallFile(file: string, maxBytes: number): string | undefine
       if (n <= 0) break;
       got += n;
     }
-    return buf.toString('utf8', 0, got);
+    return buf.subarray(0, got);
   } catch {
     return undefined;
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
+}
+
+/** readSmallFileBytes as UTF-8 text. */
+export function readSmallFile(file: string, maxBytes: number): string | undefined {
+  return readSmallFileBytes(file, maxBytes)?.toString('utf8');
 }
