@@ -4,7 +4,9 @@ next append starts on a line of its own."""
 import json
 import os
 
-from support import TempDirTest
+from support import TempDirTest, mount_tmpfs
+
+from trackside.append import PartialAppend, append_lines, open_log
 
 
 def lines_of(path):
@@ -42,3 +44,19 @@ class TornLines(TempDirTest):
         self.assertNotIn(None, after)
         self.assertEqual([e["type"] for e in after], ["run", "status", "metrics", "status"])
         self.assertEqual(after[0]["name"], "second try")
+
+    def test_a_write_that_fails_part_way_leaves_whole_lines_only(self):
+        mnt = os.path.join(self.tmp, "small")
+        mount_tmpfs(self, mnt, "1m")
+        path = os.path.join(mnt, "events.jsonl")
+        lines = b"".join(b'{"t":%d,"type":"note","text":"%s"}\n' % (i, b"x" * 200) for i in range(10000))
+        fd = open_log(path)
+        self.addCleanup(os.close, fd)
+        with self.assertRaises(PartialAppend) as caught:
+            append_lines(fd, lines)  # about 2.3 MB into 1 MB
+        kept = caught.exception.kept
+        self.assertGreater(kept, 0)
+        with open(path, "rb") as f:
+            on_disk = f.read()
+        self.assertEqual(on_disk, lines[:kept])
+        self.assertTrue(on_disk.endswith(b"\n"))

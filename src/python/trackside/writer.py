@@ -141,7 +141,7 @@ class EventWriter:
         if thread is not None and thread is not threading.current_thread():
             thread.join(WAIT)
             if thread.is_alive():
-                self._say("closing", "gave up waiting for the writer thread of {}".format(self.path))
+                self._say("gave up waiting for the writer thread of {}".format(self.path))
                 return
         with self._lock:
             if self._closed:
@@ -149,7 +149,7 @@ class EventWriter:
             self._drain()
             if self._pending_bytes or self._dropped:
                 lines = sum(chunk.count(b"\n") for chunk in self._pending) + self._dropped
-                self._say("lost", "{} events of {} could not be written: {}".format(
+                self._say("{} events of {} could not be written: {}".format(
                     lines, self.path, "; ".join(self._problems) or "unknown error"))
             self._closed = True
             if self._fd is not None:
@@ -257,9 +257,9 @@ class EventWriter:
             self._problems.append(note)
         if key not in self._warned:
             self._warned.add(key)
-            self._say(key, warning)
+            self._say(warning)
 
-    def _say(self, _key, text):
+    def _say(self, text):
         try:
             sys.stderr.write("trackside: {}\n".format(text))
             sys.stderr.flush()
