@@ -6,14 +6,17 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 import unittest
 
+from unittest import mock
+
 from support import REPO
 
 import trackside
-from trackside.query import QueryError, compile_query
+from trackside.query import QueryError, compile_node, compile_query, parse_query
 
 FIXTURE = os.path.join(REPO, "test", "fixtures", "query", "cases.json")
 with open(FIXTURE, encoding="utf-8") as f:
@@ -29,6 +32,21 @@ def node(args, **env):
     full_env.update(env, TZ="UTC")
     return subprocess.run(["node", "--import", "tsx"] + args, cwd=REPO, env=full_env, check=True,
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, timeout=120).stdout
+
+
+def words(n):
+    """Short distinct values that are not keywords: 2,000 of them fit the 10,000-character limit."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    out = [a + b for a in letters for b in letters] + [a + b + c for a in letters for b in letters for c in letters]
+    return [w for w in out if w not in ("in", "or", "and", "not")][:n]
+
+
+def _compiles(node):
+    try:
+        compile_node(node)
+        return True
+    except QueryError:
+        return False
 
 
 def write_fixture_runs(root):
@@ -103,29 +121,84 @@ class SharedCases(unittest.TestCase):
                 self.assertEqual(trackside.runs(where=query, root=self.root), [])
         self.assertEqual(len(trackside.runs(root=self.root)), 5)
 
-    def assert_too_big_is_a_query_error(self):
-        terms = 2000
-        for query in (" ".join(["x"] * terms), " or ".join(["x"] * terms)):
-            with self.assertRaises(QueryError, msg=query[:40]) as caught:
-                trackside.runs(where=query, root=self.root)
-            self.assertIn("too", str(caught.exception))
-        self.assertEqual(len(trackside.runs(root=self.root)), 5)
+    def assert_2000_terms_run(self):
+        two = words(2000)
+        self.assertEqual(len(set(two)), 2000)
 
-    def test_a_query_too_big_for_sqlite_is_a_query_error(self):
-        self.assert_too_big_is_a_query_error()
+        def ids(query):
+            return sorted(r.id for r in trackside.runs(where=query, root=self.root, include_deleted=True))
+        # Grouped as balanced trees, so SQLite nests them shallowly (as the editor's reader does).
+        self.assertEqual(ids(" ".join(["e"] * 2000)), ids("e"))
+        self.assertEqual(ids(" or ".join(["r"] * 2000)), ids("r"))
+        self.assertEqual(ids("name in ({})".format(",".join(two + ["bert-small"]))), ids("name = bert-small"))
+        self.assertEqual(ids("params.opt in ({})".format(",".join(two[:1999] + ["sgd"]))), ids("params.opt = sgd"))
+        self.assertEqual(ids("tags in ({})".format(",".join(two[1:] + ["baseline"]))), ids("tags = baseline"))
+        for query in ("e", "r", "name = bert-small", "params.opt = sgd", "tags = baseline"):
+            self.assertTrue(ids(query), query)
+
+    def test_2000_term_queries_run(self):
+        self.assert_2000_terms_run()
 
     @unittest.skipUnless(node_available(), "needs node and the repository's node_modules to build an index")
-    def test_a_query_too_big_for_sqlite_is_a_query_error_on_the_index(self):
+    def test_2000_term_queries_run_on_the_index(self):
         ingest(self.root)
-        self.assert_too_big_is_a_query_error()
+        self.assert_2000_terms_run()
+
+    def test_a_query_beyond_what_sqlite_evaluates_is_a_query_error(self):
+        def nots(k):
+            node = parse_query("params.opt = sgd")
+            for _ in range(k):
+                node = ("not", node)
+            return node
+
+        def ids(where):
+            return sorted(r.id for r in trackside.runs(where=where, root=self.root))
+
+        # The parser stops nesting at 100 levels; compiling 1,000 by hand recurses that deep.
+        self.addCleanup(sys.setrecursionlimit, sys.getrecursionlimit())
+        sys.setrecursionlimit(5000)
+        # runs() given parsed queries (the parser itself stops nesting long before this).
+        with mock.patch("trackside.read.compile_query", lambda where, now=None: compile_node(where)):
+            with self.assertRaises(QueryError) as caught:
+                ids(nots(1000))
+            self.assertRegex(str(caught.exception), r"^Query error at column 1: expected a smaller query "
+                                                     r"\(conditions nested at most 950 deep\), found \d+$")
+            # The deepest form the check lets through runs, or (an older SQLite, whose parser
+            # stack is shallower) is a QueryError too, never SQLite's own error.
+            deepest = max(k for k in range(900, 1000) if _compiles(nots(k)))
+            self.assertFalse(_compiles(nots(deepest + 1)))
+            for k in (deepest - deepest % 2, deepest):
+                try:
+                    found = ids(nots(k))
+                except QueryError:
+                    continue
+                if k % 2 == 0:  # an even number of nots is the query itself
+                    self.assertEqual(found, ids(parse_query("params.opt = sgd")))
+        # Nesting the parser allows, as a user writes it: results, or a QueryError.
+        nested = "params.opt = sgd"
+        for _ in range(90):
+            nested = "not ({})".format(nested)
+        try:
+            self.assertEqual(ids(nested), ids("params.opt = sgd"))
+        except QueryError:
+            pass
+        with self.assertRaises(QueryError) as caught:
+            compile_node(("cmp", ("text", "name"), "in", ["v{}".format(i) for i in range(33000)]))
+        self.assertEqual(str(caught.exception), "Query error at column 1: expected a smaller query "
+                                                "(at most 32000 values), found 33000 values")
 
     @unittest.skipUnless(node_available(), "needs node to compile with the editor's reader")
     def test_same_sql_as_the_editors_reader(self):
+        big = [" or ".join(["r"] * 2000), "name in ({})".format(",".join(words(2000)))]
+        cases = CASES["cases"] + [{"query": q} for q in big]
         script = ("const {compileQuery} = require('./src/core/query/compile.ts');"
                   "const fx = require('./test/fixtures/query/cases.json');"
-                  "process.stdout.write(JSON.stringify(fx.cases.map((c) => compileQuery(c.query, {now: fx.now}))));")
+                  "const big = " + json.dumps(big) + ";"
+                  "const qs = fx.cases.map((c) => c.query).concat(big);"
+                  "process.stdout.write(JSON.stringify(qs.map((q) => compileQuery(q, {now: fx.now}))));")
         theirs = json.loads(node(["-e", script]))
-        for case, compiled in zip(CASES["cases"], theirs):
+        self.assertEqual(len(theirs), len(cases))
+        for case, compiled in zip(cases, theirs):
             sql, params = compile_query(case["query"], now=CASES["now"])
             self.assertEqual(sql, compiled["sql"], case["query"])
             self.assertEqual(params, compiled["params"], case["query"])

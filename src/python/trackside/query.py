@@ -467,6 +467,44 @@ def _cost(node):
     return 0
 
 
+# SQLite refuses an expression nested deeper than 1000 and more than 32766 bound values. Checked
+# here, with room for the conditions runs() puts around a query, so a query SQLite would
+# refuse is a QueryError and never SQLite's own text (the same limits as the editor's reader).
+MAX_SQL_DEPTH = 950
+MAX_SQL_VALUES = 32000
+CONDITION_DEPTH = 12  # how deep one condition's SQL is at most (EXISTS, a subquery's ANDs, functions)
+FLAT_TERMS = 8  # up to this many terms are joined flat (a OR b OR c); more as a balanced tree
+
+
+def _too_big(expected, found):
+    return QueryError(1, "a smaller query ({})".format(expected), found)
+
+
+def _joined(parts, op):
+    """Terms joined by one operator: flat when few, else halves in parentheses, so n terms
+    nest about log2(n) deep rather than n."""
+    if len(parts) <= FLAT_TERMS:
+        return "({})".format((" " + op + " ").join(parts))
+    half = (len(parts) + 1) // 2
+    return "({} {} {})".format(_joined(parts[:half], op), op, _joined(parts[half:], op))
+
+
+def _joined_depth(n):
+    return max(0, n - 1) if n <= FLAT_TERMS else 1 + _joined_depth((n + 1) // 2)
+
+
+def _sql_depth(node):
+    """An upper bound of how deep the compiled SQL of node nests."""
+    kind = node[0]
+    if kind in ("and", "or"):
+        return _joined_depth(len(node[1])) + max([0] + [_sql_depth(x) for x in node[1]])
+    if kind == "not":
+        return 1 + _sql_depth(node[1])
+    if kind == "cmp":
+        return CONDITION_DEPTH + _joined_depth(len(node[3]))
+    return CONDITION_DEPTH
+
+
 class _Compiler:
     """Every value, key and pattern becomes a bound parameter (@q0, @q1...)."""
 
@@ -484,9 +522,9 @@ class _Compiler:
             return "1"
         if kind == "and":
             ordered = [x for _, _, x in sorted((_cost(x), i, x) for i, x in enumerate(n[1]))]
-            return "({})".format(" AND ".join(self.node(x) for x in ordered))
+            return _joined([self.node(x) for x in ordered], "AND")
         if kind == "or":
-            return "({})".format(" OR ".join(self.node(x) for x in n[1]))
+            return _joined([self.node(x) for x in n[1]], "OR")
         if kind == "not":
             return "NOT ({})".format(self.node(n[1]))
         if kind == "text":
@@ -499,7 +537,7 @@ class _Compiler:
         return self.cmp(n[1], n[2], n[3])
 
     def any_of(self, values, one):
-        return one(values[0]) if len(values) == 1 else "({})".format(" OR ".join(one(v) for v in values))
+        return one(values[0]) if len(values) == 1 else _joined([one(v) for v in values], "OR")
 
     def text_cmp(self, col, op, values, is_):
         if op in ("~", "contains"):
@@ -580,7 +618,7 @@ class _Compiler:
             if isinstance(v, float):
                 return "p.num = {}".format(self.bind(v))
             return "json_extract(p.value, '$') IS {}".format(self.bind(v))
-        return one(values[0]) if len(values) == 1 else "({})".format(" OR ".join(one(v) for v in values))
+        return one(values[0]) if len(values) == 1 else _joined([one(v) for v in values], "OR")
 
 
 def _js_string(v):
@@ -594,8 +632,19 @@ def _js_string(v):
 def compile_query(query, now=None):
     """(sql, params): a condition on the index's `runs r` with its named parameters.
 
-    Raises QueryError (with .column) when the query does not parse.
+    Raises QueryError (with .column) when the query does not parse, or when it is beyond
+    what SQLite evaluates.
     """
+    return compile_node(parse_query(query, now))
+
+
+def compile_node(node):
+    """(sql, params) of a parsed query; QueryError when it is beyond what SQLite evaluates."""
+    depth = _sql_depth(node)
+    if depth > MAX_SQL_DEPTH:
+        raise _too_big("conditions nested at most {} deep".format(MAX_SQL_DEPTH), str(depth))
     compiler = _Compiler()
-    sql = compiler.node(parse_query(query, now))
+    sql = compiler.node(node)
+    if len(compiler.params) > MAX_SQL_VALUES:
+        raise _too_big("at most {} values".format(MAX_SQL_VALUES), "{} values".format(len(compiler.params)))
     return sql, compiler.params

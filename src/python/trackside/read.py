@@ -156,12 +156,13 @@ def _query(db, sql, params, where):
     try:
         return db.execute(sql, params).fetchall()
     except sqlite3.OperationalError as e:
-        # A query that parses but is beyond what SQLite evaluates ("Expression tree is too
-        # large", "too many SQL variables"): the user's query, so a QueryError.
-        if "too" not in str(e).lower():
+        # compile_query() refuses what SQLite would; should this SQLite still find a query too
+        # big ("Expression tree is too large", "too many SQL variables", or an older SQLite's
+        # "parser stack overflow" on nested conditions), it is the query's fault.
+        text = str(e).lower()
+        if "too " not in text and "overflow" not in text:
             raise
-        raise QueryError(1, "a query SQLite can evaluate (fewer conditions)",
-                         "{} characters that are too much for SQLite: {}".format(len(where or ""), e)) from None
+        raise QueryError(1, "a smaller query", "{} characters".format(len(where or ""))) from None
 
 
 def get_run(ref, root=None):
