@@ -20,11 +20,12 @@ import { type CompiledQuery, compileQuery } from './core/query/compile';
 import { QueryError } from './core/query/queryError';
 import { rebuild } from './core/rebuild';
 import { type RunDetail, type RunInfo, countRuns, getRun, listRuns, resolveRun } from './core/runQueries';
+import { isNotWritable, notWritableReason, openIndexForReading } from './core/readIndex';
 import { type Store, openIndex } from './core/store';
 import { oneLine, terminalSafe } from './core/terminalText';
 
 /** Exit codes (also listed in --help). */
-const EXIT = { ok: 0, error: 1, usage: 2, noRoot: 3, corrupt: 4, partial: 5 } as const;
+const EXIT = { ok: 0, error: 1, usage: 2, noRoot: 3, corrupt: 4, partial: 5, readOnly: 6 } as const;
 
 const HELP = `Usage: trackside <command> [options]
 
@@ -63,9 +64,11 @@ Options:
   --all               Include runs marked deleted.
   -h, --help          Show this help.
 
-Exit codes: 0 ok, 1 unknown or ambiguous run or other error, 2 bad command or flag,
-3 no .trackside folder found, 4 unusable index (run "trackside rebuild"), 5 import
-partial: runs were imported, but something listed could not be read or was left out.
+Exit codes: 0 ok, 1 unknown or ambiguous run or other error, 2 bad command, flag or
+query, 3 no .trackside folder found, 4 unusable index (run "trackside rebuild"), 5 import
+partial: runs were imported, but something listed could not be read or was left out,
+6 the .trackside folder cannot be written (ingest, rebuild, import and model alias write
+to it; runs, show and export read it all the same).
 `;
 
 class UsageError extends Error {}
@@ -117,10 +120,12 @@ function requireRoot(): string {
   return root;
 }
 
-/** Opens the index and ingests what is new, warning about bad lines on stderr. */
+/**
+ * Opens the index and ingests what is new, warning about bad lines on stderr. Works on a
+ * .trackside that cannot be written too (see openIndexForReading).
+ */
 function openFresh(root: string): Store {
-  const store = openIndex(root);
-  const report = ingestAll(store);
+  const { store, report } = openIndexForReading(root);
   if (report.badTotal > 0) {
     process.stderr.write(`trackside: skipped ${report.badTotal} malformed event line(s); "trackside ingest" lists them.\n`);
   }
@@ -478,6 +483,11 @@ export async function main(argv: string[]): Promise<number> {
       return fail(EXIT.corrupt, `the index ${root ? indexPath(root) : 'index.db'} is damaged (${(e as Error).message}). Run "trackside rebuild".`);
     }
     if (e instanceof UnknownRunError || e instanceof AmbiguousRunError) return fail(EXIT.error, e.message);
+    const root = findRoot(process.cwd());
+    if (root && isNotWritable(e, root)) {
+      const why = notWritableReason(root, e instanceof Error ? e.message : String(e));
+      return fail(EXIT.readOnly, `${root} cannot be written (${why}): "${command}" needs to write it; runs, show and export read it as it is.`);
+    }
     return fail(EXIT.error, e instanceof Error ? e.message : String(e));
   }
 }
