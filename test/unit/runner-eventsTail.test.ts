@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { appendEvent } from '../../src/core/runner/eventLog';
@@ -40,4 +41,23 @@ test('no log, no status, or junk: undefined', () => {
   writeFileSync(join(dir, 'events.jsonl'), 'not json\n{"type":"status"}\n{"t":1,"type":"metrics","step":0,"values":{}}\n');
   assert.equal(readLastStatus(dir), undefined);
   assert.deepEqual(readRunHead(dir), {});
+});
+
+test('recovery reads only regular files and passes over a line too long to collect', () => {
+  const dir = tempDir();
+  const file = join(dir, 'events.jsonl');
+  appendEvent(dir, { type: 'status', status: 'running' });
+  appendFileSync(file, `{"t":2,"type":"note","text":"${'x'.repeat(50_000)}"}\n`);
+  appendEvent(dir, { type: 'metrics', step: 0, values: { loss: 1 } });
+  assert.equal(readLastStatus(dir, 10_000)?.status, 'running');
+  // A torn last line far longer than the limit: passed over without being held.
+  appendFileSync(file, `{"t":3,"type":"status","status":"finished"${' '.repeat(3_000_000)}`);
+  assert.equal(readLastStatus(dir, 10_000)?.status, 'running');
+  appendFileSync(file, '}\n');
+  assert.equal(readLastStatus(dir)?.status, 'finished', 'within the default limit the line is read');
+
+  const fifoDir = tempDir();
+  execFileSync('mkfifo', [join(fifoDir, 'events.jsonl')]);
+  assert.equal(readLastStatus(fifoDir), undefined);
+  assert.deepEqual(readRunHead(fifoDir), {});
 });

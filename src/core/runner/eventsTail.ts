@@ -1,24 +1,35 @@
 // Reads what recovery needs from a run's events.jsonl without reading all of it: the last
 // `status` (scanning back from the end in chunks) and the merged `run` events near the head.
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, readSync } from 'node:fs';
+import { MAX_LINE_BYTES } from '../eventReader';
 import type { RunEvent, StatusEvent } from '../events';
+import { openRegularFile } from '../regularFile';
 import { eventsPath } from './eventLog';
 
 // Most logs end with their status: start small, read larger pieces only when needed.
 const FIRST_CHUNK = 4 * 1024;
 const MAX_CHUNK = 1024 * 1024;
 
-/** The last complete `status` event, or undefined when there is none. */
-export function readLastStatus(dir: string): StatusEvent | undefined {
-  let fd: number;
+/** An open regular events.jsonl, else undefined (missing, unreadable, a FIFO that would block). */
+function openLog(dir: string): number | undefined {
   try {
-    fd = openSync(eventsPath(dir), 'r');
+    return openRegularFile(eventsPath(dir));
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The last complete `status` event, or undefined when there is none. A line longer than
+ * MAX_LINE_BYTES is passed over, not collected.
+ */
+export function readLastStatus(dir: string, maxLineBytes = MAX_LINE_BYTES): StatusEvent | undefined {
+  const fd = openLog(dir);
+  if (fd === undefined) return undefined;
   try {
     let end = fstatSync(fd).size;
     let carry = Buffer.alloc(0); // the partial first line of the chunk read before
+    let skipping = false; // inside a line too long to collect: drop bytes up to its start
     let first = true;
     let chunk = FIRST_CHUNK;
     while (end > 0) {
@@ -33,10 +44,19 @@ export function readLastStatus(dir: string): StatusEvent | undefined {
         data = data.subarray(0, lastNl + 1);
         first = false;
       }
+      if (skipping) {
+        // Inside a line too long to collect: what follows the last newline here is its start.
+        const last = data.lastIndexOf(0x0a);
+        end = start;
+        if (last < 0) continue;
+        data = data.subarray(0, last + 1);
+        skipping = false;
+      }
       const nl = data.indexOf(0x0a);
       if (start > 0 && nl < 0) {
-        // One line longer than a chunk (a big code event): keep collecting it.
-        carry = Buffer.from(data);
+        // One line longer than a chunk (a big code event): keep collecting it, up to the limit.
+        skipping = data.length > maxLineBytes;
+        carry = skipping ? Buffer.alloc(0) : Buffer.from(data);
         end = start;
         continue;
       }
@@ -58,12 +78,8 @@ export function readLastStatus(dir: string): StatusEvent | undefined {
 /** `run` events found in the first `limit` bytes, merged (later fields win, params merge). */
 export function readRunHead(dir: string, limit = 256 * 1024): Partial<RunEvent> {
   const merged: Partial<RunEvent> = {};
-  let fd: number;
-  try {
-    fd = openSync(eventsPath(dir), 'r');
-  } catch {
-    return merged;
-  }
+  const fd = openLog(dir);
+  if (fd === undefined) return merged;
   try {
     const buf = Buffer.alloc(limit);
     const n = readSync(fd, buf, 0, limit, 0);
