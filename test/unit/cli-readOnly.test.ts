@@ -42,7 +42,7 @@ function workspace(): { tmp: TempRoot; tmpDir: string; cli: (...args: string[]) 
   append(makeRun(tmp.root, B), { t: 1_704_153_600_000, type: 'run', name: 'beta' });
   // Copies of the index go here: the test sees that none is left behind.
   const tmpDir = mkdtempSync(join(tmpdir(), 'trackside-ro-tmp-'));
-  const env = { ...process.env, TMPDIR: tmpDir };
+  const env: NodeJS.ProcessEnv = { ...process.env, TMPDIR: tmpDir };
   delete env.TRACKSIDE_HOME;
   const cli = (...args: string[]) => {
     const r = spawnSync(process.execPath, ['--import', TSX, CLI, ...args], { cwd: tmp.workspace, env, encoding: 'utf8', timeout: 60_000 });
