@@ -13,11 +13,13 @@ const common = {
   logLevel: 'warning',
 };
 
+// The extension host's bundle loads no SQLite engine: the index lives in the worker's bundle.
 const nodeTargets = [
-  { entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', 'better-sqlite3'] },
+  { entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  { entryPoints: ['src/worker/indexWorker.ts'], outfile: 'dist/indexWorker.js', external: ['better-sqlite3'] },
   { entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', external: ['better-sqlite3'], banner: { js: '#!/usr/bin/env node' } },
   // Integration tests run inside the extension host (test/host/README.md); not in a package.
-  ...(production ? [] : [{ entryPoints: ['test/host/index.ts'], outfile: 'dist/test/host.js', external: ['vscode', 'better-sqlite3'] }]),
+  ...(production ? [] : [{ entryPoints: ['test/host/index.ts'], outfile: 'dist/test/host.js', external: ['vscode'] }]),
 ].filter((t) => existsSync(t.entryPoints[0]));
 
 // webview/<panel>/main.ts → dist/webview/<panel>.js

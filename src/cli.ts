@@ -9,7 +9,8 @@ import type { RunStatus } from './core/events';
 import { exportMetricsCsv, writeMetricsCsv } from './core/export/metricsCsv';
 import { exportRunArchive } from './core/export/runArchive';
 import { type ExportFormat, exportRuns } from './core/exportRuns';
-import { FORMAT_NAMES, importPaths } from './core/import/importPaths';
+import { importPaths } from './core/import/importPaths';
+import { FORMAT_NAMES } from './core/import/importTypes';
 import type { ImportReport } from './core/import/importTypes';
 import { type IngestReport, ingestAll } from './core/ingest';
 import { toJsonText } from './core/jsonText';
@@ -20,9 +21,11 @@ import { type CompiledQuery, compileQuery } from './core/query/compile';
 import { QueryError } from './core/query/queryError';
 import { rebuild } from './core/rebuild';
 import { type RunDetail, type RunInfo, countRuns, getRun, listRuns, resolveRun } from './core/runQueries';
+import { NoEngineError, processEngine } from './core/sqlite/loadEngine';
 import { isNotWritable, notWritableReason, openIndexForReading } from './core/readIndex';
 import { type Store, openIndex } from './core/store';
 import { oneLine, terminalSafe } from './core/terminalText';
+import { version as VERSION } from '../package.json';
 
 /** Exit codes (also listed in --help). */
 const EXIT = { ok: 0, error: 1, usage: 2, noRoot: 3, corrupt: 4, partial: 5, readOnly: 6 } as const;
@@ -63,6 +66,8 @@ Options:
   --json              Machine-readable output (NaN and infinities as strings).
   --all               Include runs marked deleted.
   -h, --help          Show this help.
+  --version           Trackside's version and the SQLite engine this Node runs it on
+                      (TRACKSIDE_SQLITE_ENGINE=auto|builtin|better-sqlite3 forces one).
 
 Exit codes: 0 ok, 1 unknown or ambiguous run or other error, 2 bad command, flag or
 query, 3 no .trackside folder found, 4 unusable index (run "trackside rebuild"), 5 import
@@ -453,6 +458,21 @@ function help(): number {
   return EXIT.ok;
 }
 
+/** The version, and which SQLite engine this Node gives (and why another one did not load). */
+function version(): number {
+  out(`trackside ${VERSION}\n`);
+  try {
+    const { driver, attempts } = processEngine();
+    out(`engine ${driver.name === 'builtin' ? 'node:sqlite (built in)' : 'better-sqlite3'}, SQLite ${driver.sqliteVersion}, Node ${process.versions.node}\n`);
+    for (const a of attempts) if (a.error) out(`  ${a.name} not used: ${a.error}\n`);
+    return EXIT.ok;
+  } catch (e) {
+    out(`no SQLite engine loads in Node ${process.versions.node}\n`);
+    for (const a of e instanceof NoEngineError ? e.attempts : []) out(`  ${a.name}: ${a.error}\n`);
+    return EXIT.error;
+  }
+}
+
 const COMMANDS: Record<string, (args: string[]) => number | Promise<number>> = {
   runs: cmdRuns,
   show: cmdShow,
@@ -467,6 +487,7 @@ export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === undefined || command === '--help' || command === '-h' || command === 'help') return help();
+    if (command === '--version' || command === 'version') return version();
     const run = COMMANDS[command];
     if (!run) throw new UsageError(`unknown command "${command}"`);
     return await run(rest);

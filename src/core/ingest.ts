@@ -51,6 +51,22 @@ export function emptyReport(): IngestReport {
  * runs whose folder no longer exists.
  */
 export function ingestAll(store: Store, opts: IngestOptions = {}): IngestReport {
+  const steps = ingestSteps(store, opts);
+  for (let r = steps.next(); ; r = steps.next()) if (r.done) return r.value;
+}
+
+/** Progress of a whole ingest: run folders looked at of those listed, and the runs changed so far. */
+export interface IngestProgress {
+  done: number;
+  total: number;
+  changed: readonly string[];
+}
+
+/**
+ * ingestAll one run folder at a time: yields after each folder that had new bytes, so a
+ * caller can let other work in (and stop) between runs; returns the report.
+ */
+export function* ingestSteps(store: Store, opts: IngestOptions = {}): Generator<IngestProgress, IngestReport> {
   const report = emptyReport();
   const listed = listRunFolders(store.root);
   const onDisk = listed ?? [];
@@ -65,6 +81,7 @@ export function ingestAll(store: Store, opts: IngestOptions = {}): IngestReport 
     // Cheap skip: nothing new since the saved offset.
     if (offset !== undefined && offset !== null && fileSize(eventsPath(store.root, id)) === offset) continue;
     ingestInto(store, id, report, opts);
+    yield { done: report.runsSeen, total: onDisk.length, changed: report.runsChanged };
   }
   if (listed === undefined) return report;
   const present = new Set(onDisk);

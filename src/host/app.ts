@@ -2,16 +2,16 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { describeFilter, parseRunFilter } from '../core/display';
 import { Commands, type CommandId } from './commandIds';
+import { settings } from './config';
 import { registerCommands, type Handler } from './commandRegistry';
 import { importExportCommands } from './importExport';
-import { IndexRunsSource } from './indexRunsSource';
 import { IndexService } from './indexService';
 import { ModelFeature } from './models/modelFeature';
 import { NotebookFeature } from './notebooks/notebookFeature';
 import { Panels } from './panels/panels';
 import { recoverInterruptedRuns } from './recovery';
 import { runCommands } from './runCommands';
-import { RunExplorer, type ExplorerNode } from './runExplorer';
+import { RunExplorer, type ExplorerNode, type RunsSource } from './runExplorer';
 import { RunManager } from './runManager';
 import { SNAPSHOT_SCHEME, SnapshotDocuments } from './snapshotDocuments';
 import { startTrackedRun, type StartContext } from './startRunCommand';
@@ -35,16 +35,38 @@ export class App implements vscode.Disposable {
 
   constructor(readonly context: vscode.ExtensionContext) {
     const folder = vscode.workspace.workspaceFolders?.[0];
-    this.index = this.track(new IndexService(path.join(folder?.uri.fsPath ?? context.globalStorageUri.fsPath, '.trackside'), this.log));
-    this.explorer = this.track(new RunExplorer(() => new IndexRunsSource(this.index.get(), folder?.uri)));
+    const root = path.join(folder?.uri.fsPath ?? context.globalStorageUri.fsPath, '.trackside');
+    this.index = this.track(new IndexService(root, context.extensionPath, this.log, settings(folder?.uri).sqliteEngine));
+    this.explorer = this.track(new RunExplorer(this.runsSource(folder?.uri), (err) => this.showListError(err)));
     this.treeView = this.track(
       vscode.window.createTreeView('trackside.runs', { treeDataProvider: this.explorer, canSelectMany: true, showCollapseAll: true }),
     );
     this.track(this.index.onDidChange((e) => (e.all ? this.explorer.refreshAll() : this.explorer.runsChanged(e.ids))));
     this.track(
+      this.index.onDidChangeStatus((s) => {
+        void vscode.commands.executeCommand('setContext', 'trackside.indexFailed', s.state === 'failed');
+        if (s.state === 'failed') this.explorer.refreshAll();
+        this.showListError(undefined);
+      }),
+    );
+    this.track(
+      this.index.onDidChangeReading((p) => {
+        this.reading = p?.message;
+        void vscode.commands.executeCommand('setContext', 'trackside.reading', p !== undefined);
+        this.showListError(undefined);
+      }),
+    );
+    this.track(
       this.runs.onDidChange((id) => {
         this.statusBar.update(this.runs.names());
-        this.index.ingest(id);
+        void this.index.ingest(id);
+      }),
+    );
+    this.track(
+      vscode.workspace.onDidChangeConfiguration(async (e) => {
+        if (!e.affectsConfiguration('trackside.sqliteEngine')) return;
+        const pick = await vscode.window.showInformationMessage('Trackside: the SQLite engine setting takes effect after a window reload.', 'Reload Window');
+        if (pick) await vscode.commands.executeCommand('workbench.action.reloadWindow');
       }),
     );
     this.track(vscode.workspace.registerTextDocumentContentProvider(SNAPSHOT_SCHEME, new SnapshotDocuments(() => this.index.root)));
@@ -68,8 +90,7 @@ export class App implements vscode.Disposable {
       rootFor: () => this.index.root,
       clientPath: path.join(this.context.extensionPath, 'src', 'python'),
       started: (id: string) => {
-        this.index.ingest(id);
-        void this.revealRun(id);
+        void this.index.ingest(id).then(() => this.revealRun(id));
       },
       startNotebook: (uri) => this.notebooks.startRun(start, uri),
     };
@@ -79,10 +100,11 @@ export class App implements vscode.Disposable {
       ...runCommands(this, start),
       [Commands.filterRuns]: () => this.askFilter(),
       [Commands.clearFilter]: () => this.setFilter(''),
-      [Commands.refresh]: () => {
-        this.index.ingest();
+      [Commands.refresh]: async () => {
+        await this.index.ingest();
         this.explorer.refreshAll();
       },
+      [Commands.showLog]: () => this.log.show(),
       [Commands.rebuildIndex]: () => this.rebuildIndex(),
       // The status bar's click: the explorer, and the run's panel when one run is active.
       [Commands.showRuns]: async () => {
@@ -97,10 +119,30 @@ export class App implements vscode.Disposable {
     };
   }
 
+  /** The explorer's reads, answered by the index worker. */
+  private runsSource(scope: vscode.Uri | undefined): RunsSource {
+    const primary = () => settings(scope).primaryMetric;
+    return {
+      groups: (filter) => (this.index.status.state === 'failed' ? Promise.resolve([]) : this.index.call('explorerGroups', filter)),
+      runs: (experiment, filter, offset, limit) => this.index.call('explorerRuns', experiment, filter, offset, limit, primary()),
+      run: (id, filter) => this.index.call('explorerRun', id, filter, primary()),
+      details: (id) => this.index.call('runDetails', id),
+    };
+  }
+
+  /** The explorer's message line: why the index cannot be read, why a listing failed, or the filter. */
+  private showListError(err: unknown): void {
+    const status = this.index.status;
+    if (status.state === 'failed') this.treeView.message = `Trackside cannot read its index. ${status.message}`;
+    else if (err) this.treeView.message = `${err instanceof Error ? err.message : String(err)}`;
+    else if (this.reading) this.treeView.message = `Reading run folders: ${this.reading}…`;
+    else this.treeView.message = this.filterText ? `Filter: ${this.filterText}` : undefined;
+  }
+
   async revealRun(id: string): Promise<void> {
     // The explorer creates run nodes as it lists them: list the run's group first.
     for (let i = 0; i < 2 && !this.explorer.runNode(id); i++) {
-      for (const g of this.explorer.getChildren()) this.explorer.getChildren(g);
+      for (const g of await this.explorer.getChildren()) await this.explorer.getChildren(g);
     }
     const node = this.explorer.runNode(id);
     if (node && this.treeView.visible) await this.treeView.reveal(node, { select: true, focus: false, expand: true });
@@ -115,21 +157,50 @@ export class App implements vscode.Disposable {
     if (value !== undefined) this.setFilter(value);
   }
 
+  private filterText = '';
+  /** How far a pass reading new run folders is, while one is. */
+  private reading: string | undefined;
+
   private setFilter(text: string): void {
     const filter = parseRunFilter(text);
     this.explorer.setFilter(filter);
     const active = text.trim() !== '';
-    this.treeView.message = active ? `Filter: ${describeFilter(filter)}` : undefined;
+    this.filterText = active ? describeFilter(filter) : '';
+    this.showListError(undefined);
     void vscode.commands.executeCommand('setContext', 'trackside.filtered', active);
   }
 
   private async rebuildIndex(): Promise<void> {
-    const report = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'Trackside: rebuilding the index from the run folders…' },
-      async () => this.index.rebuild(),
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Trackside: rebuilding the index from the run folders', cancellable: true },
+      async (progress, token) => {
+        const controller = new AbortController();
+        const sub = token.onCancellationRequested(() => controller.abort());
+        let shown = 0;
+        try {
+          return await this.index.job('rebuild', {
+            signal: controller.signal,
+            progress: (p) => {
+              const pct = p.total ? Math.floor((100 * (p.done ?? 0)) / p.total) : 0;
+              progress.report({ message: p.message, increment: Math.max(0, pct - shown) });
+              shown = Math.max(shown, pct);
+            },
+          });
+        } catch (e) {
+          if ((e as Error).name === 'AbortError') return undefined;
+          throw e;
+        } finally {
+          sub.dispose();
+        }
+      },
     );
+    this.explorer.refreshAll();
+    if (!result) {
+      void vscode.window.showInformationMessage('Trackside: rebuild cancelled; the runs read so far are listed, the rest are read in the background.');
+      return;
+    }
     void vscode.window.showInformationMessage(
-      `Trackside: index rebuilt from ${report.runsSeen} run folder${report.runsSeen === 1 ? '' : 's'}${report.badTotal ? `; ${report.badTotal} malformed line(s) skipped` : ''}.`,
+      `Trackside: index rebuilt from the run folders${result.badTotal ? `; ${result.badTotal} malformed line(s) skipped` : ''}.`,
     );
   }
 

@@ -17,6 +17,7 @@ export const Commands = {
   clearFilter: 'trackside.clearFilter',
   refresh: 'trackside.refresh',
   rebuildIndex: 'trackside.rebuildIndex',
+  showLog: 'trackside.showLog',
   showRuns: 'trackside.showRuns',
   openRun: 'trackside.openRun',
   compareRuns: 'trackside.compareRuns',

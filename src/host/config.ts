@@ -23,5 +23,6 @@ export function settings(scope?: vscode.Uri) {
     systemMetricsInterval: c.get<number>('systemMetricsInterval', 5),
     primaryMetric: c.get<string>('primaryMetric', ''),
     outputCapBytes: c.get<number>('outputLogMaxSizeMB', 10) * 1024 * 1024,
+    sqliteEngine: c.get<string>('sqliteEngine', 'auto'),
   };
 }

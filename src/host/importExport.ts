@@ -1,14 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { exportMetricsCsv } from '../core/export/metricsCsv';
-import { exportRunArchive } from '../core/export/runArchive';
-import { exportRuns } from '../core/exportRuns';
-import { FORMAT_NAMES, importPaths } from '../core/import/importPaths';
+import { FORMAT_NAMES } from '../core/import/importTypes';
 import type { ImportReport } from '../core/import/importTypes';
 import { compileQuery } from '../core/query/compile';
 import { QueryError } from '../core/query/queryError';
-import { listRuns } from '../core/runQueries';
 import { Commands } from './commandIds';
 import type { Handler } from './commandRegistry';
 import type { IndexService } from './indexService';
@@ -54,34 +50,33 @@ async function importRuns(host: ImportExportHost): Promise<void> {
       const sub = token.onCancellationRequested(() => controller.abort());
       try {
         fs.mkdirSync(host.index.root, { recursive: true });
-        return await importPaths(
-          host.index.root,
-          uris.map((u) => u.fsPath),
-          {
-            signal: controller.signal,
-            onProgress: (p) => progress.report({ message: `${path.basename(p.path)}: ${p.runs} run(s), ${p.points.toLocaleString()} points` }),
-          },
-        );
+        return await host.index.job('importPaths', { signal: controller.signal, progress: (p) => progress.report({ message: p.message }) }, uris.map((u) => u.fsPath));
       } finally {
         sub.dispose();
       }
     },
   );
-  host.index.ingest();
   logReport(host.log, report);
   const parts = [`imported ${report.imported.length} run${report.imported.length === 1 ? '' : 's'}`];
+  if (report.updated.length) {
+    const added = report.updated.reduce((n, r) => n + r.points, 0);
+    parts.push(`updated ${report.updated.length} run${report.updated.length === 1 ? '' : 's'} (+${added.toLocaleString()} points)`);
+  }
   if (report.alreadyPresent.length) parts.push(`${report.alreadyPresent.length} already imported`);
+  if (report.warnings.length) parts.push(`${report.warnings.length} incomplete`);
   if (report.skipped.length) parts.push(`${report.skipped.length} left out`);
   if (report.errors.length) parts.push(`${report.errors.length} could not be read`);
   const text = `Trackside: ${report.cancelled ? 'import cancelled; ' : ''}${parts.join(', ')}.`;
-  if (report.errors.length || report.skipped.length) {
-    const show = report.errors.length ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+  if (report.errors.length || report.warnings.length || report.skipped.length) {
+    const show = report.errors.length || report.warnings.length ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
     if (await show(text, 'Show Details')) host.log.show();
   } else void vscode.window.showInformationMessage(text);
 }
 
 function logReport(log: vscode.OutputChannel, r: ImportReport): void {
   for (const run of r.imported) log.appendLine(`import: ${run.id} ${run.name ?? ''} [${FORMAT_NAMES[run.format]}] from ${run.origin}`);
+  for (const run of r.updated) log.appendLine(`import: updated ${run.id} ${run.name ?? ''} (+${run.points} points) from ${run.origin}`);
+  for (const w of r.warnings) log.appendLine(`import: incomplete ${w.path}: ${w.message}`);
   for (const p of r.alreadyPresent) log.appendLine(`import: already imported: ${p.origin} (${p.id})`);
   for (const s of r.skipped) log.appendLine(`import: left out ${s.path}: ${s.reason}`);
   for (const e of r.errors) log.appendLine(`import: could not read ${e.path}: ${e.message}`);
@@ -96,7 +91,7 @@ function selectedRuns(arg: unknown, many: unknown): string[] {
 }
 
 async function pickRuns(host: ImportExportHost, title: string, many: boolean): Promise<string[]> {
-  const runs = listRuns(host.index.get(), { limit: 1000 });
+  const runs = await host.index.call('listRuns', { limit: 1000 });
   if (runs.length === 0) {
     void vscode.window.showInformationMessage('Trackside: no runs to export.');
     return [];
@@ -137,21 +132,20 @@ async function exportRunsCommand(host: ImportExportHost, arg: unknown, many: unk
     { title: selected.length ? `Export ${selected.length} Run${selected.length === 1 ? '' : 's'}` : 'Export Runs' },
   );
   if (!what) return;
-  const store = host.index.get();
   if (what.format === 'csv' || what.format === 'json') {
-    let where = selected.length ? compileQuery(`id in (${selected.map((id) => JSON.stringify(id)).join(', ')})`) : undefined;
-    if (!where) {
-      const query = await vscode.window.showInputBox({
+    let query = selected.length ? `id in (${selected.map((id) => JSON.stringify(id)).join(', ')})` : undefined;
+    if (query === undefined) {
+      const asked = await vscode.window.showInputBox({
         title: 'Export Runs: which runs?',
         prompt: 'A query, e.g. status = finished and params.lr < 0.01 (empty: every run)',
         validateInput: (v) => (v.trim() ? queryError(v) : undefined),
       });
-      if (query === undefined) return;
-      where = query.trim() ? compileQuery(query) : undefined;
+      if (asked === undefined) return;
+      query = asked;
     }
     const file = await saveUri(host, `runs.${what.format}`, what.format === 'csv' ? { CSV: ['csv'] } : { JSON: ['json'] });
     if (!file) return;
-    fs.writeFileSync(file, exportRuns(store, what.format, { where }));
+    await host.index.call('exportRuns', what.format, file, { query });
     return done(`exported the runs to ${path.basename(file)}.`, file);
   }
   if (what.format === 'metrics') {
@@ -159,7 +153,7 @@ async function exportRunsCommand(host: ImportExportHost, arg: unknown, many: unk
     if (!id) return;
     const file = await saveUri(host, `${id}-metrics.csv`, { CSV: ['csv'] });
     if (!file) return;
-    const n = exportMetricsCsv(store, id, file);
+    const n = await host.index.call('exportMetricsCsv', id, file);
     return done(`exported ${n.toLocaleString()} metric points to ${path.basename(file)}.`, file);
   }
   const ids = selected.length ? selected : await pickRuns(host, 'Export Runs as an Archive', true);
@@ -173,14 +167,14 @@ async function exportRunsCommand(host: ImportExportHost, arg: unknown, many: unk
       const sub = token.onCancellationRequested(() => controller.abort());
       let shown = 0;
       try {
-        return await exportRunArchive(host.index.root, ids, file, {
+        return await host.index.job('exportRunArchive', {
           signal: controller.signal,
-          onProgress: (p) => {
-            const pct = p.totalBytes ? Math.floor((100 * p.bytes) / p.totalBytes) : 100;
+          progress: (p) => {
+            const pct = p.total ? Math.floor((100 * (p.done ?? 0)) / p.total) : 100;
             if (pct > shown) progress.report({ increment: pct - shown, message: `${pct}%` });
             shown = Math.max(shown, pct);
           },
-        });
+        }, ids, file);
       } catch (e) {
         if ((e as Error).name === 'AbortError') return undefined;
         throw e;

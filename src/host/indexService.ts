@@ -1,124 +1,137 @@
-import * as fs from 'node:fs';
+// The workspace's index as the editor sees it: a worker thread owns it (src/worker); this
+// side asks by name, relays the worker's news as events (runs changed, models changed), tells
+// the user about malformed lines once per pass, names the SQLite engine in the log, and hints
+// the worker when run folders change on disk.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { ingestAll, ingestRun, type IngestReport } from '../core/ingest';
 import { runsDir } from '../core/paths';
-import { listRuns } from '../core/runQueries';
-import { rebuild } from '../core/rebuild';
-import { openIndex, type Store } from '../core/store';
+import type { EngineInfo, IngestNotice, JobProgress } from '../protocol/indexWorker';
+import { type IndexClientHooks, IndexClient, IndexError, type JobArgs, type JobName, type MethodName } from './indexClient';
+import type { IndexJobs, IndexMethods } from '../worker/indexMethods';
 
-const POLL_MS = 1000;
+export type IndexStatus = { state: 'starting' } | { state: 'ready'; engine: EngineInfo } | { state: 'failed'; message: string };
 
-/**
- * The workspace's index: opened on first use (activation stays cheap), kept current by a
- * watcher on `.trackside/runs` with a polling fallback, and telling listeners which runs
- * changed.
- */
+/** The first desktop VS Code whose extension host has node:sqlite (Electron 35, Node 22.15). */
+export const FIRST_VSCODE_WITH_BUILTIN_SQLITE = '1.101';
+
 export class IndexService implements vscode.Disposable {
-  private store: Store | undefined;
+  private readonly client: IndexClient;
   private readonly changed = new vscode.EventEmitter<{ ids: string[]; all: boolean }>();
   readonly onDidChange = this.changed.event;
+  private readonly modelsChanged = new vscode.EventEmitter<void>();
+  readonly onDidChangeModels = this.modelsChanged.event;
+  private readonly readingChanged = new vscode.EventEmitter<JobProgress | undefined>();
+  /** A pass is reading new run folders (how far), or ended (undefined). */
+  readonly onDidChangeReading = this.readingChanged.event;
+  private readonly statusChanged = new vscode.EventEmitter<IndexStatus>();
+  readonly onDidChangeStatus = this.statusChanged.event;
+  private current: IndexStatus = { state: 'starting' };
   private readonly disposables: vscode.Disposable[] = [];
-  private pollTimer: ReturnType<typeof setInterval> | undefined;
-  private ingestQueued: ReturnType<typeof setTimeout> | undefined;
-  private lastRunsDirMtime = 0;
-  private reportedBad = 0;
+  private watching = false;
 
   constructor(
     readonly root: string,
+    extensionPath: string,
     private readonly log: vscode.OutputChannel,
-  ) {}
+    engine: string,
+  ) {
+    const hooks: IndexClientHooks = {
+      ingested: (n) => this.onIngested(n),
+      models: () => this.modelsChanged.fire(),
+      reading: (p) => this.readingChanged.fire(p),
+      log: (text) => log.appendLine(text),
+      engine: (info) => this.onEngine(info),
+    };
+    this.client = new IndexClient(path.join(extensionPath, 'dist', 'indexWorker.js'), { root, engine }, hooks);
+  }
 
-  /** The open index; the first call opens it and ingests what is new. */
-  get(): Store {
-    if (!this.store) {
-      fs.mkdirSync(this.root, { recursive: true });
-      this.store = openIndex(this.root);
-      this.report(ingestAll(this.store));
-      this.watch();
+  get status(): IndexStatus {
+    return this.current;
+  }
+
+  /** Asks the index; the first request starts the worker, opens the index and starts reading runs. */
+  call<K extends MethodName>(method: K, ...args: Parameters<IndexMethods[K]>): Promise<Awaited<ReturnType<IndexMethods[K]>>> {
+    this.watch();
+    return this.client.call(method, ...args);
+  }
+
+  job<K extends JobName>(
+    method: K,
+    opts: { progress?: (p: JobProgress) => void; signal?: AbortSignal },
+    ...args: JobArgs<K>
+  ): Promise<Awaited<ReturnType<IndexJobs[K]>>> {
+    this.watch();
+    return this.client.job(method, opts, ...args);
+  }
+
+  /** New events of one run (after an edit, a start, an end), or of every run; listeners hear of changes. */
+  async ingest(id?: string): Promise<void> {
+    try {
+      if (id) await this.call('ingestRun', id);
+      else await this.job('ingestAll', {});
+    } catch (e) {
+      this.log.appendLine(`reading new events failed: ${e instanceof Error ? e.message : String(e)}`);
     }
-    return this.store;
   }
 
-  isOpen(): boolean {
-    return this.store !== undefined;
+  /** Whether the worker has been asked anything yet (views that only refresh an open index check this). */
+  get isStarted(): boolean {
+    return this.client.started;
   }
 
-  /** Ingest new events of every run (or one) now, and tell listeners. */
-  ingest(id?: string): IngestReport {
-    const store = this.get();
-    const report = id ? ingestRun(store, id) : ingestAll(store);
-    this.report(report);
-    return report;
-  }
-
-  /** Soon, coalescing bursts of file events. */
-  ingestSoon(): void {
-    if (this.ingestQueued) return;
-    this.ingestQueued = setTimeout(() => {
-      this.ingestQueued = undefined;
-      try {
-        this.ingest();
-      } catch (err) {
-        this.log.appendLine(`ingest failed: ${err instanceof Error ? err.message : String(err)}`);
-      }
-    }, 100);
-  }
-
-  rebuild(): IngestReport {
-    this.store?.close();
-    this.store = undefined;
-    const report = rebuild(this.root);
-    this.store = openIndex(this.root);
-    this.changed.fire({ ids: [], all: true });
-    this.report(report, false);
-    return report;
-  }
-
-  private report(r: IngestReport, fire = true): void {
-    if (fire && (r.runsChanged.length || r.runsRemoved.length)) {
-      this.changed.fire({ ids: [...r.runsChanged, ...r.runsRemoved], all: r.runsRemoved.length > 0 });
+  private onIngested(n: IngestNotice): void {
+    if (n.all || n.changed.length || n.removed.length) this.changed.fire({ ids: [...n.changed, ...n.removed], all: !!n.all || n.removed.length > 0 });
+    if (n.badTotal > 0) {
+      for (const b of n.bad) this.log.appendLine(`skipped bad event line ${b.file}:${b.line}: ${b.message}`);
+      const first = n.bad[0];
+      void vscode.window
+        .showWarningMessage(
+          `Trackside skipped ${n.badTotal} malformed event line${n.badTotal === 1 ? '' : 's'}${first ? ` (first: ${path.basename(path.dirname(first.file))} line ${first.line})` : ''}. The rest of the runs were read.`,
+          'Show Details',
+        )
+        .then((pick) => pick && this.log.show());
     }
-    if (r.badTotal > 0) {
-      for (const b of r.bad.slice(0, 20)) this.log.appendLine(`skipped bad event line ${b.file}:${b.line}: ${b.message}`);
-      this.reportedBad += r.badTotal;
-      void vscode.window.showWarningMessage(
-        `Trackside skipped ${r.badTotal} malformed event line${r.badTotal === 1 ? '' : 's'} (first: ${path.basename(path.dirname(r.bad[0]?.file ?? ''))} line ${r.bad[0]?.line}). The rest of the runs were read.`,
-        'Show Details',
-      ).then((pick) => pick && this.log.show());
+  }
+
+  private onEngine(info: Parameters<IndexClientHooks['engine']>[0]): void {
+    if ('error' in info) {
+      const tried = info.attempts.map((a) => `${a.name}: ${a.error ?? 'loaded'}`).join('; ');
+      this.log.appendLine(`Index: no SQLite engine loads in this extension host (Node ${info.node}). ${tried}`);
+      const builtinMissing = info.attempts.some((a) => a.name === 'builtin' && a.error);
+      const message = builtinMissing
+        ? `This VS Code's extension host (Node ${info.node}) has no built-in SQLite and better-sqlite3 does not load in it. Update VS Code to ${FIRST_VSCODE_WITH_BUILTIN_SQLITE} or later.`
+        : `No SQLite engine loads: ${tried}`;
+      this.setStatus({ state: 'failed', message });
+      return;
     }
+    const others = info.attempts.filter((a) => a.error).map((a) => `${a.name} not used: ${a.error}`);
+    this.log.appendLine(
+      `Index engine: ${info.name === 'builtin' ? 'node:sqlite (built in)' : 'better-sqlite3'}, SQLite ${info.sqliteVersion}, Node ${info.node}${others.length ? `; ${others.join('; ')}` : ''}`,
+    );
+    this.setStatus({ state: 'ready', engine: info });
+  }
+
+  private setStatus(s: IndexStatus): void {
+    this.current = s;
+    this.statusChanged.fire(s);
   }
 
   private watch(): void {
-    const dir = runsDir(this.root);
-    fs.mkdirSync(dir, { recursive: true });
-    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dir), '**/events.jsonl'));
-    this.disposables.push(watcher, watcher.onDidCreate(() => this.ingestSoon()), watcher.onDidChange(() => this.ingestSoon()), watcher.onDidDelete(() => this.ingestSoon()));
-    // Polling fallback for file systems without events (network mounts, copied folders):
-    // a new run folder changes the runs folder's mtime; running runs are re-read.
-    this.pollTimer = setInterval(() => this.poll(dir), POLL_MS);
-  }
-
-  private poll(dir: string): void {
-    try {
-      const mtime = fs.statSync(dir).mtimeMs;
-      if (mtime !== this.lastRunsDirMtime) {
-        this.lastRunsDirMtime = mtime;
-        this.ingest();
-        return;
-      }
-      if (!this.store) return;
-      for (const r of listRuns(this.store, { status: 'running', limit: 10_000 })) this.ingest(r.id);
-    } catch (err) {
-      this.log.appendLine(`polling the runs folder failed: ${err instanceof Error ? err.message : String(err)}`);
-    }
+    if (this.watching) return;
+    this.watching = true;
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(runsDir(this.root)), '**/events.jsonl'));
+    const hint = () => this.client.changed();
+    this.disposables.push(watcher, watcher.onDidCreate(hint), watcher.onDidChange(hint), watcher.onDidDelete(hint));
   }
 
   dispose(): void {
-    if (this.pollTimer) clearInterval(this.pollTimer);
-    if (this.ingestQueued) clearTimeout(this.ingestQueued);
     for (const d of this.disposables) d.dispose();
+    this.client.dispose();
     this.changed.dispose();
-    this.store?.close();
+    this.modelsChanged.dispose();
+    this.readingChanged.dispose();
+    this.statusChanged.dispose();
   }
 }
+
+export { IndexError };

@@ -2,8 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DeletedEvent, NoteEvent, RenameEvent, TagsEvent } from '../core/events';
-import { appendEdit } from '../core/runEdits';
-import { listRuns, getRun, type RunDetail } from '../core/runQueries';
+import type { RunDetail } from '../core/runQueries';
 import { runDir } from '../core/paths';
 import { Commands, type CommandId } from './commandIds';
 import type { Handler } from './commandRegistry';
@@ -38,9 +37,8 @@ type RunCommandId = Extract<
 export function runCommands(app: RunCommandsHost, start: StartContext): Record<RunCommandId, Handler> {
   const pick = (arg: unknown, many: unknown, opts: { title: string; status?: 'running'; deleted?: boolean }) => targetRuns(app, arg, many, opts);
   type Edit = Omit<RenameEvent, 't'> | Omit<TagsEvent, 't'> | Omit<NoteEvent, 't'> | Omit<DeletedEvent, 't'>;
-  const edit = (id: string, event: Edit): void => {
-    appendEdit(app.index.root, id, { t: Date.now(), ...event } as Parameters<typeof appendEdit>[2]);
-    app.index.ingest(id);
+  const edit = async (id: string, event: Edit): Promise<void> => {
+    await app.index.call('editRun', id, event);
   };
 
   return {
@@ -73,7 +71,7 @@ export function runCommands(app: RunCommandsHost, start: StartContext): Record<R
         value: run.name ?? '',
         validateInput: (v) => (v.trim() === '' ? 'A run name cannot be empty.' : v.length > 200 ? 'At most 200 characters.' : undefined),
       });
-      if (name !== undefined && name.trim() !== run.name) edit(run.id, { type: 'rename', name: name.trim() });
+      if (name !== undefined && name.trim() !== run.name) await edit(run.id, { type: 'rename', name: name.trim() });
     },
     [Commands.editTags]: async (arg, many) => {
       const runs = await pick(arg, many, { title: 'Edit Tags' });
@@ -89,14 +87,14 @@ export function runCommands(app: RunCommandsHost, start: StartContext): Record<R
       for (const run of runs) {
         const add = tags.filter((t) => !run.tags.includes(t));
         const remove = runs.length === 1 ? run.tags.filter((t) => !tags.includes(t)) : [];
-        if (add.length || remove.length) edit(run.id, { type: 'tags', add, remove });
+        if (add.length || remove.length) await edit(run.id, { type: 'tags', add, remove });
       }
     },
     [Commands.editNote]: async (arg) => {
       const [run] = await pick(arg, undefined, { title: 'Edit Note' });
       if (!run) return;
       const text = await vscode.window.showInputBox({ title: `Note for ${run.name ?? run.id}`, value: run.note ?? '' });
-      if (text !== undefined && text !== (run.note ?? '')) edit(run.id, { type: 'note', text });
+      if (text !== undefined && text !== (run.note ?? '')) await edit(run.id, { type: 'note', text });
     },
     [Commands.deleteRun]: async (arg, many) => {
       const runs = await pick(arg, many, { title: 'Delete Run' });
@@ -110,15 +108,15 @@ export function runCommands(app: RunCommandsHost, start: StartContext): Record<R
       if (ok !== 'Delete') return;
       for (const run of runs) {
         if (app.runs.isActive(run.id)) await app.runs.stop(run.id);
-        edit(run.id, { type: 'deleted', deleted: true });
+        await edit(run.id, { type: 'deleted', deleted: true });
       }
     },
     [Commands.restoreRun]: async () => {
       const runs = await pick(undefined, undefined, { title: 'Restore Deleted Run', deleted: true });
-      for (const run of runs) edit(run.id, { type: 'deleted', deleted: false });
+      for (const run of runs) await edit(run.id, { type: 'deleted', deleted: false });
     },
     [Commands.purgeDeleted]: async () => {
-      const deleted = listRuns(app.index.get(), { includeDeleted: true, limit: 100_000 }).filter((r) => r.deleted);
+      const deleted = (await app.index.call('listRuns', { includeDeleted: true, limit: 100_000 })).filter((r) => r.deleted);
       if (deleted.length === 0) {
         void vscode.window.showInformationMessage('Trackside: there are no deleted runs to purge.');
         return;
@@ -130,7 +128,7 @@ export function runCommands(app: RunCommandsHost, start: StartContext): Record<R
       );
       if (ok !== 'Purge') return;
       for (const r of deleted) fs.rmSync(runDir(app.index.root, r.id), { recursive: true, force: true });
-      app.index.ingest();
+      await app.index.ingest();
     },
     [Commands.revealRunFolder]: async (arg) => {
       const [run] = await pick(arg, undefined, { title: 'Reveal Run Folder' });
@@ -184,10 +182,9 @@ async function targetRuns(
   many: unknown,
   opts: { title: string; status?: 'running'; deleted?: boolean },
 ): Promise<RunDetail[]> {
-  const store = app.index.get();
   const ids = runIdsOf(Array.isArray(many) && many.length ? many : arg) ?? [];
   if (ids.length === 0) {
-    const candidates = listRuns(store, { includeDeleted: opts.deleted, status: opts.status, limit: 500 }).filter((r) => !!r.deleted === !!opts.deleted);
+    const candidates = (await app.index.call('listRuns', { includeDeleted: opts.deleted, status: opts.status, limit: 500 })).filter((r) => !!r.deleted === !!opts.deleted);
     if (candidates.length === 0) {
       void vscode.window.showInformationMessage(`Trackside: no ${opts.deleted ? 'deleted ' : opts.status ? `${opts.status} ` : ''}runs.`);
       return [];
@@ -199,9 +196,9 @@ async function targetRuns(
     if (!picked) return [];
     ids.push(...(Array.isArray(picked) ? picked.map((p) => p.id) : [picked.id]));
   }
-  return ids.map((id) => {
-    const run = getRun(store, id);
-    if (!run) throw new Error(`Run ${id} is not in the index (was its folder removed?).`);
+  const runs = await Promise.all(ids.map((id) => app.index.call('getRun', id)));
+  return runs.map((run, i) => {
+    if (!run) throw new Error(`Run ${ids[i]} is not in the index (was its folder removed?).`);
     return run;
   });
 }

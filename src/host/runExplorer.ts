@@ -1,6 +1,15 @@
 import * as vscode from 'vscode';
 import { formatAge, formatDuration, formatMetric, type RunFilter } from '../core/display';
-import type { RunListItem, RunsSource } from './runsSource';
+import type { ExperimentGroup, RunDetails, RunListItem } from '../protocol/explorer';
+
+/** What the Run Explorer reads (the index worker answers it). */
+export interface RunsSource {
+  groups(filter: RunFilter): Promise<ExperimentGroup[]>;
+  runs(experiment: string, filter: RunFilter, offset: number, limit: number): Promise<RunListItem[]>;
+  /** One run, when it exists and passes the filter. */
+  run(id: string, filter: RunFilter): Promise<RunListItem | undefined>;
+  details(id: string): Promise<RunDetails | undefined>;
+}
 
 /** Run ids from a command argument: explorer nodes, a selection of them, an id or ids. */
 export function runIdsOf(arg: unknown): string[] | undefined {
@@ -37,7 +46,11 @@ export class RunExplorer implements vscode.TreeDataProvider<ExplorerNode>, vscod
   private timer: ReturnType<typeof setTimeout> | undefined;
   private lastFlush = 0;
 
-  constructor(private readonly source: () => RunsSource) {}
+  constructor(
+    private readonly source: RunsSource,
+    /** Told when a listing fails (an invalid filter, an index that cannot be read); undefined when one succeeds. */
+    private readonly onListError: (err: unknown) => void = () => undefined,
+  ) {}
 
   setFilter(filter: RunFilter): void {
     this.filter = filter;
@@ -79,14 +92,25 @@ export class RunExplorer implements vscode.TreeDataProvider<ExplorerNode>, vscod
   }
 
   async resolveTreeItem(item: vscode.TreeItem, node: ExplorerNode): Promise<vscode.TreeItem> {
-    if (node.kind === 'run') item.tooltip = runTooltip(node.run, this.source().details(node.run.id));
+    if (node.kind === 'run') item.tooltip = runTooltip(node.run, await this.source.details(node.run.id).catch(() => undefined));
     return item;
   }
 
-  getChildren(node?: ExplorerNode): ExplorerNode[] {
-    const source = this.source();
+  async getChildren(node?: ExplorerNode): Promise<ExplorerNode[]> {
+    try {
+      const children = await this.children(node);
+      this.onListError(undefined);
+      return children;
+    } catch (err) {
+      this.onListError(err);
+      return [];
+    }
+  }
+
+  private async children(node?: ExplorerNode): Promise<ExplorerNode[]> {
+    const source = this.source;
     if (!node) {
-      const groups = source.experiments(this.filter).filter((g) => g.count > 0);
+      const groups = (await source.groups(this.filter)).filter((g) => g.count > 0);
       const next = new Map<string, ExplorerNode & { kind: 'experiment' }>();
       for (const g of groups) {
         const old = this.groups.get(g.name);
@@ -98,7 +122,7 @@ export class RunExplorer implements vscode.TreeDataProvider<ExplorerNode>, vscod
       return [...next.values()];
     }
     if (node.kind !== 'experiment') return [];
-    const runs = source.runs(node.name, this.filter, 0, node.shown);
+    const runs = await source.runs(node.name, this.filter, 0, node.shown);
     const out: ExplorerNode[] = runs.map((run) => {
       const existing = this.runNodes.get(run.id);
       if (existing) {
@@ -131,10 +155,10 @@ export class RunExplorer implements vscode.TreeDataProvider<ExplorerNode>, vscod
   private schedule(): void {
     if (this.timer) return;
     const wait = Math.max(0, this.lastFlush + 1000 / MAX_UPDATES_PER_SECOND - Date.now());
-    this.timer = setTimeout(() => this.flush(), wait);
+    this.timer = setTimeout(() => void this.flush().catch((err) => this.onListError(err)), wait);
   }
 
-  private flush(): void {
+  private async flush(): Promise<void> {
     this.timer = undefined;
     this.lastFlush = Date.now();
     if (this.pendingAll) {
@@ -146,14 +170,15 @@ export class RunExplorer implements vscode.TreeDataProvider<ExplorerNode>, vscod
     }
     const ids = [...this.pending];
     this.pending.clear();
-    const source = this.source();
     const fire: ExplorerNode[] = [];
     let structural = false;
-    for (const id of ids) {
+    const fresh = await Promise.all(ids.map((id) => this.source.run(id, this.filter)));
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i];
       const node = this.runNodes.get(id);
-      const fresh = source.run(id, this.filter);
-      if (node && fresh && fresh.experiment === node.run.experiment) {
-        node.run = fresh;
+      const now = fresh[i];
+      if (node && now && now.experiment === node.run.experiment) {
+        node.run = now;
         fire.push(node);
       } else {
         structural = true; // new, moved, filtered out or deleted: its group's listing changes
@@ -194,7 +219,7 @@ export function runTreeItem(run: RunListItem): vscode.TreeItem {
   return item;
 }
 
-function runTooltip(run: RunListItem, details: ReturnType<RunsSource['details']>): vscode.MarkdownString {
+function runTooltip(run: RunListItem, details: RunDetails | undefined): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
   md.supportHtml = false;
   md.appendMarkdown(`**`).appendText(run.name).appendMarkdown(`** · ${run.status}\n\n`);

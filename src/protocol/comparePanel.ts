@@ -22,6 +22,8 @@ export type CompareToWebview =
   /** The runs (in `runIds` order, missing ones left out); sent again when any changes. */
   | { type: 'runs'; runs: RunView[]; missing: string[] }
   | { type: 'series'; requestId: number; series: SeriesData[] }
+  /** A series request could not be answered: the charts of these keys show why. */
+  | { type: 'seriesError'; requestId: number; keys: string[]; message: string }
   | { type: 'append'; points: AppendedPoints[] };
 
 export type CompareFromWebview =

@@ -34,6 +34,8 @@ export type RunToWebview =
   | { type: 'run'; run: RunView }
   /** Answers a requestSeries, one message per metric key. */
   | { type: 'series'; requestId: number; series: SeriesData[] }
+  /** A series request could not be answered: the charts of these keys show why. */
+  | { type: 'seriesError'; requestId: number; keys: string[]; message: string }
   /** Points logged since the series were sent (live runs). */
   | { type: 'append'; points: AppendedPoints[] }
   /** The output log's tail; `reset` replaces what is shown, else `text` follows it. */

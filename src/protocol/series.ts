@@ -39,6 +39,14 @@ export interface SeriesData {
   lastEpochs: Float64Array;
   /** The range asked for; absent for the whole series. */
   range?: StepRange;
+  /** For the whole series: where it ended when read (live updates continue from there). */
+  end?: SeriesCursor;
+}
+
+/** A place in a series: a step and the sequence of a value at it (values at one step count 0, 1, …). */
+export interface SeriesCursor {
+  step: number;
+  seq: number;
 }
 
 /** Raw points logged after a series was sent (live runs). */

@@ -1,74 +1,65 @@
-import type * as vscode from 'vscode';
+// The Run Explorer's reads over the index: experiment groups, pages of runs, one run, a
+// run's tooltip details. Pure: no editor API.
 import type { RunFilter as ExplorerFilter } from '../core/display';
+import type { RunStatus } from '../core/events';
 import { primaryMetric } from '../core/metricQueries';
 import { compileQuery } from '../core/query/compile';
 import { countRuns, experiments, getRun, listRuns, type RunFilter, type RunInfo } from '../core/runQueries';
-import type { RunStatus } from '../core/events';
 import type { Store } from '../core/store';
-import { settings } from './config';
-import type { RunDetails, RunListItem, RunsSource } from './runsSource';
+import type { ExperimentGroup, RunDetails, RunListItem } from '../protocol/explorer';
 
-const NO_EXPERIMENT = '(no experiment)';
+export const NO_EXPERIMENT = '(no experiment)';
 
-/** The Run Explorer's reads, over the SQLite index. */
-export class IndexRunsSource implements RunsSource {
-  private readonly primaryKey: string;
+function filtered(f: ExplorerFilter): boolean {
+  return !!(f.query || f.text || f.tags.length || f.statuses.length);
+}
 
-  constructor(
-    private readonly store: Store,
-    scope: vscode.Uri | undefined,
-  ) {
-    this.primaryKey = settings(scope).primaryMetric;
-  }
+export function explorerGroups(store: Store, filter: ExplorerFilter): ExperimentGroup[] {
+  const all = experiments(store);
+  return all.map((e) => ({
+    name: e.name ?? NO_EXPERIMENT,
+    count: filtered(filter) ? countRuns(store, toCore(filter, e.name)) : e.runs,
+  }));
+}
 
-  experiments(filter: ExplorerFilter): { name: string; count: number }[] {
-    const all = experiments(this.store);
-    const unfiltered = !filter.query && !filter.text && filter.tags.length === 0 && filter.statuses.length === 0;
-    return all.map((e) => ({
-      name: e.name ?? NO_EXPERIMENT,
-      count: unfiltered ? e.runs : countRuns(this.store, toCore(filter, e.name)),
-    }));
-  }
+export function explorerRuns(store: Store, experiment: string, filter: ExplorerFilter, offset: number, limit: number, primaryKey: string): RunListItem[] {
+  const exp = experiment === NO_EXPERIMENT ? null : experiment;
+  return listRuns(store, { ...toCore(filter, exp), offset, limit }).map((r) => item(store, r, primaryKey));
+}
 
-  runs(experiment: string, filter: ExplorerFilter, offset: number, limit: number): RunListItem[] {
-    const exp = experiment === NO_EXPERIMENT ? null : experiment;
-    return listRuns(this.store, { ...toCore(filter, exp), offset, limit }).map((r) => this.item(r));
-  }
+/** One run as listed; undefined when it is gone, deleted, or a filter is on (the caller re-lists then). */
+export function explorerRun(store: Store, id: string, filter: ExplorerFilter, primaryKey: string): RunListItem | undefined {
+  if (filtered(filter)) return undefined;
+  const d = getRun(store, id);
+  return d && !d.deleted ? item(store, d, primaryKey) : undefined;
+}
 
-  run(id: string, filter: ExplorerFilter): RunListItem | undefined {
-    // With a filter on, the caller re-lists the group instead (cheap, and always right).
-    if (filter.query || filter.text || filter.tags.length || filter.statuses.length) return undefined;
-    const d = getRun(this.store, id);
-    return d && !d.deleted ? this.item(d) : undefined;
-  }
+export function runDetails(store: Store, id: string): RunDetails | undefined {
+  const d = getRun(store, id);
+  if (!d) return undefined;
+  return {
+    params: d.params,
+    command: Array.isArray(d.command) ? d.command.join(' ') : (d.command ?? undefined),
+    git: d.git ? { commit: d.git.commit ?? undefined, branch: d.git.branch ?? undefined, dirty: d.git.dirty ?? undefined } : undefined,
+    note: d.note ?? undefined,
+    error: d.error ?? undefined,
+    exitCode: d.exitCode,
+  };
+}
 
-  details(id: string): RunDetails | undefined {
-    const d = getRun(this.store, id);
-    if (!d) return undefined;
-    return {
-      params: d.params,
-      command: Array.isArray(d.command) ? d.command.join(' ') : (d.command ?? undefined),
-      git: d.git ? { commit: d.git.commit ?? undefined, branch: d.git.branch ?? undefined, dirty: d.git.dirty ?? undefined } : undefined,
-      note: d.note ?? undefined,
-      error: d.error ?? undefined,
-      exitCode: d.exitCode,
-    };
-  }
-
-  private item(r: RunInfo): RunListItem {
-    const p = primaryMetric(this.store, r.id, this.primaryKey || undefined);
-    return {
-      id: r.id,
-      name: r.name ?? r.id,
-      experiment: r.experiment ?? NO_EXPERIMENT,
-      status: r.status,
-      started: r.started ?? 0,
-      ended: r.ended,
-      tags: r.tags,
-      primary: p ? { key: p.key, value: p.last } : undefined,
-      rerunnable: r.source === 'editor',
-    };
-  }
+function item(store: Store, r: RunInfo, primaryKey: string): RunListItem {
+  const p = primaryMetric(store, r.id, primaryKey || undefined);
+  return {
+    id: r.id,
+    name: r.name ?? r.id,
+    experiment: r.experiment ?? NO_EXPERIMENT,
+    status: r.status,
+    started: r.started ?? 0,
+    ended: r.ended,
+    tags: r.tags,
+    primary: p ? { key: p.key, value: p.last } : undefined,
+    rerunnable: r.source === 'editor',
+  };
 }
 
 function toCore(f: ExplorerFilter, experiment: string | null): RunFilter {

@@ -1,21 +1,25 @@
 // A run as the Run and Compare panels show it, from the index. Pure: no editor API; where a
-// blob is shown the caller says how to address it (a webview URI).
-import { type RunDetail, getRun } from '../../core/runQueries';
-import type { Store } from '../../core/store';
-import type { ParamValueView, RunView } from '../../protocol/runView';
-import { toWire } from '../../protocol/wireNumber';
+// blob is shown the caller says where the blob store is (its webview URI).
+import { type RunDetail, getRun } from '../core/runQueries';
+import type { Store } from '../core/store';
+import type { ParamValueView, RunView } from '../protocol/runView';
+import { toWire } from '../protocol/wireNumber';
 
-export type BlobSrc = (hash: string) => string;
+/** A blob's address under `blobBase`, the address of the `.trackside/blobs` folder. */
+export function blobSrc(blobBase: string, hash: string): string {
+  const h = hash.toLowerCase();
+  return `${blobBase}/sha256/${h.slice(0, 2)}/${h.slice(2)}`;
+}
 
 const SQL_SAME_DATA = `SELECT r.id, coalesce(r.name, r.id) AS name FROM datasets d JOIN runs r ON r.rid = d.rid
   WHERE d.hash = ? AND r.id <> ? AND r.deleted = 0 GROUP BY r.rid ORDER BY coalesce(r.started, r.created) DESC LIMIT 5`;
 
-export function runView(store: Store, id: string, blobSrc: BlobSrc): RunView | undefined {
+export function runView(store: Store, id: string, blobBase: string): RunView | undefined {
   const d = getRun(store, id);
-  return d && toRunView(store, d, blobSrc);
+  return d && toRunView(store, d, blobBase);
 }
 
-export function toRunView(store: Store, d: RunDetail, blobSrc: BlobSrc): RunView {
+export function toRunView(store: Store, d: RunDetail, blobBase: string): RunView {
   const same = store.stmt(SQL_SAME_DATA);
   return {
     id: d.id,
@@ -38,7 +42,7 @@ export function toRunView(store: Store, d: RunDetail, blobSrc: BlobSrc): RunView
     params: d.params as Record<string, ParamValueView>,
     metrics: d.metrics.map((m) => ({ key: m.key, count: m.count, nans: m.nans, min: toWire(m.min), max: toWire(m.max), last: toWire(m.last), firstStep: m.firstStep, lastStep: m.lastStep })),
     artifacts: d.artifacts.map((a) => ({ name: a.name, kind: a.kind, hash: a.hash, size: a.size, source: a.source, t: a.t, files: a.files })),
-    images: d.images.map((i) => ({ key: i.key, step: i.step, hash: i.hash, format: i.format, width: i.width, height: i.height, src: blobSrc(i.hash) })),
+    images: d.images.map((i) => ({ key: i.key, step: i.step, hash: i.hash, format: i.format, width: i.width, height: i.height, src: blobSrc(blobBase, i.hash) })),
     datasets: d.datasets.map((ds) => ({
       name: ds.name,
       path: ds.path,

@@ -1,10 +1,12 @@
 // Series for the panels, from the index: min/max buckets sized to the chart (refined for a
 // zoomed range), each bucket's first and last step carrying its time and epoch so the
 // webview can switch x axes without asking again. Pure: no editor API.
-import { points } from '../../core/metricQueries';
-import { series } from '../../core/series';
-import { type Store, keyId, runRid } from '../../core/store';
-import type { AppendedPoints, SeriesData, SeriesRequest } from '../../protocol/series';
+import { points } from '../core/metricQueries';
+import { series } from '../core/series';
+import { type Store, keyId, runRid } from '../core/store';
+import type { AppendedPoints, SeriesCursor, SeriesData, SeriesRequest } from '../protocol/series';
+
+export type { SeriesCursor };
 
 const MIN_BUCKETS = 16;
 const MAX_BUCKETS = 4000;
@@ -38,6 +40,7 @@ export function seriesData(store: Store, req: SeriesRequest): SeriesData {
     epochs: new Float64Array(n),
     lastEpochs: new Float64Array(n),
     range,
+    end: ranged ? undefined : seriesEnd(store, req.runId, req.key),
   };
   if (n === 0) return out;
   if (s.exact) {
@@ -98,11 +101,6 @@ export function allPointsData(store: Store, runId: string, key: string): SeriesD
   };
 }
 
-/** Where a chart's copy of a series ends: the last step and the sequence of the last value at it. */
-export interface SeriesCursor {
-  step: number;
-  seq: number;
-}
 
 /** The cursor after the whole series as it is now; undefined when it has no points. */
 export function seriesEnd(store: Store, runId: string, key: string): SeriesCursor | undefined {

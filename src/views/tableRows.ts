@@ -1,8 +1,8 @@
 // The Runs Table's data, by column, straight from the index tables (runs, tags, params,
 // summaries): a few set-wise reads instead of one query per run. Pure: no editor API.
-import type { Store } from '../../core/store';
-import type { MetricColumn, ParamColumn, TableData } from '../../protocol/tableData';
-import type { RunStatusView } from '../../protocol/runView';
+import type { Store } from '../core/store';
+import type { MetricColumn, ParamColumn, TableData } from '../protocol/tableData';
+import type { RunStatusView } from '../protocol/runView';
 
 type RunRow = [rid: number, id: string, name: string | null, experiment: string | null, status: string, started: number | null, ended: number | null, updated: number | null, note: string | null];
 

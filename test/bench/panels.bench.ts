@@ -16,11 +16,10 @@ import { ingestAll } from '../../src/core/ingest';
 import { getRun, listRuns } from '../../src/core/runQueries';
 import { latestValues } from '../../src/core/metricQueries';
 import { openIndex, type Store } from '../../src/core/store';
-import { runView } from '../../src/host/panels/runViewData';
-import { LiveSeries } from '../../src/host/panels/liveSeries';
+import { LiveCursors } from '../../src/host/panels/liveCursors';
 import { answerSeries } from '../../src/host/panels/seriesAnswer';
-import { allPointsData } from '../../src/host/panels/seriesData';
-import { tableRows } from '../../src/host/panels/tableRows';
+import { allPointsData } from '../../src/views/seriesData';
+import { methodsOn } from '../support/inProcessIndex';
 import type { CompareFromWebview, CompareToWebview } from '../../src/protocol/comparePanel';
 import type { RunFromWebview, RunToWebview } from '../../src/protocol/runPanel';
 import type { SeriesData, SeriesRequest } from '../../src/protocol/series';
@@ -81,7 +80,8 @@ function indexes(): { charts: Store; table: Store } {
 /** As the panels answer (one key per message, yielding between keys), or with every point. */
 function answer(store: Store, requestId: number, requests: SeriesRequest[], downsample: boolean, post: (m: { type: 'series'; requestId: number; series: SeriesData[] }) => void): void {
   if (downsample) {
-    void answerSeries(() => store, new LiveSeries(), requests, (series) => post({ type: 'series', requestId, series }));
+    const index = methodsOn(store);
+    void answerSeries(async (reqs) => index.series(reqs), new LiveCursors(), requests, { series: (series) => post({ type: 'series', requestId, series }), error: (_keys, message) => { throw new Error(message); } });
     return;
   }
   const byKey = new Map<string, SeriesRequest[]>();
@@ -110,7 +110,7 @@ async function runPanel(h: Harness, store: Store, downsample: boolean): Promise<
   const p = await h.open<RunToWebview, RunFromWebview>('run', { initScript: paintProbe(RUN_KEYS.length, 1) });
   try {
     p.onMessage((m) => {
-      if (m.type === 'ready') void p.post({ type: 'run', run: runView(store, SOLO_RUN, h.blobSrc)! });
+      if (m.type === 'ready') void p.post({ type: 'run', run: methodsOn(store).runView(SOLO_RUN, h.blobBase)! });
       if (m.type === 'requestSeries') answer(store, m.requestId, m.requests, downsample, (msg) => void p.post(msg));
     });
     const done = await p.page.waitForFunction(() => (window as unknown as { __allPaint?: number }).__allPaint && [(window as unknown as { __firstPaint: number }).__firstPaint, (window as unknown as { __allPaint: number }).__allPaint], undefined, { timeout: 300_000 });
@@ -126,7 +126,7 @@ async function comparePanel(h: Harness, store: Store, downsample: boolean, cap =
   const p = await h.open<CompareToWebview, CompareFromWebview>('compare', { state: { runIds: COMPARE_RUNS }, initScript: paintProbe(COMPARE_KEYS.length, COMPARE_RUNS.length) });
   try {
     p.onMessage((m) => {
-      if (m.type === 'ready') void p.post({ type: 'runs', runs: COMPARE_RUNS.map((id) => runView(store, id, h.blobSrc)!), missing: [] });
+      if (m.type === 'ready') void p.post({ type: 'runs', runs: COMPARE_RUNS.map((id) => methodsOn(store).runView(id, h.blobBase)!), missing: [] });
       if (m.type === 'requestSeries') answer(store, m.requestId, m.requests, downsample, (msg) => void p.post(msg));
     });
     const done = await p.page.waitForFunction(() => (window as unknown as { __allPaint?: number }).__allPaint, undefined, { timeout: cap }).catch(() => undefined);
@@ -157,7 +157,7 @@ async function tablePanel(h: Harness, store: Store): Promise<{ firstRows: number
     // As the host does: the newest page, then every run on the next turn.
     p.onMessage((m) => {
       if (m.type !== 'ready') return;
-      void p.post({ type: 'rows', data: tableRows(store, undefined, 200), complete: false }).then(() => p.post({ type: 'rows', data: tableRows(store), complete: true }));
+      void p.post({ type: 'rows', data: methodsOn(store).tableRows(undefined, 200), complete: false }).then(() => p.post({ type: 'rows', data: methodsOn(store).tableRows(), complete: true }));
     });
     const shown = await p.page.waitForFunction(() => (window as unknown as { __all?: number }).__all && [(window as unknown as { __rows: number }).__rows, (window as unknown as { __all: number }).__all], undefined, { timeout: 60_000 });
     const [firstRows, allRows] = (await shown.jsonValue()) as [number, number];
@@ -236,7 +236,7 @@ export async function run(): Promise<Figure[]> {
     const hostRead: number[] = [];
     for (let i = 0; i < ROUNDS; i++) {
       const t = performance.now();
-      tableRows(table);
+      methodsOn(table).tableRows();
       hostRead.push(performance.now() - t);
     }
     return [

@@ -81,13 +81,13 @@ suite('explorer', () => {
 
     answerInputBoxes('status:failed');
     await vscode.commands.executeCommand('trackside.filterRuns');
-    const listed = explorerRuns(app);
+    const listed = await explorerRuns(app);
     assert.ok(listed.some((n) => n.run.id === badId), 'the failed run is listed');
     assert.deepEqual(listed.filter((n) => n.run.status !== 'failed').map((n) => n.run.id), [], 'only failed runs are listed');
     assert.equal(app.treeView.message, 'Filter: status:failed');
 
     await vscode.commands.executeCommand('trackside.clearFilter');
-    assert.ok(explorerRun(app, okId), 'the finished run is back');
+    assert.ok(await explorerRun(app, okId), 'the finished run is back');
     assert.equal(app.treeView.message, undefined);
   });
 });

@@ -36,7 +36,7 @@ suite('recovery', () => {
     assert.equal(run.error, lostProcessMessage(pid));
     assert.deepEqual(run.metrics.map((m) => m.key), ['loss']);
     assert.deepEqual({ ...events(app, id).at(-1), t: 0 }, { t: 0, type: 'status', status: 'crashed', exit_code: null, error: lostProcessMessage(pid) });
-    await waitFor(() => explorerRun(app, id)?.run.status === 'crashed', { message: 'the crashed run in the Run Explorer' });
+    await waitFor(async () => (await explorerRun(app, id))?.run.status === 'crashed', { message: 'the crashed run in the Run Explorer' });
     assert.equal(app.runs.isActive(id), false);
   });
 });

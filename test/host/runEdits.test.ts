@@ -14,8 +14,8 @@ async function finishedRun(app: App, name: string): Promise<string> {
   return id;
 }
 
-function node(app: App, id: string): RunNode {
-  const n = explorerRun(app, id);
+async function node(app: App, id: string): Promise<RunNode> {
+  const n = await explorerRun(app, id);
   assert.ok(n, `run ${id} is listed in the Run Explorer`);
   return n;
 }
@@ -30,23 +30,23 @@ suite('run edits', () => {
     const id = await finishedRun(app, 'edits');
 
     answerInputBoxes('renamed by test');
-    await vscode.commands.executeCommand('trackside.renameRun', node(app, id));
+    await vscode.commands.executeCommand('trackside.renameRun', await node(app, id));
     assert.deepEqual({ ...lastEvent(app, id), t: 0 }, { t: 0, type: 'rename', name: 'renamed by test' });
-    assert.equal(run(app, id)?.name, 'renamed by test');
-    assert.equal(node(app, id).run.name, 'renamed by test');
+    assert.equal((await run(app, id))?.name, 'renamed by test');
+    assert.equal((await node(app, id)).run.name, 'renamed by test');
 
     answerInputBoxes('alpha, beta');
-    await vscode.commands.executeCommand('trackside.editTags', node(app, id));
-    assert.deepEqual([...(run(app, id)?.tags ?? [])].sort(), ['alpha', 'beta']);
+    await vscode.commands.executeCommand('trackside.editTags', await node(app, id));
+    assert.deepEqual([...((await run(app, id))?.tags ?? [])].sort(), ['alpha', 'beta']);
     answerInputBoxes('beta, gamma');
-    await vscode.commands.executeCommand('trackside.editTags', node(app, id));
+    await vscode.commands.executeCommand('trackside.editTags', await node(app, id));
     assert.deepEqual({ ...lastEvent(app, id), t: 0 }, { t: 0, type: 'tags', add: ['gamma'], remove: ['alpha'] });
-    assert.deepEqual([...(run(app, id)?.tags ?? [])].sort(), ['beta', 'gamma']);
+    assert.deepEqual([...((await run(app, id))?.tags ?? [])].sort(), ['beta', 'gamma']);
 
     answerInputBoxes('lr too high?');
-    await vscode.commands.executeCommand('trackside.editNote', node(app, id));
+    await vscode.commands.executeCommand('trackside.editNote', await node(app, id));
     assert.equal(lastEvent(app, id).type, 'note');
-    assert.equal(run(app, id)?.note, 'lr too high?');
+    assert.equal((await run(app, id))?.note, 'lr too high?');
   });
 
   test('delete hides the run after the confirmation; restore brings it back', async () => {
@@ -54,18 +54,18 @@ suite('run edits', () => {
     const id = await finishedRun(app, 'delete');
 
     const confirm = answerWarnings('Delete');
-    await vscode.commands.executeCommand('trackside.deleteRun', node(app, id));
+    await vscode.commands.executeCommand('trackside.deleteRun', await node(app, id));
     assert.equal(confirm.calls.length, 1);
     assert.deepEqual((confirm.calls[0] as unknown[]).slice(1), [{ modal: true }, 'Delete']);
     assert.equal(lastEvent(app, id).type, 'deleted');
-    assert.equal(run(app, id)?.deleted, true);
-    assert.equal(explorerRun(app, id), undefined, 'a deleted run is not listed');
+    assert.equal((await run(app, id))?.deleted, true);
+    assert.equal(await explorerRun(app, id), undefined, 'a deleted run is not listed');
 
     const pick = answerQuickPicks((items) => items.filter((i) => (i as { id?: string }).id === id));
     await vscode.commands.executeCommand('trackside.restoreRun');
     assert.ok((pick.calls[0][0] as { id?: string }[]).some((i) => i.id === id), 'the deleted run is offered');
     assert.deepEqual({ ...lastEvent(app, id), t: 0 }, { t: 0, type: 'deleted', deleted: false });
-    assert.equal(run(app, id)?.deleted, false);
+    assert.equal((await run(app, id))?.deleted, false);
     await waitFor(() => explorerRun(app, id), { message: 'the restored run listed again' });
   });
 });

@@ -26,8 +26,8 @@ suite('start run', () => {
     assert.match(String(run.script), /^host-tests\/start-[^/]+\/tiny\.py$/, 'script is relative to the workspace');
     assert.ok(run.code.some((f) => f.path.endsWith('tiny.py')), 'the script is in the code snapshot');
 
-    const node = await waitFor(() => {
-      const n = explorerRun(app, id);
+    const node = await waitFor(async () => {
+      const n = await explorerRun(app, id);
       return n?.run.status === 'finished' && n;
     }, { message: 'the finished run in the Run Explorer' });
     const item = app.explorer.getTreeItem(node);
@@ -65,7 +65,7 @@ suite('start run', () => {
     const script = writeScript(freshDir('stop'), 'forever.py', 'import time\nwhile True:\n    time.sleep(0.05)\n');
     const id = await startedRun(app, () => vscode.commands.executeCommand('trackside.startRun', script));
     afterThis(() => app.runs.stop(id).then(() => undefined));
-    const node = await waitFor(() => explorerRun(app, id)?.run.status === 'running' && explorerRun(app, id), { message: 'the running run listed' });
+    const node = await waitFor(async () => { const n = await explorerRun(app, id); return n?.run.status === 'running' && n; }, { message: 'the running run listed' });
     await vscode.commands.executeCommand('trackside.stopRun', node);
     await waitForRun(app, id, (r) => r.status === 'stopped');
     await waitFor(() => !app.runs.isActive(id), { message: 'the run no longer active' });

@@ -2,7 +2,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { getRun, type RunDetail } from '../../src/core/runQueries';
+import type { RunDetail } from '../../src/core/runQueries';
 import type { TracksideApi } from '../../src/extension';
 import type { App } from '../../src/host/app';
 import type { ExplorerNode } from '../../src/host/runExplorer';
@@ -64,14 +64,14 @@ export async function startedRun(app: App, start: () => Thenable<unknown>): Prom
   return created[0];
 }
 
-export function run(app: App, id: string): RunDetail | undefined {
-  return getRun(app.index.get(), id);
+export function run(app: App, id: string): Promise<RunDetail | undefined> {
+  return app.index.call('getRun', id);
 }
 
 /** Waits until the index has run `id` and `ok(run)` holds. */
 export function waitForRun(app: App, id: string, ok: (r: RunDetail) => boolean, opts: WaitOptions = {}): Promise<RunDetail> {
-  return waitFor(() => {
-    const r = run(app, id);
+  return waitFor(async () => {
+    const r = await run(app, id);
     return r && ok(r) ? r : undefined;
   }, { message: `run ${id} in the index to match ${ok.toString()}`, timeout: 30_000, ...opts });
 }
@@ -86,10 +86,12 @@ export function events(app: App, id: string): Record<string, unknown>[] {
 export type RunNode = ExplorerNode & { kind: 'run' };
 
 /** Every run node the Run Explorer's tree data provider lists now (all groups expanded). */
-export function explorerRuns(app: App): RunNode[] {
-  return app.explorer.getChildren().flatMap((group) => app.explorer.getChildren(group).filter((n): n is RunNode => n.kind === 'run'));
+export async function explorerRuns(app: App): Promise<RunNode[]> {
+  const groups = await app.explorer.getChildren();
+  const nodes = await Promise.all(groups.map((g) => app.explorer.getChildren(g)));
+  return nodes.flat().filter((n): n is RunNode => n.kind === 'run');
 }
 
-export function explorerRun(app: App, id: string): RunNode | undefined {
-  return explorerRuns(app).find((n) => n.run.id === id);
+export async function explorerRun(app: App, id: string): Promise<RunNode | undefined> {
+  return (await explorerRuns(app)).find((n) => n.run.id === id);
 }

@@ -78,11 +78,12 @@ test('smoothed points sit at bucket ends: the debiased EMA of each bucket\'s poi
   assert.ok(Math.abs(pts[1].y - 3) < 1e-12);
 });
 
-test('appended points extend the buffer past its last step only', () => {
+test('appended points extend the buffer from its last step on: a repeat of it is a further value, an earlier step is left out', () => {
   const s = new SeriesBuffer(series([{ steps: [0, 9], first: 1, min: 1, max: 2, last: 2, count: 10 }]));
-  const added = s.append({ runId: 'r', key: 'loss', steps: Float64Array.of(9, 10, 11), values: Float64Array.of(7, 8, 9), t: Float64Array.of(1, 2, 3), epochs: Float64Array.of(NaN, NaN, NaN) });
-  assert.equal(added, 2);
-  assert.equal(s.length, 3);
-  assert.equal(s.points, 12);
-  assert.deepEqual([...s.col('last').subarray(0, 3)], [2, 8, 9]);
+  const added = s.append({ runId: 'r', key: 'loss', steps: Float64Array.of(8, 9, 10, 11), values: Float64Array.of(6, 7, 8, 9), t: Float64Array.of(0, 1, 2, 3), epochs: Float64Array.of(NaN, NaN, NaN, NaN) });
+  assert.equal(added, 3);
+  assert.equal(s.length, 4);
+  assert.equal(s.points, 13);
+  assert.deepEqual([...s.col('steps').subarray(0, 4)], [0, 9, 10, 11]);
+  assert.deepEqual([...s.col('last').subarray(0, 4)], [2, 7, 8, 9]);
 });

@@ -1,16 +1,16 @@
-// Fake hosts for the panel tests: a real index built from fixture run folders, answered with
-// the same functions the extension's panels use (runView, seriesData, tableRows).
+// Fake hosts for the panel tests: a real index built from fixture run folders, answered by the
+// index worker's own handlers (in this process) through the panels' own series answering.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ingestAll } from '../../src/core/ingest';
 import { openIndex, type Store } from '../../src/core/store';
-import { runView } from '../../src/host/panels/runViewData';
-import { LiveSeries } from '../../src/host/panels/liveSeries';
-import { answerSeries } from '../../src/host/panels/seriesAnswer';
-import { tableRows } from '../../src/host/panels/tableRows';
+import { LiveCursors } from '../../src/host/panels/liveCursors';
+import { answerSeries, type SeriesPosts } from '../../src/host/panels/seriesAnswer';
+import { methodsOn } from '../support/inProcessIndex';
 import type { CompareFromWebview, CompareToWebview } from '../../src/protocol/comparePanel';
 import type { RunFromWebview, RunToWebview } from '../../src/protocol/runPanel';
+import type { SeriesData } from '../../src/protocol/series';
 import type { TableFromWebview, TableToWebview } from '../../src/protocol/tablePanel';
 import type { Harness, PanelPage } from './harness';
 import { type FixtureRun, writeRun } from './runFixtures';
@@ -41,28 +41,39 @@ export function workspace(runs: FixtureRun[]): Workspace {
   };
 }
 
+type SeriesAnswers = { type: 'series'; requestId: number; series: SeriesData[] } | { type: 'seriesError'; requestId: number; keys: string[]; message: string };
+
+function seriesPosts(requestId: number, post: (m: SeriesAnswers) => void): SeriesPosts {
+  return {
+    series: (series) => post({ type: 'series', requestId, series }),
+    error: (keys, message) => post({ type: 'seriesError', requestId, keys, message }),
+  };
+}
+
 /** Answers a Run panel: the run on ready, series on request. */
 export function serveRun(h: Harness, p: PanelPage<RunToWebview, RunFromWebview>, ws: Workspace, runId: string): void {
-  const live = new LiveSeries();
+  const live = new LiveCursors();
+  const index = methodsOn(ws.store);
   p.onMessage((m) => {
     if (m.type === 'ready') {
-      const run = runView(ws.store, runId, h.blobSrc);
+      const run = index.runView(runId, h.blobBase);
       void p.post(run ? { type: 'run', run } : { type: 'missing', runId });
     }
-    if (m.type === 'requestSeries') void answerSeries(() => ws.store, live, m.requests, (series) => void p.post({ type: 'series', requestId: m.requestId, series }));
+    if (m.type === 'requestSeries') void answerSeries(async (reqs) => index.series(reqs), live, m.requests, seriesPosts(m.requestId, (msg) => void p.post(msg)));
   });
 }
 
 export function serveCompare(h: Harness, p: PanelPage<CompareToWebview, CompareFromWebview>, ws: Workspace, runIds: string[]): { setRuns(ids: string[]): Promise<void> } {
   let ids = runIds;
-  const live = new LiveSeries();
+  const live = new LiveCursors();
+  const index = methodsOn(ws.store);
   const send = () => {
-    const views = ids.map((id) => runView(ws.store, id, h.blobSrc));
+    const views = ids.map((id) => index.runView(id, h.blobBase));
     return p.post({ type: 'runs', runs: views.filter((v) => v !== undefined), missing: ids.filter((_, i) => !views[i]) });
   };
   p.onMessage((m) => {
     if (m.type === 'ready') void send();
-    if (m.type === 'requestSeries') void answerSeries(() => ws.store, live, m.requests, (series) => void p.post({ type: 'series', requestId: m.requestId, series }));
+    if (m.type === 'requestSeries') void answerSeries(async (reqs) => index.series(reqs), live, m.requests, seriesPosts(m.requestId, (msg) => void p.post(msg)));
   });
   return {
     setRuns: (next) => {
@@ -74,6 +85,6 @@ export function serveCompare(h: Harness, p: PanelPage<CompareToWebview, CompareF
 
 export function serveTable(p: PanelPage<TableToWebview, TableFromWebview>, ws: Workspace): void {
   p.onMessage((m) => {
-    if (m.type === 'ready') void p.post({ type: 'rows', data: tableRows(ws.store), complete: true });
+    if (m.type === 'ready') void p.post({ type: 'rows', data: methodsOn(ws.store).tableRows(), complete: true });
   });
 }

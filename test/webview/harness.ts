@@ -94,7 +94,10 @@ export class Harness {
   }
 
   /** The URL a blob is shown from (what asWebviewUri gives in VS Code). */
-  blobSrc = (hash: string): string => `${this.origin}/blobs/sha256/${hash.slice(0, 2)}/${hash.slice(2)}`;
+  /** Where the page finds the blob store (the panels' blobBase). */
+  get blobBase(): string {
+    return `${this.origin}/blobs`;
+  }
 
   /** `initScript` runs in the page before the panel's script (the benchmark's probes). */
   async open<In, Out extends { type: string }>(panel: PanelName, opts: { theme?: ThemeName; state?: unknown; viewport?: { width: number; height: number }; initScript?: string } = {}): Promise<PanelPage<In, Out>> {

@@ -7,14 +7,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { points } from '../../src/core/metricQueries';
-import { LiveSeries } from '../../src/host/panels/liveSeries';
+import { LiveCursors } from '../../src/host/panels/liveCursors';
 import { OUTPUT_TAIL_BYTES, OutputTail } from '../../src/host/panels/outputTail';
 import { contentSecurityPolicy, panelHtml } from '../../src/host/panels/panelHtml';
 import { restoreFile } from '../../src/host/panels/restoreFile';
-import { commandText, runView } from '../../src/host/panels/runViewData';
+import { commandText, runView } from '../../src/views/runView';
 import { inside, safeFileName, safeRelative } from '../../src/host/panels/safePaths';
-import { seriesData, seriesEnd } from '../../src/host/panels/seriesData';
-import { tableRows } from '../../src/host/panels/tableRows';
+import { seriesData } from '../../src/views/seriesData';
+import { tableRows } from '../../src/views/tableRows';
+import { liveUpdate } from '../../src/views/liveSeries';
 import { workspace } from './fakeHosts';
 import { appendEvents, runFolder } from './runFixtures';
 
@@ -55,8 +56,15 @@ test('a series is at most the buckets asked for, with times and epochs at each b
 test('live: a few new points are appended, many make a fresh series', (t) => {
   const ws = workspace([{ id: RUN, keys: ['loss', 'acc'], steps: 100, status: 'running' }]);
   t.after(() => ws.dispose());
-  const live = new LiveSeries();
-  for (const key of ['loss', 'acc']) live.sentSeries(seriesData(ws.store, { runId: RUN, key, buckets: 400 }), 400, seriesEnd(ws.store, RUN, key));
+  const cursors = new LiveCursors();
+  for (const key of ['loss', 'acc']) cursors.record(seriesData(ws.store, { runId: RUN, key, buckets: 400 }), 400);
+  const live = {
+    update: (store: typeof ws.store, runId: string) => {
+      const u = liveUpdate(store, runId, cursors.of(runId));
+      cursors.advance(runId, u);
+      return { append: u.append, series: u.series };
+    },
+  };
   assert.deepEqual(live.update(ws.store, RUN), { append: [], series: [] });
   appendEvents(ws.root, RUN, [100, 101, 102].map((step) => ({ t: 5000 + step, type: 'metrics', step, values: { loss: step / 1000 } })));
   ws.ingest();
@@ -117,7 +125,7 @@ test('a run view carries everything the Run panel shows; datasets know which run
     { id: '20240101-000000-bbbbbb', name: 'twin', datasets: data, start: Date.UTC(2024, 0, 2) },
   ]);
   t.after(() => ws.dispose());
-  const v = runView(ws.store, RUN, (h) => `blob:${h}`)!;
+  const v = runView(ws.store, RUN, 'blob:')!;
   assert.equal(v.name, 'main');
   assert.equal(v.command, "python train.py --name 'a b'");
   assert.deepEqual(v.datasets[0].sameAs, [{ id: '20240101-000000-bbbbbb', name: 'twin' }]);
@@ -125,7 +133,7 @@ test('a run view carries everything the Run panel shows; datasets know which run
   assert.equal(v.artifacts[0].name, 'model.pkl');
   assert.equal(v.code[0].path, 'train.py');
   assert.equal(v.metrics[0].key, 'loss');
-  assert.equal(runView(ws.store, 'nope', () => ''), undefined);
+  assert.equal(runView(ws.store, 'nope', ''), undefined);
   assert.equal(commandText("python -c 'x'"), "python -c 'x'");
 });
 
@@ -184,14 +192,14 @@ test('Restore File keeps the replaced file as a backup artifact of the run, then
   t.after(() => ws.dispose());
   const work = mkdtempSync(join(tmpdir(), 'trackside-restore-'));
   t.after(() => rmSync(work, { recursive: true, force: true }));
-  const file = runView(ws.store, RUN, () => '')!.code[0];
+  const file = runView(ws.store, RUN, '')!.code[0];
   const target = inside(work, file.path)!;
   mkdirSync(join(work, 'src'));
   writeFileSync(target, 'print("edited since")\n');
   const { backup } = await restoreFile(ws.root, RUN, file.path, file.hash, target);
   assert.equal(readFileSync(target, 'utf8'), 'print("stored")\n');
   ws.ingest();
-  const art = runView(ws.store, RUN, () => '')!.artifacts.find((a) => a.kind === 'backup')!;
+  const art = runView(ws.store, RUN, '')!.artifacts.find((a) => a.kind === 'backup')!;
   assert.equal(art.name, 'before-restore/src/train.py');
   assert.equal(art.hash, backup);
   assert.equal(readFileSync(join(ws.root, 'blobs', 'sha256', backup!.slice(0, 2), backup!.slice(2)), 'utf8'), 'print("edited since")\n');

@@ -141,6 +141,9 @@ channel.onMessage((m) => {
     case 'series':
       grid.receive(m.series);
       break;
+    case 'seriesError':
+      grid.fail(m.keys, m.message);
+      break;
     case 'append':
       grid.append(m.points);
       break;

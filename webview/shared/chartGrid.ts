@@ -163,7 +163,20 @@ export class ChartGrid {
       }
       touched.add(d.key);
     }
-    for (const key of touched) this.refreshLines(key, false);
+    for (const key of touched) {
+      this.keys.get(key)?.chart.showError(undefined);
+      this.refreshLines(key, false);
+    }
+  }
+
+  /** A series request failed: its charts say why instead of waiting. */
+  fail(keys: string[], message: string): void {
+    for (const key of keys) {
+      const s = this.keys.get(key);
+      if (!s) continue;
+      s.pending.clear();
+      s.chart.showError(message);
+    }
   }
 
   /** Live points: appended to the whole series (a zoomed view keeps its range). */

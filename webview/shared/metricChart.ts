@@ -150,6 +150,23 @@ export class MetricChart {
     this.attachZoom();
   }
 
+  private errorBox: HTMLElement | undefined;
+
+  /** Why this chart's data could not be read, shown in place of the chart; undefined clears it. */
+  showError(message: string | undefined): void {
+    if (message === undefined) {
+      if (!this.errorBox) return;
+      this.errorBox.remove();
+      this.errorBox = undefined;
+      this.canvasBox.hidden = false;
+      return;
+    }
+    this.errorBox ??= el('p', { class: 'chart-error', attrs: { role: 'alert' } });
+    this.errorBox.textContent = `This chart's data could not be read: ${message}`;
+    this.canvasBox.hidden = true;
+    this.element.append(this.errorBox);
+  }
+
   /** Creates the chart.js instance the first time the card scrolls into view. */
   setVisible(visible: boolean): void {
     this.visibleKnown = true;

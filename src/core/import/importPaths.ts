@@ -8,12 +8,11 @@ import { importArchive } from './importArchive';
 import { importMlflowDb } from './importMlflowDb';
 import { importMlflowFolder } from './importMlflowFiles';
 import { importTensorboard } from './importTensorboard';
-import { type ImportFormat, type ImportOptions, type ImportReport, emptyImportReport } from './importTypes';
+import { type ImportOptions, type ImportReport, emptyImportReport } from './importTypes';
 import { MAX_DEPTH, findStores } from './findStores';
 import { removeStaleStaging } from './stagingCleanup';
 import { TarFormatError } from './tarReader';
 
-export const FORMAT_NAMES: Record<ImportFormat, string> = { tensorboard: 'TensorBoard', mlflow: 'MLflow', archive: 'Trackside archive' };
 
 /** Imports each path into the `.trackside` folder `root`. Cancelled (opts.signal), it stops and reports what was written. */
 export async function importPaths(root: string, paths: readonly string[], opts: ImportOptions = {}): Promise<ImportReport> {

@@ -2,6 +2,8 @@
 
 export type ImportFormat = 'tensorboard' | 'mlflow' | 'archive';
 
+export const FORMAT_NAMES: Record<ImportFormat, string> = { tensorboard: 'TensorBoard', mlflow: 'MLflow', archive: 'Trackside archive' };
+
 export interface ImportProgress {
   /** The file or folder being read. */
   path: string;

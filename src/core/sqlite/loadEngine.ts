@@ -70,16 +70,16 @@ export function loadEngine(preference: EnginePreference = 'auto'): LoadedEngine 
       attempts.push({ name });
       return { driver, attempts };
     } catch (e) {
-      attempts.push({ name, error: firstLine(e) });
+      attempts.push({ name, error: oneLine(e) });
     }
   }
   throw new NoEngineError(attempts);
 }
 
-function firstLine(e: unknown): string {
-  const text = e instanceof Error ? e.message : String(e);
-  const line = text.split('\n').find((l) => l.trim()) ?? text;
-  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
+/** An error's message on one line (a native module's ABI error spans several), shortened. */
+function oneLine(e: unknown): string {
+  const text = (e instanceof Error ? e.message : String(e)).replace(/\s*\n\s*/g, ' ').trim();
+  return text.length > 400 ? `${text.slice(0, 400)}…` : text;
 }
 
 let cached: LoadedEngine | undefined;

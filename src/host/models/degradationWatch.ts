@@ -2,9 +2,6 @@
 // against its version's first evaluation. Each run is judged once.
 import * as vscode from 'vscode';
 import { formatMetric } from '../../core/display';
-import { evaluatedBy } from '../../core/models/modelQueries';
-import { versionReport } from '../../core/models/versionReport';
-import { getRun } from '../../core/runQueries';
 import type { IndexService } from '../indexService';
 import type { ModelService } from './modelService';
 import { degradationSettings } from './modelSettings';
@@ -23,25 +20,24 @@ export class DegradationWatch implements vscode.Disposable {
   ) {
     this.disposables.push(
       index.onDidChange((e) => {
-        try {
-          for (const id of e.ids) this.check(id);
-        } catch (err) {
-          log.appendLine(`degradation check failed: ${err instanceof Error ? err.message : String(err)}`);
-        }
+        void (async () => {
+          for (const id of e.ids) await this.check(id);
+        })().catch((err) => log.appendLine(`degradation check failed: ${err instanceof Error ? err.message : String(err)}`));
       }),
     );
   }
 
-  private check(runId: string): void {
+  private async check(runId: string): Promise<void> {
     if (this.judged.has(runId)) return;
-    const store = this.models.store();
-    const ref = evaluatedBy(store, runId);
+    const index = this.models.index;
+    const ref = await index.call('evaluatedBy', runId);
     if (!ref) return;
-    const run = getRun(store, runId);
-    if (!run || run.status === 'running') return;
+    const run = await index.call('getRun', runId);
+    if (!run || run.status === 'running' || this.judged.has(runId)) return;
     this.judged.add(runId);
     if (run.status !== 'finished' || run.ended === null || run.ended < this.since) return;
-    const report = versionReport(store, ref.name, ref.version, degradationSettings());
+    await index.call('syncModels');
+    const report = await index.call('versionReport', ref.name, ref.version, degradationSettings());
     const row = report?.evaluations.find((e) => e.runId === runId);
     if (!report || !row?.degraded) return;
     const worst = row.checks.filter((c) => c.degraded).sort((a, b) => (b.change ?? Infinity) - (a.change ?? Infinity));

@@ -1,11 +1,8 @@
 // Commands of the Models view: open a version's panel, move an alias, register a run's
 // artifact as a model version. Each asks for what its argument does not say.
 import * as vscode from 'vscode';
-import { checkAlias, checkModelName, isValidAlias, isValidModelName, LATEST, parseModelRef } from '../../core/models/modelNames';
-import { listModels, listVersions, resolveModelRef } from '../../core/models/modelQueries';
-import { registerCandidates, registerVersion } from '../../core/models/registerVersion';
+import { checkAlias, checkModelName, isValidAlias, isValidModelName, LATEST } from '../../core/models/modelNames';
 import { writeAlias } from '../../core/models/registryWrite';
-import { getRun, listRuns } from '../../core/runQueries';
 import { runIdsOf } from '../runExplorer';
 import type { ModelService } from './modelService';
 import type { ModelNode } from './modelsView';
@@ -17,10 +14,10 @@ export interface VersionRef {
 }
 
 /** A version from a command argument: a view node, "churn@3", or { name, version }. */
-export function versionOf(models: ModelService, arg: unknown): VersionRef | { name: string } | undefined {
+export async function versionOf(models: ModelService, arg: unknown): Promise<VersionRef | { name: string } | undefined> {
   if (typeof arg === 'string') {
     try {
-      const v = resolveModelRef(models.store(), parseModelRef(arg));
+      const v = await models.index.call('resolveModelRef', arg);
       return { name: v.name, version: v.version };
     } catch {
       return undefined;
@@ -36,7 +33,7 @@ export function versionOf(models: ModelService, arg: unknown): VersionRef | { na
 }
 
 export async function pickModel(models: ModelService, title: string): Promise<string | undefined> {
-  const all = listModels(models.store());
+  const all = await models.index.call('listModels');
   if (all.length === 0) {
     void vscode.window.showInformationMessage('Trackside: there are no model versions yet. Log one with run.log_model(…) or use Register as Model Version on a run.');
     return undefined;
@@ -50,7 +47,7 @@ export async function pickModel(models: ModelService, title: string): Promise<st
 }
 
 export async function pickVersion(models: ModelService, name: string, title: string): Promise<number | undefined> {
-  const versions = listVersions(models.store(), name);
+  const versions = await models.index.call('listVersions', name);
   if (versions.length === 1) return versions[0].version;
   const picked = await vscode.window.showQuickPick(
     versions.map((v) => ({
@@ -66,7 +63,7 @@ export async function pickVersion(models: ModelService, name: string, title: str
 
 /** Resolves a command argument to a version, asking for what is missing. */
 export async function askVersion(models: ModelService, arg: unknown, title: string): Promise<VersionRef | undefined> {
-  const got = versionOf(models, arg);
+  const got = await versionOf(models, arg);
   const name = got?.name ?? (await pickModel(models, title));
   if (!name) return undefined;
   if (got && 'version' in got) return got;
@@ -76,7 +73,7 @@ export async function askVersion(models: ModelService, arg: unknown, title: stri
 
 export async function setAlias(models: ModelService, target: VersionRef): Promise<void> {
   const { name, version } = target;
-  const current = listModels(models.store()).find((m) => m.name === name)?.aliases ?? {};
+  const current = (await models.index.call('listModels')).find((m) => m.name === name)?.aliases ?? {};
   type Item = vscode.QuickPickItem & { alias?: string; remove?: boolean; other?: boolean };
   const items: Item[] = [];
   for (const alias of [...new Set(['production', 'staging', ...Object.keys(current)])]) {
@@ -101,12 +98,12 @@ export async function setAlias(models: ModelService, target: VersionRef): Promis
   if (!alias) return;
   checkAlias(alias);
   writeAlias(models.root, name, alias, picked.remove ? null : version);
-  models.written();
+  await models.written();
   void vscode.window.showInformationMessage(picked.remove ? `Trackside: removed ${name}@${alias}.` : `Trackside: ${name}@${alias} → v${version}.`);
 }
 
 async function pickRun(models: ModelService): Promise<string | undefined> {
-  const runs = listRuns(models.store(), { limit: 1000 });
+  const runs = await models.index.call('listRuns', { limit: 1000 });
   const picked = await vscode.window.showQuickPick(
     runs.map((r) => ({ label: r.name ?? r.id, description: [r.status, r.experiment].filter(Boolean).join(' · '), detail: r.id, id: r.id })),
     { title: 'Register as Model Version', placeHolder: 'The run that produced the model', matchOnDetail: true },
@@ -119,10 +116,9 @@ export async function registerFromRun(models: ModelService, arg: unknown): Promi
   const direct = arg as { runId?: unknown; hash?: unknown } | undefined;
   const runId = typeof direct?.runId === 'string' ? direct.runId : (runIdsOf(arg)?.[0] ?? (await pickRun(models)));
   if (!runId) return undefined;
-  const store = models.store();
-  const run = getRun(store, runId);
+  const run = await models.index.call('getRun', runId);
   if (!run) throw new Error(`no run ${runId} in the index`);
-  const candidates = registerCandidates(store, runId);
+  const candidates = await models.index.call('registerCandidates', runId);
   let hash = typeof direct?.hash === 'string' ? direct.hash : undefined;
   let suggested: string | undefined;
   if (!hash) {
@@ -143,7 +139,7 @@ export async function registerFromRun(models: ModelService, arg: unknown): Promi
     hash = picked.c.hash;
     suggested = picked.c.model;
   }
-  const existing = listModels(store).map((m) => m.name);
+  const existing = (await models.index.call('listModels')).map((m) => m.name);
   const name = await vscode.window.showInputBox({
     title: 'Register as Model Version',
     prompt: `Model name${existing.length ? ` (existing: ${existing.join(', ')})` : ''}`,
@@ -161,7 +157,7 @@ export async function registerFromRun(models: ModelService, arg: unknown): Promi
     if (!picked) return undefined;
     codePaths = picked.length ? picked.map((p) => p.label) : undefined;
   }
-  const version = registerVersion(store, { runId, hash, name, codePaths });
-  models.written();
+  const version = await models.index.call('registerVersion', { runId, hash, name, codePaths });
+  await models.written();
   return { name, version };
 }

@@ -1,8 +1,6 @@
 // The Model panel of one model version: the report (evaluations, degradations, drift) sent
 // after `ready` and again whenever the registry or an evaluation run changes.
 import * as vscode from 'vscode';
-import { listVersions } from '../../core/models/modelQueries';
-import { versionReport } from '../../core/models/versionReport';
 import { MODEL_VIEW_TYPE, type ModelFromWebview, type ModelToWebview } from '../../protocol/model';
 import { PanelChannel } from '../panels/panelChannel';
 import { panelHtml } from '../panels/panelHtml';
@@ -54,7 +52,7 @@ export class ModelPanel implements vscode.Disposable {
     setup(panel, ctx);
     panel.title = `${name} v${version}`;
     this.channel = new PanelChannel<ModelToWebview, ModelFromWebview>(panel, {
-      ready: () => this.send(),
+      ready: () => this.resend(),
       message: (m) => this.onMessage(m),
       error: (err) => {
         const message = err instanceof Error ? err.message : String(err);
@@ -64,8 +62,8 @@ export class ModelPanel implements vscode.Disposable {
     });
     this.disposables.push(
       this.channel,
-      ctx.models.onDidChange(() => this.channel.isReady && this.send()),
-      onDidChangeDegradationSettings(() => this.channel.isReady && this.send()),
+      ctx.models.onDidChange(() => this.channel.isReady && this.resend()),
+      onDidChangeDegradationSettings(() => this.channel.isReady && this.resend()),
       panel.onDidDispose(() => this.dispose()),
     );
   }
@@ -78,14 +76,22 @@ export class ModelPanel implements vscode.Disposable {
     this.panel.reveal(undefined, false);
   }
 
-  private send(): void {
-    const store = this.ctx.models.store();
-    const report = versionReport(store, this.name, this.version, degradationSettings());
+  private resend(): void {
+    this.send().catch((err) => {
+      const message = err instanceof Error ? err.message : String(err);
+      this.ctx.log.appendLine(`[model panel] ${message}`);
+    });
+  }
+
+  private async send(): Promise<void> {
+    const index = this.ctx.models.index;
+    const [report, all] = await Promise.all([index.call('versionReport', this.name, this.version, degradationSettings()), index.call('listVersions', this.name)]);
+    if (this.isDisposed) return;
     if (!report) {
       this.channel.post({ type: 'missing', name: this.name, version: this.version });
       return;
     }
-    const versions = listVersions(store, this.name).map((v) => ({ version: v.version, aliases: v.aliases }));
+    const versions = all.map((v) => ({ version: v.version, aliases: v.aliases }));
     this.channel.post({ type: 'report', report, versions });
   }
 

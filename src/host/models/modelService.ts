@@ -1,15 +1,11 @@
-// The model registry as the editor sees it: synced into the index on demand, and one event
-// when models, aliases or evaluations may have changed (registry files, run changes,
-// the editor's own writes), coalesced.
+// The model registry as the editor sees it: the index worker reads registry files into the
+// index (on its own poll, and soon after a file event here); one event when models, aliases
+// or evaluations may have changed, coalesced.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { syncModels } from '../../core/models/modelSync';
 import { modelsDir } from '../../core/models/registryPaths';
-import type { Store } from '../../core/store';
 import type { IndexService } from '../indexService';
 
-/** Registry files written without file events (network mounts, other tools) are seen this often. */
-const POLL_MS = 2000;
 const COALESCE_MS = 150;
 
 export class ModelService implements vscode.Disposable {
@@ -17,57 +13,36 @@ export class ModelService implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private readonly poll: ReturnType<typeof setInterval>;
-  private watching = false;
 
   constructor(
-    private readonly index: IndexService,
+    readonly index: IndexService,
     private readonly log: vscode.OutputChannel,
   ) {
-    this.disposables.push(index.onDidChange(() => this.changeSoon()));
-    this.poll = setInterval(() => {
-      if (this.index.isOpen()) this.syncAndTell();
-    }, POLL_MS);
+    this.disposables.push(
+      index.onDidChange(() => this.changeSoon(false)),
+      index.onDidChangeModels(() => this.changeSoon(false)),
+    );
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(modelsDir(this.root))), 'models/**'));
+    const onFile = () => this.changeSoon(true);
+    this.disposables.push(watcher, watcher.onDidCreate(onFile), watcher.onDidChange(onFile), watcher.onDidDelete(onFile));
   }
 
   get root(): string {
     return this.index.root;
   }
 
-  /** The index with the registry read in. */
-  store(): Store {
-    const store = this.index.get();
-    this.watch();
-    this.sync(store);
-    return store;
-  }
-
   /** After a write of our own: read it in and tell listeners now. */
-  written(): void {
-    this.sync(this.index.get());
+  async written(): Promise<void> {
+    await this.index.call('syncModels');
     this.changed.fire();
   }
 
-  private sync(store: Store): string[] {
-    const report = syncModels(store);
-    for (const b of report.bad.slice(0, 5)) this.log.appendLine(`skipped ${b.file}:${b.line}: ${b.message}`);
-    return report.changed;
-  }
-
-  private syncAndTell(): void {
-    try {
-      if (this.sync(this.index.get()).length) this.changed.fire();
-    } catch (err) {
-      this.log.appendLine(`reading the model registry failed: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  }
-
-  private changeSoon(): void {
+  private changeSoon(sync: boolean): void {
     if (this.timer) return;
-    this.timer = setTimeout(() => {
+    this.timer = setTimeout(async () => {
       this.timer = undefined;
       try {
-        this.sync(this.index.get());
+        if (sync && this.index.isStarted) await this.index.call('syncModels');
       } catch (err) {
         this.log.appendLine(`reading the model registry failed: ${err instanceof Error ? err.message : String(err)}`);
       }
@@ -75,17 +50,7 @@ export class ModelService implements vscode.Disposable {
     }, COALESCE_MS);
   }
 
-  private watch(): void {
-    if (this.watching) return;
-    this.watching = true;
-    const dir = modelsDir(this.root);
-    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(dir)), 'models/**'));
-    const on = () => this.changeSoon();
-    this.disposables.push(watcher, watcher.onDidCreate(on), watcher.onDidChange(on), watcher.onDidDelete(on));
-  }
-
   dispose(): void {
-    clearInterval(this.poll);
     if (this.timer) clearTimeout(this.timer);
     for (const d of this.disposables) d.dispose();
     this.changed.dispose();

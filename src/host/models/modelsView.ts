@@ -2,8 +2,8 @@
 // evaluation degraded) → evaluation runs (date, dataset hash, metrics against the first).
 import * as vscode from 'vscode';
 import { formatMetric } from '../../core/display';
-import { type ModelInfo, listModels, listVersions, type VersionInfo } from '../../core/models/modelQueries';
-import { type EvaluationRow, type VersionReport, versionReport } from '../../core/models/versionReport';
+import type { ModelInfo, VersionInfo } from '../../core/models/modelQueries';
+import type { EvaluationRow, VersionReport } from '../../core/models/versionReport';
 import { Commands } from '../commandIds';
 import type { ModelService } from './modelService';
 import { degradationSettings } from './modelSettings';
@@ -38,16 +38,14 @@ export class ModelsView implements vscode.TreeDataProvider<ModelNode>, vscode.Di
     this.changed.fire(undefined);
   }
 
-  getChildren(node?: ModelNode): ModelNode[] {
-    const store = this.models.store();
-    if (!node) return listModels(store).map((model) => ({ kind: 'model', model }));
+  async getChildren(node?: ModelNode): Promise<ModelNode[]> {
+    const index = this.models.index;
+    if (!node) return (await index.call('listModels')).map((model) => ({ kind: 'model', model }));
     if (node.kind === 'model') {
       const settings = degradationSettings();
-      return listVersions(store, node.model.name).map((version) => ({
-        kind: 'version',
-        version,
-        report: version.evaluations ? versionReport(store, version.name, version.version, settings) : undefined,
-      }));
+      const versions = await index.call('listVersions', node.model.name);
+      const reports = await Promise.all(versions.map((v) => (v.evaluations ? index.call('versionReport', v.name, v.version, settings) : undefined)));
+      return versions.map((version, i) => ({ kind: 'version', version, report: reports[i] }));
     }
     if (node.kind === 'version' && node.report) {
       const report = node.report;

@@ -34,7 +34,7 @@ export class CheckpointTree implements vscode.TreeDataProvider<CheckpointNode>, 
 
   constructor(
     private readonly service: CheckpointService,
-    private readonly runName: (id: string) => string | undefined,
+    private readonly runName: (id: string) => Promise<string | undefined>,
   ) {
     this.disposables.push(
       vscode.window.onDidChangeActiveNotebookEditor((e) => {
@@ -69,21 +69,27 @@ export class CheckpointTree implements vscode.TreeDataProvider<CheckpointNode>, 
     this.notebookChanged.fire(doc);
   }
 
-  getChildren(node?: CheckpointNode): CheckpointNode[] {
+  /** Names of the runs the listed checkpoints belong to, read with the listing. */
+  private names = new Map<string, string | undefined>();
+
+  async getChildren(node?: CheckpointNode): Promise<CheckpointNode[]> {
     if (node || !this.doc) return [];
     if (this.summarized?.doc !== this.doc || this.summarized.version !== this.doc.version) {
       this.summaries.setCurrent(editorCellSigs(this.doc));
       this.summarized = { doc: this.doc, version: this.doc.version };
     }
     const uri = this.doc.uri;
-    return this.service.list(uri).map((record) => ({ uri, record }));
+    const records = this.service.list(uri);
+    const runs = [...new Set(records.flatMap((r) => (r.run ? [r.run] : [])))];
+    this.names = new Map(await Promise.all(runs.map(async (id) => [id, await this.runName(id)] as const)));
+    return records.map((record) => ({ uri, record }));
   }
 
   getTreeItem(node: CheckpointNode): vscode.TreeItem {
     const r = node.record;
     const item = new vscode.TreeItem(checkpointTime(r.t), vscode.TreeItemCollapsibleState.None);
     item.id = r.id;
-    const origin = r.kind === 'auto' ? undefined : checkpointOrigin(r, r.run ? this.runName(r.run) : undefined);
+    const origin = r.kind === 'auto' ? undefined : checkpointOrigin(r, r.run ? this.names.get(r.run) : undefined);
     const summary = this.summaries.summary(r);
     item.description = [r.label ? `“${r.label}”` : undefined, r.kind === 'manual' && r.label ? undefined : origin, summary].filter(Boolean).join(' · ');
     item.iconPath = new vscode.ThemeIcon(ICONS[r.kind]);
@@ -97,7 +103,7 @@ export class CheckpointTree implements vscode.TreeDataProvider<CheckpointNode>, 
     const md = new vscode.MarkdownString(undefined, true);
     md.appendMarkdown(`**${escape(new Date(r.t).toLocaleString())}** · ${escape(origin)}\n\n`);
     if (r.label) md.appendMarkdown(`Label: ${escape(r.label)}\n\n`);
-    if (r.run) md.appendMarkdown(`Run: ${escape(this.runName(r.run) ?? r.run)} (\`${r.run}\`)\n\n`);
+    if (r.run) md.appendMarkdown(`Run: ${escape(this.names.get(r.run) ?? r.run)} (\`${r.run}\`)\n\n`);
     md.appendMarkdown(`${escape(path.posix.basename(r.path))}, ${r.cells ? `${r.cells.length} cells, ` : ''}${formatSize(r.size)}\n\n`);
     md.appendMarkdown(r.unreadable ? escape(r.unreadable) : `Compared with the notebook now: ${escape(summary)}`);
     return md;

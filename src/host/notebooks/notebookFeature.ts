@@ -1,6 +1,5 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { getRun } from '../../core/runQueries';
 import type { Handler } from '../commandRegistry';
 import type { IndexService } from '../indexService';
 import type { StartContext } from '../startRunCommand';
@@ -46,10 +45,10 @@ export class NotebookFeature implements vscode.Disposable {
   }
 
   /** A run's current name, once the index is open (the view never opens it just for names). */
-  private runName(id: string): string | undefined {
-    if (!this.index.isOpen()) return undefined;
+  private async runName(id: string): Promise<string | undefined> {
+    if (!this.index.isStarted) return undefined;
     try {
-      return getRun(this.index.get(), id)?.name ?? undefined;
+      return await this.index.call('runName', id);
     } catch {
       return undefined;
     }

@@ -6,7 +6,6 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { blobPath } from '../../core/blobs';
-import { getRun } from '../../core/runQueries';
 import type { ArtifactAction } from '../../protocol/runPanel';
 import type { PanelContext } from './panelSetup';
 import { inside, safeFileName } from './safePaths';
@@ -18,8 +17,8 @@ interface Target {
   files: { path: string; hash: string }[];
 }
 
-function find(ctx: PanelContext, runId: string, hash: string, file?: string): Target {
-  const run = getRun(ctx.store(), runId);
+async function find(ctx: PanelContext, runId: string, hash: string, file?: string): Promise<Target> {
+  const run = await ctx.index.call('getRun', runId);
   const art = run?.artifacts.find((a) => a.hash === hash);
   if (!run || !art) throw new Error('That artifact is no longer in the index.');
   if (file !== undefined) {
@@ -37,7 +36,7 @@ function storedFile(ctx: PanelContext, hash: string): string {
 }
 
 export async function artifactAction(ctx: PanelContext, runId: string, action: ArtifactAction, hash: string, file?: string): Promise<void> {
-  const t = find(ctx, runId, hash, file);
+  const t = await find(ctx, runId, hash, file);
   switch (action) {
     case 'open': {
       if (!t.hash) throw new Error('Open the files of a folder artifact one by one.');

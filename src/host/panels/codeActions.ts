@@ -3,7 +3,6 @@
 // version on disk before the restore is never lost.
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { getRun } from '../../core/runQueries';
 import type { CodeAction } from '../../protocol/runPanel';
 import { snapshotUri } from '../snapshotDocuments';
 import type { PanelContext } from './panelSetup';
@@ -11,7 +10,7 @@ import { restoreFile } from './restoreFile';
 import { inside } from './safePaths';
 
 export async function codeAction(ctx: PanelContext, runId: string, action: CodeAction, filePath: string): Promise<void> {
-  const run = getRun(ctx.store(), runId);
+  const run = await ctx.index.call('getRun', runId);
   const file = run?.code.find((f) => f.path === filePath);
   if (!run || !file) throw new Error(`${filePath} is not in the run's code snapshot.`);
   const runName = run.name ?? run.id;
@@ -36,7 +35,7 @@ export async function codeAction(ctx: PanelContext, runId: string, action: CodeA
       );
       if (ok !== 'Restore') return;
       await restoreFile(ctx.root, run.id, file.path, file.hash, current);
-      ctx.ingest(run.id);
+      await ctx.index.ingest(run.id);
       void vscode.window.showInformationMessage(`Trackside: restored ${file.path} from run "${runName}".${exists ? ' The replaced version is kept in the run\'s artifacts.' : ''}`);
       return;
     }

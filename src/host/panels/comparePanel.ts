@@ -1,23 +1,21 @@
 // The Compare panel: two or more runs side by side. Sends every run's view (params, summaries,
 // images, datasets, code files), answers series requests for any of them, and keeps the
 // running ones live.
+import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { blobPath } from '../../core/blobs';
-import { getRun } from '../../core/runQueries';
 import type { CompareFromWebview, CompareToWebview } from '../../protocol/comparePanel';
 import { COMPARE_VIEW_TYPE } from '../../protocol/comparePanel';
 import type { RunView } from '../../protocol/runView';
 import { snapshotUri } from '../snapshotDocuments';
-import { LiveSeries } from './liveSeries';
+import { LiveCursors } from './liveCursors';
 import { PanelChannel } from './panelChannel';
 import { type PanelContext, reportError, setupWebview } from './panelSetup';
-import { runView } from './runViewData';
 import { answerSeries } from './seriesAnswer';
 
 export class ComparePanel implements vscode.Disposable {
   static readonly viewType = COMPARE_VIEW_TYPE;
   private readonly channel: PanelChannel<CompareToWebview, CompareFromWebview>;
-  private readonly live = new LiveSeries();
+  private readonly live = new LiveCursors();
   private readonly disposables: vscode.Disposable[] = [];
   private readonly disposed = new vscode.EventEmitter<void>();
   readonly onDidDispose = this.disposed.event;
@@ -37,7 +35,7 @@ export class ComparePanel implements vscode.Disposable {
     this.channel = new PanelChannel<CompareToWebview, CompareFromWebview>(panel, {
       ready: () => {
         this.live.reset();
-        this.sendRuns();
+        void this.sendRuns().catch((err) => reportError(ctx, err));
       },
       message: (m) => this.onMessage(m),
       error: (err) => reportError(ctx, err),
@@ -46,7 +44,7 @@ export class ComparePanel implements vscode.Disposable {
       this.channel,
       ctx.onDidChange((e) => {
         const touched = e.all ? this.ids : this.ids.filter((id) => e.ids.includes(id));
-        if (touched.length) this.refresh(touched);
+        if (touched.length) void this.refresh(touched).catch((err) => reportError(ctx, err));
       }),
       panel.onDidDispose(() => this.dispose()),
     );
@@ -59,31 +57,29 @@ export class ComparePanel implements vscode.Disposable {
   /** Shows these runs instead (the webview keeps colors by position). */
   setRuns(ids: string[]): void {
     this.ids = [...new Set(ids)];
-    this.sendRuns();
+    void this.sendRuns().catch((err) => reportError(this.ctx, err));
     this.panel.reveal(undefined, false);
   }
 
-  private blobSrc = (hash: string): string => this.panel.webview.asWebviewUri(vscode.Uri.file(blobPath(this.ctx.root, hash))).toString();
-
-  private sendRuns(): void {
-    const store = this.ctx.store();
+  private async sendRuns(): Promise<void> {
+    const blobBase = this.panel.webview.asWebviewUri(vscode.Uri.file(path.join(this.ctx.root, 'blobs'))).toString();
+    const ids = this.ids;
+    const views = await Promise.all(ids.map((id) => this.ctx.index.call('runView', id, blobBase)));
+    if (this.isDisposed) return;
     const runs: RunView[] = [];
     const missing: string[] = [];
-    for (const id of this.ids) {
-      const v = runView(store, id, this.blobSrc);
-      if (v) runs.push(v);
-      else missing.push(id);
-    }
+    views.forEach((v, i) => (v ? runs.push(v) : missing.push(ids[i])));
     this.panel.title = `Compare ${runs.length} Runs`;
     this.channel.post({ type: 'runs', runs, missing });
   }
 
-  private refresh(ids: string[]): void {
+  private async refresh(ids: string[]): Promise<void> {
     if (!this.channel.isReady) return;
-    this.sendRuns();
-    const store = this.ctx.store();
+    await this.sendRuns();
     for (const id of ids) {
-      const update = this.live.update(store, id);
+      const update = await this.ctx.index.call('liveUpdate', id, this.live.of(id));
+      if (this.isDisposed) return;
+      this.live.advance(id, update);
       if (update.append.length) this.channel.post({ type: 'append', points: update.append });
       for (const s of update.series) this.channel.post({ type: 'series', requestId: -1, series: [s] });
     }
@@ -92,12 +88,10 @@ export class ComparePanel implements vscode.Disposable {
   private async onMessage(m: CompareFromWebview): Promise<void> {
     switch (m.type) {
       case 'requestSeries':
-        await answerSeries(
-          this.ctx.store,
-          this.live,
-          m.requests.filter((r) => this.ids.includes(r.runId)),
-          (series) => this.channel.post({ type: 'series', requestId: m.requestId, series }),
-        );
+        await answerSeries((reqs) => this.ctx.index.call('series', reqs), this.live, m.requests.filter((r) => this.ids.includes(r.runId)), {
+          series: (series) => this.channel.post({ type: 'series', requestId: m.requestId, series }),
+          error: (keys, message) => this.channel.post({ type: 'seriesError', requestId: m.requestId, keys, message }),
+        });
         return;
       case 'openRun':
         await this.ctx.openRun(m.runId);
@@ -106,9 +100,7 @@ export class ComparePanel implements vscode.Disposable {
         this.setRuns(this.ids.filter((id) => id !== m.runId));
         return;
       case 'diffCode': {
-        const store = this.ctx.store();
-        const left = getRun(store, m.left);
-        const right = getRun(store, m.right);
+        const [left, right] = await Promise.all([this.ctx.index.call('getRun', m.left), this.ctx.index.call('getRun', m.right)]);
         const l = left?.code.find((f) => f.path === m.path);
         const r = right?.code.find((f) => f.path === m.path);
         if (!left || !right || !l || !r) throw new Error(`${m.path} is not in both runs' code snapshots.`);

@@ -1,18 +1,17 @@
 // What every panel needs from the extension, and the webview options and HTML they share.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { Store } from '../../core/store';
+import type { IndexService } from '../indexService';
 import { panelHtml } from './panelHtml';
 
 export interface PanelContext {
   readonly extensionUri: vscode.Uri;
   /** The `.trackside` folder. */
   readonly root: string;
-  store(): Store;
+  /** The index (asked through its worker). */
+  readonly index: IndexService;
   /** Runs whose index rows changed. */
   readonly onDidChange: vscode.Event<{ ids: string[]; all: boolean }>;
-  /** Reads a run's new events into the index now (after an edit). */
-  ingest(id: string): void;
   folder(): vscode.WorkspaceFolder | undefined;
   readonly log: vscode.OutputChannel;
   openRun(id: string): Promise<void>;

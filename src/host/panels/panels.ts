@@ -1,7 +1,6 @@
 // The panels of the window: one Run panel per run, one Compare panel, one Runs Table; their
 // commands, and the serializers that bring them back after a reload.
 import * as vscode from 'vscode';
-import { listRuns } from '../../core/runQueries';
 import type { ComparePanelState } from '../../protocol/comparePanel';
 import type { RunPanelState } from '../../protocol/runPanel';
 import { Commands } from '../commandIds';
@@ -34,9 +33,8 @@ export class Panels implements vscode.Disposable {
     this.ctx = {
       extensionUri: host.context.extensionUri,
       root: index.root,
-      store: () => index.get(),
+      index,
       onDidChange: index.onDidChange,
-      ingest: (id) => void index.ingest(id),
       folder: () => host.folder,
       log: host.log,
       openRun: (id) => this.openRun(id),
@@ -121,7 +119,7 @@ export class Panels implements vscode.Disposable {
   }
 
   private async pickRuns(title: string, many: boolean, preselected: string[] = []): Promise<string[]> {
-    const runs = listRuns(this.host.index.get(), { limit: 1000 });
+    const runs = await this.host.index.call('listRuns', { limit: 1000 });
     if (runs.length === 0) {
       void vscode.window.showInformationMessage('Trackside: there are no runs yet.');
       return [];

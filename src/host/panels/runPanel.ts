@@ -1,18 +1,15 @@
 // The Run panel of one run: sends the run, answers series requests at the chart's width,
 // and while the run is live, the new points and output as the index sees them.
 import * as vscode from 'vscode';
-import { blobPath } from '../../core/blobs';
-import { appendEdit } from '../../core/runEdits';
+import * as path from 'node:path';
 import type { RunFromWebview, RunToWebview } from '../../protocol/runPanel';
 import { RUN_VIEW_TYPE } from '../../protocol/runPanel';
-import type { SeriesData, SeriesRequest } from '../../protocol/series';
 import { artifactAction } from './artifactActions';
 import { codeAction } from './codeActions';
-import { LiveSeries } from './liveSeries';
+import { LiveCursors } from './liveCursors';
 import { OutputTail } from './outputTail';
 import { PanelChannel } from './panelChannel';
 import { type PanelContext, reportError, setupWebview } from './panelSetup';
-import { runView } from './runViewData';
 import { answerSeries } from './seriesAnswer';
 
 /** While the run is running, its output log is looked at this often. */
@@ -21,7 +18,7 @@ const OUTPUT_POLL_MS = 1000;
 export class RunPanel implements vscode.Disposable {
   static readonly viewType = RUN_VIEW_TYPE;
   private readonly channel: PanelChannel<RunToWebview, RunFromWebview>;
-  private readonly live = new LiveSeries();
+  private readonly live = new LiveCursors();
   private output: OutputTail;
   private outputTimer: ReturnType<typeof setInterval> | undefined;
   private isDisposed = false;
@@ -42,14 +39,14 @@ export class RunPanel implements vscode.Disposable {
     this.output = new OutputTail(ctx.root, id);
     setupWebview(panel, ctx, 'run', 'Trackside Run');
     this.channel = new PanelChannel<RunToWebview, RunFromWebview>(panel, {
-      ready: () => this.sendAll(),
+      ready: () => void this.sendAll().catch((err) => reportError(ctx, err)),
       message: (m) => this.onMessage(m),
       error: (err) => reportError(ctx, err),
     });
     this.disposables.push(
       this.channel,
       ctx.onDidChange((e) => {
-        if (e.all || e.ids.includes(this.id)) this.refresh();
+        if (e.all || e.ids.includes(this.id)) void this.refresh().catch((err) => reportError(ctx, err));
       }),
       panel.onDidDispose(() => this.dispose()),
     );
@@ -63,18 +60,22 @@ export class RunPanel implements vscode.Disposable {
     this.panel.reveal(undefined, false);
   }
 
-  private blobSrc = (hash: string): string => this.panel.webview.asWebviewUri(vscode.Uri.file(blobPath(this.ctx.root, hash))).toString();
+  /** Where the webview finds the blob store (images). */
+  private get blobBase(): string {
+    return this.panel.webview.asWebviewUri(vscode.Uri.file(path.join(this.ctx.root, 'blobs'))).toString();
+  }
 
   /** The whole picture for a webview that just said ready. */
-  private sendAll(): void {
+  private async sendAll(): Promise<void> {
     this.live.reset();
     this.output.restart();
-    this.sendRun();
+    await this.sendRun();
     this.sendOutput();
   }
 
-  private sendRun(): boolean {
-    const view = runView(this.ctx.store(), this.id, this.blobSrc);
+  private async sendRun(): Promise<boolean> {
+    const view = await this.ctx.index.call('runView', this.id, this.blobBase);
+    if (this.isDisposed) return false;
     if (!view) {
       this.channel.post({ type: 'missing', runId: this.id });
       return false;
@@ -85,10 +86,12 @@ export class RunPanel implements vscode.Disposable {
     return true;
   }
 
-  private refresh(): void {
+  private async refresh(): Promise<void> {
     if (!this.channel.isReady) return;
-    if (!this.sendRun()) return;
-    const update = this.live.update(this.ctx.store(), this.id);
+    if (!(await this.sendRun())) return;
+    const update = await this.ctx.index.call('liveUpdate', this.id, this.live.of(this.id));
+    if (this.isDisposed) return;
+    this.live.advance(this.id, update);
     if (update.append.length) this.channel.post({ type: 'append', points: update.append });
     for (const s of update.series) this.channel.post({ type: 'series', requestId: -1, series: [s] });
     this.sendOutput();
@@ -111,16 +114,19 @@ export class RunPanel implements vscode.Disposable {
   private async onMessage(m: RunFromWebview): Promise<void> {
     switch (m.type) {
       case 'requestSeries':
-        await this.answerSeries(m.requests.filter((r) => r.runId === this.id), (series) => this.channel.post({ type: 'series', requestId: m.requestId, series }));
+        await answerSeries((reqs) => this.ctx.index.call('series', reqs), this.live, m.requests.filter((r) => r.runId === this.id), {
+          series: (series) => this.channel.post({ type: 'series', requestId: m.requestId, series }),
+          error: (keys, message) => this.channel.post({ type: 'seriesError', requestId: m.requestId, keys, message }),
+        });
         return;
       case 'editTags': {
         const add = m.add.map((t) => t.trim()).filter(Boolean);
         const remove = m.remove.map((t) => t.trim()).filter(Boolean);
-        if (add.length || remove.length) this.edit({ type: 'tags', add, remove });
+        if (add.length || remove.length) await this.edit({ type: 'tags', add, remove });
         return;
       }
       case 'editNote':
-        this.edit({ type: 'note', text: m.text });
+        await this.edit({ type: 'note', text: m.text });
         return;
       case 'artifact':
         await artifactAction(this.ctx, this.id, m.action, m.hash, m.file);
@@ -134,13 +140,8 @@ export class RunPanel implements vscode.Disposable {
     }
   }
 
-  private answerSeries(requests: SeriesRequest[], post: (series: SeriesData[]) => void): Promise<void> {
-    return answerSeries(this.ctx.store, this.live, requests, post);
-  }
-
-  private edit(event: { type: 'tags'; add: string[]; remove: string[] } | { type: 'note'; text: string }): void {
-    appendEdit(this.ctx.root, this.id, { t: Date.now(), ...event });
-    this.ctx.ingest(this.id);
+  private async edit(event: { type: 'tags'; add: string[]; remove: string[] } | { type: 'note'; text: string }): Promise<void> {
+    await this.ctx.index.call('editRun', this.id, event);
   }
 
   dispose(): void {

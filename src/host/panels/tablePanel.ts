@@ -5,7 +5,6 @@ import type { TableFromWebview, TableToWebview } from '../../protocol/tablePanel
 import { TABLE_VIEW_TYPE } from '../../protocol/tablePanel';
 import { PanelChannel } from './panelChannel';
 import { type PanelContext, reportError, setupWebview } from './panelSetup';
-import { tableRows } from './tableRows';
 
 const UPDATE_MS = 1000;
 /** With more runs than this, the newest page is sent first and every run right after. */
@@ -38,7 +37,7 @@ export class TablePanel implements vscode.Disposable {
       ready: () => {
         this.pending.clear();
         this.pendingAll = false;
-        void this.sendAll();
+        void this.sendAll().catch((err) => reportError(ctx, err));
       },
       message: (m) => this.onMessage(m),
       error: (err) => reportError(ctx, err),
@@ -56,15 +55,18 @@ export class TablePanel implements vscode.Disposable {
 
   private async sendAll(): Promise<void> {
     this.lastSent = Date.now();
-    const first = tableRows(this.ctx.store(), undefined, FIRST_PAGE);
+    const first = await this.ctx.index.call('tableRows', undefined, FIRST_PAGE);
+    if (this.isDisposed) return;
     if (first.ids.length < FIRST_PAGE) {
       this.channel.post({ type: 'rows', data: first, complete: true });
       return;
     }
-    // Every run once the first page is on its way (reading them all blocks this thread).
+    // Every run, read by the worker while the first page is on its way.
+    const all = this.ctx.index.call('tableRows');
     await this.channel.postAndWait({ type: 'rows', data: first, complete: false });
+    const data = await all;
     if (this.isDisposed || !this.channel.isReady) return;
-    this.channel.post({ type: 'rows', data: tableRows(this.ctx.store()), complete: true });
+    this.channel.post({ type: 'rows', data, complete: true });
   }
 
   reveal(): void {
@@ -73,24 +75,25 @@ export class TablePanel implements vscode.Disposable {
 
   private schedule(): void {
     if (this.timer) return;
-    this.timer = setTimeout(() => this.flush(), Math.max(0, this.lastSent + UPDATE_MS - Date.now()));
+    this.timer = setTimeout(() => void this.flush().catch((err) => reportError(this.ctx, err)), Math.max(0, this.lastSent + UPDATE_MS - Date.now()));
   }
 
-  private flush(): void {
+  private async flush(): Promise<void> {
     this.timer = undefined;
     if (!this.channel.isReady) return; // the next ready sends everything
-    const store = this.ctx.store();
     this.lastSent = Date.now();
     if (this.pendingAll) {
       this.pendingAll = false;
       this.pending.clear();
-      this.channel.post({ type: 'rows', data: tableRows(store), complete: true });
+      const data = await this.ctx.index.call('tableRows');
+      if (!this.isDisposed) this.channel.post({ type: 'rows', data, complete: true });
       return;
     }
     const ids = [...this.pending];
     this.pending.clear();
     if (ids.length === 0) return;
-    const data = tableRows(store, ids);
+    const data = await this.ctx.index.call('tableRows', ids);
+    if (this.isDisposed) return;
     const present = new Set(data.ids);
     this.channel.post({ type: 'rowsChanged', data, removed: ids.filter((id) => !present.has(id)) });
   }

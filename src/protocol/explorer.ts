@@ -1,0 +1,29 @@
+// The Run Explorer's rows as the index worker answers them.
+
+/** One run as the explorer lists it. */
+export interface RunListItem {
+  id: string;
+  name: string;
+  experiment: string;
+  status: string;
+  started: number;
+  ended?: number | null;
+  tags: string[];
+  primary?: { key: string; value: number | null };
+  /** Set when the run was started from the editor with a configuration that can run again. */
+  rerunnable: boolean;
+}
+
+export interface RunDetails {
+  params: Record<string, unknown>;
+  command?: string;
+  git?: { commit?: string; branch?: string; dirty?: boolean };
+  note?: string;
+  error?: string;
+  exitCode?: number | null;
+}
+
+export interface ExperimentGroup {
+  name: string;
+  count: number;
+}
