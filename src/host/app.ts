@@ -44,7 +44,8 @@ export class App implements vscode.Disposable {
     this.track(this.index.onDidChange((e) => (e.all ? this.explorer.refreshAll() : this.explorer.runsChanged(e.ids))));
     this.track(
       this.index.onDidChangeStatus((s) => {
-        void vscode.commands.executeCommand('setContext', 'trackside.indexFailed', s.state === 'failed');
+        // The Runs view's welcome says why (its text picks the reason); the log has the details.
+        void vscode.commands.executeCommand('setContext', 'trackside.indexFailed', s.state === 'failed' ? s.reason : false);
         if (s.state === 'failed') this.explorer.refreshAll();
         this.showListError(undefined);
       }),
@@ -133,7 +134,7 @@ export class App implements vscode.Disposable {
   /** The explorer's message line: why the index cannot be read, why a listing failed, or the filter. */
   private showListError(err: unknown): void {
     const status = this.index.status;
-    if (status.state === 'failed') this.treeView.message = `Trackside cannot read its index. ${status.message}`;
+    if (status.state === 'failed') this.treeView.message = undefined;
     else if (err) this.treeView.message = `${err instanceof Error ? err.message : String(err)}`;
     else if (this.reading) this.treeView.message = `Reading run folders: ${this.reading}…`;
     else this.treeView.message = this.filterText ? `Filter: ${this.filterText}` : undefined;

@@ -9,7 +9,8 @@ import type { EngineInfo, IngestNotice, JobProgress } from '../protocol/indexWor
 import { type IndexClientHooks, IndexClient, IndexError, type JobArgs, type JobName, type MethodName } from './indexClient';
 import type { IndexJobs, IndexMethods } from '../worker/indexMethods';
 
-export type IndexStatus = { state: 'starting' } | { state: 'ready'; engine: EngineInfo } | { state: 'failed'; message: string };
+/** `noBuiltin`: no node:sqlite in this extension host and better-sqlite3 does not load (an old VS Code). */
+export type IndexStatus = { state: 'starting' } | { state: 'ready'; engine: EngineInfo } | { state: 'failed'; reason: 'noBuiltin' | 'other'; message: string };
 
 /** The first desktop VS Code whose extension host has node:sqlite (Electron 35, Node 22.15). */
 export const FIRST_VSCODE_WITH_BUILTIN_SQLITE = '1.101';
@@ -101,7 +102,7 @@ export class IndexService implements vscode.Disposable {
       const message = builtinMissing
         ? `This VS Code's extension host (Node ${info.node}) has no built-in SQLite and better-sqlite3 does not load in it. Update VS Code to ${FIRST_VSCODE_WITH_BUILTIN_SQLITE} or later.`
         : `No SQLite engine loads: ${tried}`;
-      this.setStatus({ state: 'failed', message });
+      this.setStatus({ state: 'failed', reason: builtinMissing ? 'noBuiltin' : 'other', message });
       return;
     }
     const others = info.attempts.filter((a) => a.error).map((a) => `${a.name} not used: ${a.error}`);

@@ -1,5 +1,6 @@
 // A run as the Run and Compare panels show it, from the index. Pure: no editor API; where a
 // blob is shown the caller says where the blob store is (its webview URI).
+import { imageDataUrl } from '../core/imageData';
 import { type RunDetail, getRun } from '../core/runQueries';
 import type { Store } from '../core/store';
 import type { ParamValueView, RunView } from '../protocol/runView';
@@ -42,7 +43,16 @@ export function toRunView(store: Store, d: RunDetail, blobBase: string): RunView
     params: d.params as Record<string, ParamValueView>,
     metrics: d.metrics.map((m) => ({ key: m.key, count: m.count, nans: m.nans, min: toWire(m.min), max: toWire(m.max), last: toWire(m.last), firstStep: m.firstStep, lastStep: m.lastStep })),
     artifacts: d.artifacts.map((a) => ({ name: a.name, kind: a.kind, hash: a.hash, size: a.size, source: a.source, t: a.t, files: a.files })),
-    images: d.images.map((i) => ({ key: i.key, step: i.step, hash: i.hash, format: i.format, width: i.width, height: i.height, src: blobSrc(blobBase, i.hash) })),
+    // An SVG is sent inline: served from its extensionless blob path it has no type and stays blank.
+    images: d.images.map((i) => ({
+      key: i.key,
+      step: i.step,
+      hash: i.hash,
+      format: i.format,
+      width: i.width,
+      height: i.height,
+      src: (i.format === 'svg' ? imageDataUrl(store.root, i.hash, i.format) : undefined) ?? blobSrc(blobBase, i.hash),
+    })),
     datasets: d.datasets.map((ds) => ({
       name: ds.name,
       path: ds.path,

@@ -1,8 +1,9 @@
 // A fresh workspace, user-data dir and extensions dir per test, all under one temp root.
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
+import { codeServerDir } from './code-server.ts';
 import { repoRoot } from './paths.ts';
 
 export type Theme = 'Default Dark Modern' | 'Default Light Modern' | 'Default High Contrast' | (string & {});
@@ -20,6 +21,11 @@ export interface ProfileOptions {
   git?: boolean;
   /** More extension folders linked next to the one under test (e.g. a test-only extension). */
   extraExtensions?: string[];
+  /**
+   * Install the extension from this VSIX with code-server's --install-extension, as users do,
+   * instead of linking the checkout into the extensions dir.
+   */
+  vsix?: string;
   /** Environment variables for code-server, which passes them on to its extension host. */
   env?: Record<string, string>;
 }
@@ -69,20 +75,37 @@ export function createProfile(opts: ProfileOptions = {}): Profile {
 
   const extensionPath = resolve(opts.extensionPath ?? process.env.TRACKSIDE_E2E_EXTENSION ?? repoRoot);
   const manifest = JSON.parse(readFileSync(join(extensionPath, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string; main?: string };
-  if (manifest.main && !existsSync(join(extensionPath, manifest.main))) {
-    throw new Error(`${join(extensionPath, manifest.main)} is missing: run \`npm run build\` first`);
-  }
   const extensionId = `${manifest.publisher}.${manifest.name}`;
   mkdirSync(extensionsDir);
-  // The server finds extensions as <publisher>.<name>-<version> folders; a symlink to the repo is enough.
-  symlinkSync(extensionPath, join(extensionsDir, `${extensionId}-${manifest.version}`), 'dir');
+  mkdirSync(join(userDataDir, 'User'), { recursive: true });
+  if (opts.vsix) {
+    installVsix(opts.vsix, userDataDir, extensionsDir, extensionId);
+  } else {
+    if (manifest.main && !existsSync(join(extensionPath, manifest.main))) {
+      throw new Error(`${join(extensionPath, manifest.main)} is missing: run \`npm run build\` first`);
+    }
+    // The server finds extensions as <publisher>.<name>-<version> folders; a symlink to the repo is enough.
+    symlinkSync(extensionPath, join(extensionsDir, `${extensionId}-${manifest.version}`), 'dir');
+  }
   for (const extra of opts.extraExtensions ?? []) linkExtension(resolve(extra), extensionsDir);
 
-  mkdirSync(join(userDataDir, 'User'), { recursive: true });
   const settings = { ...baseSettings, 'workbench.colorTheme': opts.theme ?? 'Default Dark Modern', ...opts.settings };
   writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
 
   return { root, workspace, userDataDir, extensionsDir, extensionId, env: opts.env };
+}
+
+/** `code-server --install-extension file.vsix` into a fresh extensions dir; checks it landed. */
+function installVsix(vsix: string, userDataDir: string, extensionsDir: string, extensionId: string): void {
+  if (!existsSync(vsix)) throw new Error(`${vsix} is missing: run \`npm run package\` first`);
+  const dir = codeServerDir();
+  execFileSync(join(dir, 'node'), [join(dir, 'node_modules/code-server/out/node/entry.js'), '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', resolve(vsix)], {
+    stdio: 'pipe',
+    timeout: 120_000,
+  });
+  const installed = readdirSync(extensionsDir).filter((d) => d.startsWith(`${extensionId}-`));
+  if (installed.length !== 1) throw new Error(`installing ${vsix} left ${readdirSync(extensionsDir).join(', ') || 'nothing'} in ${extensionsDir}`);
+  if (lstatSync(join(extensionsDir, installed[0])).isSymbolicLink()) throw new Error('the VSIX install is a link, not a copy');
 }
 
 function linkExtension(path: string, extensionsDir: string): void {

@@ -39,6 +39,18 @@ export class ModelsView implements vscode.TreeDataProvider<ModelNode>, vscode.Di
   }
 
   async getChildren(node?: ModelNode): Promise<ModelNode[]> {
+    // An index that cannot be read is explained in the Runs view; this one stays empty.
+    const failed = () => this.models.index.status.state === 'failed';
+    if (failed()) return [];
+    try {
+      return await this.children(node);
+    } catch (err) {
+      if (!failed()) throw err;
+      return [];
+    }
+  }
+
+  private async children(node?: ModelNode): Promise<ModelNode[]> {
     const index = this.models.index;
     if (!node) return (await index.call('listModels')).map((model) => ({ kind: 'model', model }));
     if (node.kind === 'model') {

@@ -30,7 +30,7 @@ export function contentSecurityPolicy(cspSource: string, nonce: string, styleNon
     "default-src 'none'",
     `script-src 'nonce-${nonce}'`,
     `style-src ${cspSource} 'nonce-${styleNonce}'`,
-    `img-src ${cspSource}`,
+    `img-src ${cspSource} data:`,
     `font-src ${cspSource}`,
     "base-uri 'none'",
     "form-action 'none'",
