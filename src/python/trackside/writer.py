@@ -5,11 +5,16 @@ a metrics tuple (time.time(), step, epoch, values) that is only formatted here.
 
 Only this thread formats and writes. Other threads (log() at its backlog, flush(), finish(),
 a SIGTERM handler) ask it to and wait, so a signal arriving in the main thread never finds
-events half-way between the queue and the file. When the log cannot be written (disk full,
-read-only or deleted folder), what could not be written is kept in memory, in order, and
-written when it can; the script only sees one warning on stderr.
+events half-way between the queue and the file. Asking and waiting use raw locks only: a
+signal handler may ask again while the interrupted code is in the middle of asking (a
+threading.Event or Condition would deadlock on its own internal lock there).
+
+When the log cannot be written (disk full, read-only or deleted folder), what could not be
+written is kept in memory, in order, and written when it can; the script only sees one
+warning on stderr.
 """
 
+import _thread
 import collections
 import json
 import os
@@ -22,7 +27,7 @@ from .append import PartialAppend, append_lines, open_log
 from .values import json_metric_values
 
 FLUSH_INTERVAL = 0.1  # seconds between rounds; what a SIGKILL loses stays well under 0.5 s
-MAX_WRITE = 1 << 20  # about this many characters per write(): a long backlog is not one huge string
+MAX_WRITE = 1 << 16  # about this many characters per write(): lines reach the file while a long backlog is formatted
 MAX_PENDING = 64 << 20  # bytes kept while the log cannot be written; newer events are dropped beyond
 STALE = 1.0  # seconds without a round after which log() looks at whether the thread still runs
 WAIT = 10.0  # seconds a caller waits for a round before it stops waiting on a stuck writer
@@ -54,10 +59,10 @@ class EventWriter:
 
     def _new_sync(self):
         self._lock = threading.RLock()  # one round at a time
-        self._cond = threading.Condition()  # re-entrant: a signal handler may wait mid-wait
-        self._wake = threading.Event()
+        self._wake = _thread.allocate_lock()  # held while no round is asked for
+        self._wake.acquire()
+        self._waiting = []  # (round asked for, raw lock released when it is done)
         self._requested = 0
-        self._done = 0
         self._stop = False
 
     def _start(self):
@@ -74,22 +79,35 @@ class EventWriter:
         return self._thread is not None and self._thread.is_alive()
 
     def _loop(self):
-        stop = False
-        while not stop:
-            self.deadline = _time() + STALE
-            self._wake.wait(FLUSH_INTERVAL)
-            self._wake.clear()
-            with self._cond:
-                asked = self._requested
-                stop = self._stop
+        tick = _time()
+        while True:
+            now = _time()
+            self.deadline = now + STALE
+            # A round every interval, counted from the last one's start (so a slow round is
+            # not followed by a whole interval more), or at once when asked.
+            tick = max(tick + FLUSH_INTERVAL, now)
+            self._wake.acquire(timeout=max(0.0, tick - now))
+            asked = self._requested
+            stop = self._stop
             try:
                 self._drain()
             except Exception as e:  # never the end of the thread: the next round tries again
                 self._problem("writer", "writing {} failed: {!r}".format(self.path, e), note=True)
-            with self._cond:
-                self._done = asked
-                self._stalled = False
-                self._cond.notify_all()
+            self._stalled = False
+            for waiter in [w for w in self._waiting if w[0] <= asked]:
+                try:
+                    self._waiting.remove(waiter)
+                except ValueError:
+                    pass
+                waiter[1].release()
+            if stop:
+                return
+
+    def _ask(self):
+        try:
+            self._wake.release()
+        except RuntimeError:
+            pass  # a round is asked for already
 
     # Asked by other threads.
 
@@ -103,12 +121,20 @@ class EventWriter:
             if not self._alive():
                 self._drain()
                 return
-        with self._cond:
-            self._requested += 1
-            target = self._requested
-            self._wake.set()
-            if not self._cond.wait_for(lambda: self._done >= target, WAIT):
+        done = _thread.allocate_lock()
+        done.acquire()
+        target = self._requested + 1
+        self._requested = target
+        self._waiting.append((target, done))  # before asking: the round asked for sees it
+        self._ask()
+        waited = 0.0
+        while not done.acquire(timeout=0.25):
+            waited += 0.25
+            if not self._alive():
+                return  # the writer ended (closed) before this round
+            if waited >= WAIT:
                 self._stalled = True  # stuck in a write (a hung network disk?): stop waiting on it
+                return
 
     def backlog(self):
         """log() found a long queue: the caller waits for the writer instead of writing, which
@@ -134,9 +160,8 @@ class EventWriter:
 
     def close(self):
         """Writes everything, then closes the log. Calling it again waits for the same end."""
-        with self._cond:
-            self._stop = True
-            self._wake.set()
+        self._stop = True
+        self._ask()
         thread = self._thread
         if thread is not None and thread is not threading.current_thread():
             thread.join(WAIT)
