@@ -78,6 +78,35 @@ class Signals(TempDirTest):
     def test_ctrl_c_at_random_moments_loses_nothing_logged(self):
         self.signal_at_random_moments(signal.SIGINT, seed=3)
 
+    def test_sigterm_while_asking_the_writer_for_rounds_never_hangs(self):
+        # flush() after every log(): the main thread is nearly always asking the writer for a
+        # round or waiting for one, where a handler asking again once deadlocked.
+        code = textwrap.dedent("""
+            import trackside
+            run = trackside.init()
+            print("ready", flush=True)
+            i = 0
+            while True:
+                run.log({"i": i})
+                i += 1
+                run.flush()
+        """)
+        rng = random.Random(5)
+        for n in range(25):
+            home = os.path.join(self.tmp, "f{}".format(n))
+            child = subprocess.Popen([sys.executable, "-c", code], cwd=self.tmp, env=client_env(TRACKSIDE_HOME=home),
+                                     stdout=subprocess.PIPE, universal_newlines=True)
+            self.addCleanup(child.kill)
+            self.assertEqual(child.stdout.readline().strip(), "ready")
+            child.stdout.close()
+            time.sleep(rng.uniform(0.02, 0.3))
+            child.send_signal(signal.SIGTERM)
+            self.assertEqual(child.wait(timeout=20), -signal.SIGTERM, "kill {}".format(n))
+            events = read_events(self.folder(home))
+            steps = [step for step, _ in metric_points(events).get("i", [])]
+            self.assertEqual(steps, list(range(len(steps))))
+            self.assertEqual([s["status"] for s in of_type(events, "status")], ["running", "stopped"])
+
     def test_sigkill_at_random_moments_loses_at_most_the_last_half_second(self):
         rng = random.Random(4)
         lost = []
