@@ -16,6 +16,8 @@ interface RunCommandsHost {
   index: IndexService;
   runs: RunManager;
   folder: vscode.WorkspaceFolder | undefined;
+  /** The Run Explorer's selection (a context menu selects the item it opens on). */
+  readonly treeView: { readonly selection: readonly unknown[] };
 }
 
 type RunCommandId = Extract<
@@ -182,7 +184,10 @@ async function targetRuns(
   many: unknown,
   opts: { title: string; status?: 'running'; deleted?: boolean },
 ): Promise<RunDetail[]> {
-  const ids = runIdsOf(Array.isArray(many) && many.length ? many : arg) ?? [];
+  // A menu whose item was redrawn while it was open (a live run refreshes) passes no argument:
+  // the explorer's selection still says which run it was opened on.
+  const fromMenu = arg === undefined && many === undefined ? app.treeView.selection : undefined;
+  const ids = runIdsOf(Array.isArray(many) && many.length ? many : (arg ?? fromMenu)) ?? [];
   if (ids.length === 0) {
     const candidates = (await app.index.call('listRuns', { includeDeleted: opts.deleted, status: opts.status, limit: 500 })).filter((r) => !!r.deleted === !!opts.deleted);
     if (candidates.length === 0) {

@@ -1,5 +1,8 @@
 // Activation and first Run Explorer render with a 10,000-run index, measured in plain Node
-// with a stand-in `vscode` module: the figures are extension-host time spent in our code.
+// with a stand-in `vscode` module. Activation counts the extension host's busy time from
+// activate() until the first tree render is on screen, the work scheduled right after it
+// (recovery, opening the index, the first listing) included; the index worker's time is not the
+// host's. The baseline does the same the plain way on the host's thread.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -15,7 +18,7 @@ const EXPERIMENTS = 8;
 const repo = resolve(__dirname, '../..');
 
 interface Tree {
-  getChildren(n?: unknown): unknown[];
+  getChildren(n?: unknown): Promise<unknown[]>;
   getTreeItem(n: unknown): unknown;
 }
 
@@ -55,14 +58,17 @@ export async function run(): Promise<Figure[]> {
   const unpaged: number[] = [];
   for (let i = 0; i < 7; i++) {
     const ctx = fakeContext(repo);
+    const idle = performance.eventLoopUtilization();
     let t = performance.now();
     ext.activate(ctx);
-    activations.push(performance.now() - t);
-
     const tree = state.trees!.get('trackside.runs') as Tree;
-    t = performance.now();
-    for (const g of tree.getChildren()) tree.getTreeItem(g);
+    const groups = await tree.getChildren();
+    for (const g of groups) tree.getTreeItem(g);
+    for (const r of await tree.getChildren(groups[0])) tree.getTreeItem(r);
     renders.push(performance.now() - t);
+    // Recovery runs on the next turn; let it ask the worker and be answered.
+    await new Promise((r) => setTimeout(r, 50));
+    activations.push(performance.eventLoopUtilization(idle).active);
     for (const d of ctx.subscriptions) d.dispose();
 
     // Baselines: opening the index eagerly at activation; a tree listing every run at once.
@@ -79,7 +85,7 @@ export async function run(): Promise<Figure[]> {
   const act = median(activations);
   const render = median(renders);
   return [
-    figure('activate() with a 10,000-run index', act, 'ms', median(eager), '<= 50 ms', (v) => v <= 50),
-    figure('Run Explorer first render, 10,000 runs', render, 'ms', median(unpaged), '<= 300 ms', (v) => v <= 300),
+    figure('activation with a 10,000-run index: host busy time until the first tree render', act, 'ms', median(eager), '<= 50 ms', (v) => v <= 50),
+    figure('Run Explorer first render (a group of 10,000 runs), wall time', render, 'ms', median(unpaged), '<= 300 ms', (v) => v <= 300),
   ];
 }
