@@ -3,7 +3,7 @@
 // a line longer than the limit is reported as bad and streamed past, never held.
 import { closeSync, fstatSync } from 'node:fs';
 import { parseEventLine, type ParsedEvent } from './eventParse';
-import { openRegularFile, readFileRange } from './regularFile';
+import { MAX_LINE_BYTES, openRegularFile, readFileRange } from './regularFile';
 
 /**
  * Where reading stopped: a byte offset just after a "\n" (or inside a line already reported
@@ -39,8 +39,6 @@ export interface ReadOptions {
 
 export const START: ReadPosition = Object.freeze({ offset: 0, line: 0 });
 
-/** No event is this long; a longer line is skipped as bad without being read into memory. */
-export const MAX_LINE_BYTES = 16 * 1024 * 1024;
 
 const DEFAULT_CHUNK = 4 * 1024 * 1024;
 const NL = 0x0a;

@@ -62,9 +62,13 @@ export interface IngestProgress {
   changed: readonly string[];
 }
 
+/** Folders looked at between yields when they have nothing new (each costs one stat). */
+const UNCHANGED_PER_YIELD = 64;
+
 /**
- * ingestAll one run folder at a time: yields after each folder that had new bytes, so a
- * caller can let other work in (and stop) between runs; returns the report.
+ * ingestAll one run folder at a time: yields after each folder that had new bytes (and after
+ * every UNCHANGED_PER_YIELD that had none), so a caller can let other work in (and stop)
+ * between runs; returns the report.
  */
 export function* ingestSteps(store: Store, opts: IngestOptions = {}): Generator<IngestProgress, IngestReport> {
   const report = emptyReport();
@@ -79,7 +83,10 @@ export function* ingestSteps(store: Store, opts: IngestOptions = {}): Generator<
     report.runsSeen++;
     const offset = known.get(id);
     // Cheap skip: nothing new since the saved offset.
-    if (offset !== undefined && offset !== null && fileSize(eventsPath(store.root, id)) === offset) continue;
+    if (offset !== undefined && offset !== null && fileSize(eventsPath(store.root, id)) === offset) {
+      if (report.runsSeen % UNCHANGED_PER_YIELD === 0) yield { done: report.runsSeen, total: onDisk.length, changed: report.runsChanged };
+      continue;
+    }
     ingestInto(store, id, report, opts);
     yield { done: report.runsSeen, total: onDisk.length, changed: report.runsChanged };
   }

@@ -3,6 +3,9 @@
 // a directory or a symlink loop fails in ways that do not name the file.
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 
+/** No event line is this long; a longer line is skipped as bad without being read into memory. */
+export const MAX_LINE_BYTES = 16 * 1024 * 1024;
+
 /** A file in a run folder that cannot be read; the message names the file and why. */
 export class UnreadableFileError extends Error {
   constructor(

@@ -9,6 +9,7 @@ import { IndexState } from './indexState';
 import { toWireError } from './wireError';
 
 const port = parentPort!;
+const PROGRESS_MS = 100;
 const data = workerData as WorkerData;
 const post = (m: FromWorker): void => port.postMessage(m);
 
@@ -69,7 +70,15 @@ function start(): void {
     }
     const controller = new AbortController();
     running.set(m.id, controller);
-    const progress = (p: unknown): void => post({ kind: 'progress', id: m.id, progress: p as never });
+    // Progress at most every 100 ms: the host's thread is not to be kept busy with it.
+    let lastProgress = 0;
+    const progress = (p: unknown): void => {
+      const now = Date.now();
+      const { done, total } = p as { done?: number; total?: number };
+      if (now - lastProgress < PROGRESS_MS && (done === undefined || done !== total)) return;
+      lastProgress = now;
+      post({ kind: 'progress', id: m.id, progress: p as never });
+    };
     job({ signal: controller.signal, progress }, ...m.args)
       .then((value) => answer(m.id, value))
       .catch((e: unknown) => post({ kind: 'error', id: m.id, error: toWireError(e) }))

@@ -130,24 +130,22 @@ test('a rebuild reports progress and can be cancelled; the next pass reads the r
   const tmp = tempRoot();
   const { client: c } = client(tmp.root);
   try {
-    const ids = runs(tmp.root, 30, 200);
+    const ids = runs(tmp.root, 40, 2000);
     await c.job('ingestAll', {});
     const seen: number[] = [];
     const full = await c.job('rebuild', { progress: (p) => seen.push(p.done ?? 0) });
     assert.equal(full.all, true);
-    assert.equal(seen.at(-1), 30, 'progress counts every run folder');
-    assert.equal((await c.call('listRuns', { limit: 100 })).length, 30);
+    assert.equal(seen.at(-1), 40, 'progress counts every run folder, the last count always told');
+    assert.equal((await c.call('listRuns', { limit: 100 })).length, 40);
 
     const controller = new AbortController();
     const cancelled = c.job('rebuild', {
       signal: controller.signal,
-      progress: (p) => {
-        if ((p.done ?? 0) >= 5) controller.abort();
-      },
+      progress: () => controller.abort(),
     });
     await assert.rejects(cancelled, { name: 'AbortError' });
     const partial = (await c.call('listRuns', { limit: 100 })).length;
-    assert.ok(partial >= 5 && partial < 30, `${partial} runs read before the cancel`);
+    assert.ok(partial >= 1 && partial < 40, `${partial} runs read before the cancel`);
     await c.job('ingestAll', {});
     assert.deepEqual((await c.call('listRuns', { limit: 100 })).map((r) => r.id).sort(), ids);
   } finally {

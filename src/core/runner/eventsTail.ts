@@ -1,9 +1,8 @@
 // Reads what recovery needs from a run's events.jsonl without reading all of it: the last
 // `status` (scanning back from the end in chunks) and the merged `run` events near the head.
 import { closeSync, fstatSync, readSync } from 'node:fs';
-import { MAX_LINE_BYTES } from '../eventReader';
 import type { RunEvent, StatusEvent } from '../events';
-import { openRegularFile } from '../regularFile';
+import { MAX_LINE_BYTES, openRegularFile } from '../regularFile';
 import { eventsPath } from './eventLog';
 
 // Most logs end with their status: start small, read larger pieces only when needed.
