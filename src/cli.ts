@@ -449,7 +449,8 @@ async function cmdImport(args: string[]): Promise<number> {
   } finally {
     store.close();
   }
-  out(values.json ? toJsonText({ ...report, points: ingested.points }, 2) + '\n' : importText(report, ingested));
+  if (values.json) out(toJsonText({ ...report, points: ingested.points }, 2) + '\n');
+  else outText(importText(report, ingested));
   return importExit(report);
 }
 

@@ -1,11 +1,11 @@
 // Ingest: brings the index up to date with the run folders. Each run's events.jsonl is read
 // from its saved offset; each chunk is applied in one transaction together with the new
 // offset, so a crash or a concurrent ingester never applies a line twice or skips one.
-import { closeSync, lstatSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, existsSync, lstatSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyEvents } from './eventApply';
 import { type BadLine, type ReadPosition, readEventChunks } from './eventReader';
-import { eventsPath, isValidRunId, metaPath, runDir, runsDir } from './paths';
+import { eventsPath, importedMarkPath, isValidRunId, metaPath, runDir, runsDir } from './paths';
 import { UnreadableFileError, openRegularFile, readSmallFile } from './regularFile';
 import { RUN_TABLES } from './schema';
 import { type Store, runRid } from './store';
@@ -212,10 +212,11 @@ function savedPosition(store: Store, rid: number): ReadPosition {
 
 function registerRun(store: Store, id: string): number {
   const created = readCreated(metaPath(store.root, id));
+  const imported = readImported(importedMarkPath(store.root, id));
   return store.transaction(() => {
       const existing = runRid(store, id);
       if (existing !== undefined) return existing;
-      const rid = store.stmt('INSERT INTO runs (id, created) VALUES (?, ?)').run(id, created).lastInsertRowid;
+      const rid = store.stmt('INSERT INTO runs (id, created, imported) VALUES (?, ?, ?)').run(id, created, imported).lastInsertRowid;
       store.stmt('INSERT INTO ingest_offsets (rid, offset, lines, bad) VALUES (?, 0, 0, 0)').run(rid);
       return rid;
     }, 'immediate');
@@ -239,6 +240,18 @@ export function removeRun(store: Store, id: string): boolean {
 const MAX_META_BYTES = 1024 * 1024;
 
 /** meta.json "created": unix ms, or an ISO date string. */
+/** imported.json "from": where an imported run folder came from. */
+function readImported(file: string): string | null {
+  if (!existsSync(file)) return null;
+  try {
+    const mark = JSON.parse(readSmallFile(file, MAX_META_BYTES) ?? '') as { from?: unknown };
+    if (typeof mark.from === 'string' && mark.from) return mark.from;
+  } catch {
+    // an unreadable mark still marks the run
+  }
+  return 'elsewhere';
+}
+
 function readCreated(file: string): number | null {
   try {
     const meta = JSON.parse(readSmallFile(file, MAX_META_BYTES) ?? '') as { created?: unknown };

@@ -59,6 +59,11 @@ export function metaPath(root: string, id: string): string {
   return join(runDir(root, id), 'meta.json');
 }
 
+/** Present when the run folder was imported (an archive made elsewhere): `{ "from", "t" }`. */
+export function importedMarkPath(root: string, id: string): string {
+  return join(runDir(root, id), 'imported.json');
+}
+
 export function runFilesDir(root: string, id: string): string {
   return join(runDir(root, id), 'files');
 }

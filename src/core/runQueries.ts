@@ -31,6 +31,8 @@ export interface RunInfo {
   pid: number | null;
   source: string | null;
   job: string | null;
+  /** Where the run was imported from, when it was (its recorded command is not this machine's). */
+  imported: string | null;
 }
 
 export interface FileInfo {
@@ -140,7 +142,7 @@ const ORDER_SQL: Record<RunOrderBy, string> = {
 };
 
 const RUN_COLUMNS = `r.rid, r.id, r.name, r.experiment, r.status, r.exit_code, r.error,
-  coalesce(r.started, r.created) AS started, r.ended, r.updated, r.note, r.deleted, r.host, r.pid, r.source, r.job,
+  coalesce(r.started, r.created) AS started, r.ended, r.updated, r.note, r.deleted, r.host, r.pid, r.source, r.job, r.imported,
   (SELECT json_group_array(tag) FROM (SELECT tag FROM tags WHERE rid = r.rid ORDER BY tag)) AS tags`;
 
 interface RunRow {
@@ -160,6 +162,7 @@ interface RunRow {
   pid: number | null;
   source: string | null;
   job: string | null;
+  imported: string | null;
   tags: string;
 }
 
@@ -183,6 +186,7 @@ function toRunInfo(r: RunRow): RunInfo {
     pid: r.pid,
     source: r.source,
     job: r.job,
+    imported: r.imported,
   };
 }
 

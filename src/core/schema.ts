@@ -270,6 +270,11 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE runs ADD COLUMN parent TEXT;
   CREATE INDEX runs_parent ON runs (parent) WHERE parent IS NOT NULL;
   `,
+  // 5: where a run was imported from (an archive made elsewhere): such a run is never run
+  // again from here without the user seeing the exact command first.
+  `
+  ALTER TABLE runs ADD COLUMN imported TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

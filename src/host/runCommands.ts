@@ -54,6 +54,7 @@ export function runCommands(app: RunCommandsHost, start: StartContext): Record<R
         if (!app.folder) throw new Error('Open a workspace folder to rerun runs.');
         const argv = Array.isArray(run.command) ? run.command : undefined;
         if (!argv || argv.length < 2 || !run.script) throw new Error(`Run "${run.name ?? run.id}" was not started from the editor, so there is no configuration to run again.`);
+        if (run.imported && !(await confirmImportedRerun(run.name ?? run.id, run.imported, argv, run.cwd))) continue;
         await launch(start, {
           folder: app.folder,
           interpreter: argv[0],
@@ -154,6 +155,17 @@ export function runCommands(app: RunCommandsHost, start: StartContext): Record<R
       if (run) await openSnapshot(app, run);
     },
   };
+}
+
+/** An imported run's command is another machine's: run it only once the user has read it. */
+async function confirmImportedRerun(name: string, from: string, argv: string[], cwd: string | null): Promise<boolean> {
+  const command = argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(' ');
+  const pick = await vscode.window.showWarningMessage(
+    `Run "${name}" was imported (${from}). Running it again executes this command${cwd ? ` in ${cwd}` : ''}:`,
+    { modal: true, detail: command },
+    'Run This Command',
+  );
+  return pick === 'Run This Command';
 }
 
 async function openSnapshot(app: RunCommandsHost, run: RunDetail): Promise<void> {

@@ -28,7 +28,15 @@ export interface StartContext {
 }
 
 /** "Start Tracked Run": the given file, the active Python file or notebook, or a configuration picked. */
+/** Runs start only in a trusted workspace: its settings and scripts name programs to run. */
+export function requireTrust(): void {
+  if (!vscode.workspace.isTrusted) {
+    throw new Error('This workspace is not trusted, so Trackside starts no runs in it (its settings and scripts name programs to run). Trust it with "Workspaces: Manage Workspace Trust".');
+  }
+}
+
 export async function startTrackedRun(ctx: StartContext, arg: unknown, withParams: boolean): Promise<void> {
+  requireTrust();
   const notebook = notebookTarget(arg);
   if (notebook && ctx.startNotebook) {
     if (withParams) throw new Error(`${path.basename(notebook.fsPath)} is a notebook: it runs as it is, without parameters.`);
@@ -46,6 +54,7 @@ export async function startTrackedRun(ctx: StartContext, arg: unknown, withParam
 }
 
 export async function launch(ctx: StartContext, target: StartTarget, params?: ParamPair[]): Promise<string | undefined> {
+  requireTrust();
   // A notebook run again (Rerun) goes through the notebook runner's own start again.
   const notebook = target.args[0];
   if (ctx.startNotebook && isNotebookRunner(target.program) && notebook?.toLowerCase().endsWith('.ipynb')) return ctx.startNotebook(vscode.Uri.file(notebook));

@@ -70,7 +70,7 @@ test('names that leave the run folder or the store are refused; the rest of the 
     assert.ok(report.errors.some((e) => e.message.includes('does not match its hash')));
     assert.equal(readFileSync(blobPath(tmp.root, hash), 'utf8'), 'real blob');
     assert.ok(!existsSync(blobPath(tmp.root, 'a'.repeat(64).slice(0, 2) + 'b'.repeat(62))));
-    assert.deepEqual(readdirSync(join(tmp.root, 'runs', good)).sort(), ['events.jsonl']);
+    assert.deepEqual(readdirSync(join(tmp.root, 'runs', good)).sort(), ['events.jsonl', 'imported.json']);
     assert.ok(!existsSync(join(tmp.root, 'index.db')));
     const everything = (dir: string): string[] =>
       readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? everything(join(dir, d.name)) : [d.name]));

@@ -76,7 +76,8 @@ test('export --run --archive, then import elsewhere: show gives the same run; ex
       assert.equal(r.code, 0, r.stderr);
       return JSON.parse(r.stdout);
     };
-    assert.deepEqual(show(b), show(a));
+    // The same run, marked as imported where it was brought in.
+    assert.deepEqual(show(b), { ...(show(a) as object), imported: 'archive best.tgz' });
 
     const csv = cli(b, 'export', '--run', 'resnet-sgd', '--metrics');
     assert.equal(csv.code, 0, csv.stderr);

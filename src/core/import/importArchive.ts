@@ -4,9 +4,9 @@
 // folder, blobs only under their own hash, and a blob whose content does not match its hash
 // is refused. Runs are moved into place at the end, once their blobs are stored.
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { ARCHIVE_FORMAT, ARCHIVE_MANIFEST } from '../export/runArchive';
 import { blobPath, isValidRunId, runDir, runsDir } from '../paths';
 import { type ImportOptions, type ImportReport, emptyImportReport } from './importTypes';
@@ -101,6 +101,9 @@ export async function importArchive(root: string, path: string, opts: ImportOpti
         rmSync(tmp, { recursive: true, force: true });
         continue;
       }
+      // Marked as imported: its command, interpreter and cwd are another machine's, so the
+      // editor never runs it again without showing that command first.
+      writeFileSync(join(tmp, 'imported.json'), `${JSON.stringify({ from: `archive ${basename(path)}`, t: Date.now() })}\n`);
       try {
         renameSync(tmp, runDir(root, id));
       } catch {

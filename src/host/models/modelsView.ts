@@ -90,9 +90,13 @@ export class ModelsView implements vscode.TreeDataProvider<ModelNode>, vscode.Di
         .filter(Boolean)
         .join(' · ');
       item.iconPath = degraded ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')) : new vscode.ThemeIcon('versions');
-      item.tooltip = new vscode.MarkdownString(
-        [`**${v.name} v${v.version}**`, `run ${v.runName ?? v.runId ?? '—'}`, `logged ${date(v.t)}`, `weights sha256 \`${v.hash.slice(0, 16)}…\``].join('  \n'),
-      );
+      // Names come from run logs: appended as text, never as Markdown (no links or images from data).
+      const md = new vscode.MarkdownString();
+      md.appendMarkdown('**').appendText(`${v.name} v${v.version}`).appendMarkdown('**  \n');
+      md.appendText(`run ${v.runName ?? v.runId ?? '—'}`).appendMarkdown('  \n');
+      md.appendText(`logged ${date(v.t)}`).appendMarkdown('  \n');
+      md.appendText(`weights sha256 ${v.hash.slice(0, 16)}…`);
+      item.tooltip = md;
       item.contextValue = 'modelVersion';
       item.command = { command: Commands.openModel, title: 'Open Model', arguments: [node] };
       return item;
