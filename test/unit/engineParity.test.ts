@@ -16,8 +16,10 @@ const CACHE = process.env.TRACKSIDE_CACHE ?? join(homedir(), '.cache', 'tracksid
 /** A Node for each engine: better-sqlite3 on this machine's Node 20, node:sqlite on Node 24. */
 const NODES = { 'better-sqlite3': process.execPath, builtin: join(CACHE, 'code-server-4.139.1', 'node') };
 const onNode20 = process.versions.node.startsWith('20.');
-const missing = !onNode20 ? 'runs from Node 20 (where better-sqlite3 is built)' : !existsSync(NODES.builtin) ? `no Node 24 at ${NODES.builtin} (bash scripts/provision-code-server.sh 4.139.1)` : undefined;
-if (missing && process.env.CI) throw new Error(`engine parity cannot run in CI: ${missing}`);
+const noNode24 = existsSync(NODES.builtin) ? undefined : `no Node 24 at ${NODES.builtin} (bash scripts/provision-code-server.sh 4.139.1)`;
+// The suite's run on Node 20 checks both ways; its second run, on Node 24, has nothing to add.
+if (onNode20 && noNode24 && process.env.CI) throw new Error(`engine parity cannot run in CI: ${noNode24}`);
+const missing = onNode20 ? noNode24 : 'runs from Node 20, where better-sqlite3 is built';
 
 function cli(engine: keyof typeof NODES, root: string, ...args: string[]): string {
   const r = spawnSync(NODES[engine], ['--import', 'tsx', join(REPO, 'src/cli.ts'), ...args], {
