@@ -1,0 +1,55 @@
+// Blobs into the team folder (<team>/blobs/sha256/ab/cdef…, the layout of a .trackside
+// folder): each hash copied once, to a temp name beside its place and then renamed, so a
+// reader never sees half a file and two pushers of one blob both end with the same bytes.
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { access, copyFile, mkdir, rename, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { blobPath, isBlobHash } from '../blobs';
+
+export interface BlobCopyReport {
+  copied: number;
+  /** Named by an event but not in this workspace's store (left out). */
+  missing: string[];
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path, constants.F_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Copies the blobs `hashes` names from the local `.trackside` folder to the team folder, those
+ * the team folder lacks. `known` remembers hashes already there across calls.
+ */
+export async function copyBlobs(localRoot: string, teamFolder: string, hashes: Iterable<string>, known: Set<string>, report: BlobCopyReport): Promise<void> {
+  for (const raw of hashes) {
+    const hash = raw.toLowerCase();
+    if (known.has(hash) || !isBlobHash(hash)) continue;
+    const target = blobPath(teamFolder, hash);
+    if (await exists(target)) {
+      known.add(hash);
+      continue;
+    }
+    const source = blobPath(localRoot, hash);
+    if (!(await exists(source))) {
+      if (!report.missing.includes(hash)) report.missing.push(hash);
+      continue;
+    }
+    await mkdir(dirname(target), { recursive: true });
+    const tmp = join(dirname(target), `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
+    try {
+      await copyFile(source, tmp);
+      await rename(tmp, target);
+    } catch (e) {
+      await rm(tmp, { force: true });
+      throw e;
+    }
+    known.add(hash);
+    report.copied++;
+  }
+}

@@ -1,0 +1,134 @@
+// Push then read: a team run equals the local run in every field, every point (several
+// values at one step, steps out of order, NaN and infinities), every level-of-detail row and
+// chart series, and its blobs are in the team folder by hash. A second push sends nothing;
+// events appended later are pushed alone.
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { after, before, test } from 'node:test';
+import { blobPath, hashBytes } from '../../src/core/blobs';
+import { ingestAll } from '../../src/core/ingest';
+import { points } from '../../src/core/metricQueries';
+import { getRun } from '../../src/core/runQueries';
+import { series } from '../../src/core/series';
+import { type Store, openIndex } from '../../src/core/store';
+import { pushRuns } from '../../src/core/team/teamPush';
+import { getTeamRun, listTeamRuns } from '../../src/core/team/teamRuns';
+import { teamSeries } from '../../src/core/team/teamSeries';
+import type { TeamDb } from '../../src/core/team/teamDb';
+import { append, metricsLine, tempRoot, type TempRoot } from './runFolders';
+import { type Team, richRun, startTeam } from './teamFixtures';
+
+const A = '20240101-000000-aaaaaa';
+const B = '20240102-000000-bbbbbb';
+
+let team: Team;
+let ws: TempRoot;
+let store: Store;
+let db: TeamDb;
+
+before(async () => {
+  team = await startTeam();
+  ws = tempRoot('trackside-team-push-');
+  await richRun(ws.root, A);
+  await richRun(ws.root, B, { experiment: 'vision', name: 'other' });
+  store = openIndex(ws.root);
+  ingestAll(store);
+  db = team.as();
+});
+
+after(async () => {
+  store.close();
+  ws.cleanup();
+  await team.stop();
+});
+
+async function teamPoints(id: string, key: string): Promise<{ steps: number[]; values: number[]; t: number[]; epochs: number[] }> {
+  const rows = await db.query<{ step: number; value: number | null; t: number | null; epoch: number | null }>(
+    `SELECT p.step, p.value, p.t, p.epoch FROM trackside.points p JOIN trackside.runs r ON r.rid = p.rid JOIN trackside.metric_keys k ON k.kid = p.kid
+     WHERE r.id = $1 AND k.key = $2 ORDER BY p.step, p.seq`,
+    [id, key],
+  );
+  return {
+    steps: rows.map((r) => r.step),
+    values: rows.map((r) => r.value ?? Number.NaN),
+    t: rows.map((r) => r.t ?? Number.NaN),
+    epochs: rows.map((r) => r.epoch ?? Number.NaN),
+  };
+}
+
+function localPoints(id: string, key: string): { steps: number[]; values: number[]; t: number[]; epochs: number[] } {
+  const p = points(store, id, key);
+  return { steps: [...p.steps], values: [...p.values], t: [...p.t], epochs: [...p.epochs] };
+}
+
+async function assertSame(id: string): Promise<void> {
+  const local = getRun(store, id)!;
+  const got = await getTeamRun(db, id);
+  assert.ok(got, `${id} is in the team index`);
+  const { pushedBy, pushedHost, ...rest } = got;
+  assert.ok(pushedBy && pushedHost);
+  assert.deepStrictEqual(rest, local);
+  for (const m of local.metrics) assert.deepStrictEqual(await teamPoints(id, m.key), localPoints(id, m.key), m.key);
+  // Level-of-detail rows, bucket for bucket.
+  const localLod = store.engine
+    .prepare('SELECT k.key, l.level, l.bucket, l.count, l.nans, l.min, l.max, l.first_step, l.last_step, l.first, l.last FROM lod l JOIN metric_keys k ON k.kid = l.kid JOIN runs r ON r.rid = l.rid WHERE r.id = ? ORDER BY k.key, l.level, l.bucket')
+    .all(id);
+  const teamLod = await db.query(
+    `SELECT k.key, l.level, l.bucket, l.count, l.nans, l.min, l.max, l.first_step, l.last_step, l.first, l.last FROM trackside.lod l
+     JOIN trackside.metric_keys k ON k.kid = l.kid JOIN trackside.runs r ON r.rid = l.rid WHERE r.id = $1 ORDER BY k.key COLLATE "C", l.level, l.bucket`,
+    [id],
+  );
+  assert.deepStrictEqual(teamLod.map((r) => ({ ...r })), localLod.map((r) => ({ ...(r as object) })));
+}
+
+test('push then read: every field, every point, every level-of-detail row equals the local run', async () => {
+  const report = await pushRuns(db, { store, chunkBytes: 4096 });
+  assert.deepEqual(report.pushed.map((r) => r.id).sort(), [A, B]);
+  assert.equal(report.skipped.length, 0);
+  assert.deepEqual(report.blobs.missing, []);
+  await assertSame(A);
+  await assertSame(B);
+  const listed = await listTeamRuns(db, {});
+  assert.deepEqual(listed.map((r) => r.id), [B, A]);
+  assert.equal(listed[0].pushedBy.length > 0, true);
+});
+
+test('chart series of a team run equal the local ones, whole and zoomed with unaligned edges', async () => {
+  for (const maxBuckets of [5, 50, 300, 5000]) {
+    for (const range of [{}, { xMin: 3.5, xMax: 2500.5 }, { xMin: 17, xMax: 290 }, { xMin: 1000, xMax: 1000 }, { xMin: -5, xMax: 40.25 }]) {
+      for (const key of ['loss', 'acc', 'sys/cpu']) {
+        const want = series(store, A, key, { maxBuckets, ...range });
+        const got = await teamSeries(db, A, key, { maxBuckets, ...range });
+        assert.deepStrictEqual(got, want, `${key} ${maxBuckets} ${JSON.stringify(range)}`);
+      }
+    }
+  }
+});
+
+test('blobs are in the team folder by hash: images, artifacts (files of folders), code, the git diff, model weights', async () => {
+  const run = (await getTeamRun(db, A))!;
+  const hashes = [run.git!.diff!, ...run.images.map((i) => i.hash), ...run.artifacts.flatMap((a) => (a.files.length ? a.files.map((f) => f.hash) : [a.hash])), ...run.code.map((c) => c.hash)];
+  assert.equal(hashes.length, 7);
+  for (const h of hashes) {
+    const bytes = readFileSync(blobPath(team.blobs, h));
+    assert.equal(hashBytes(bytes), h);
+    assert.deepEqual(bytes, readFileSync(blobPath(ws.root, h)));
+  }
+});
+
+test('a second push sends nothing; events appended later are pushed alone, and the runs still read as the local ones', async () => {
+  const again = await pushRuns(db, { store });
+  assert.deepEqual(again.pushed, []);
+  assert.equal(again.unchanged, 2);
+  assert.equal(again.blobs.copied, 0);
+
+  const file = `${ws.root}/runs/${A}/events.jsonl`;
+  append(file, metricsLine(1_704_067_300_000, 2999, { loss: 7, acc: 8 }), metricsLine(1_704_067_300_001, 5, { loss: 9 }), { t: 1_704_067_300_002, type: 'tags', add: ['late'] });
+  ingestAll(store);
+  const before = (await db.query<{ n: number }>('SELECT count(*) AS n FROM trackside.points'))[0].n;
+  const third = await pushRuns(db, { store });
+  assert.deepEqual(third.pushed.map((r) => [r.id, r.events, r.points]), [[A, 3, 3]]);
+  assert.equal((await db.query<{ n: number }>('SELECT count(*) AS n FROM trackside.points'))[0].n, before + 3);
+  await assertSame(A);
+  await assertSame(B);
+});
