@@ -3,9 +3,14 @@
 shift = 0 is the world the model was trained in. A larger shift moves the customers
 (higher charges, shorter tenure, more support calls) and changes why they leave (part of
 the labels no longer follow the old pattern), so a model trained at shift 0 gets worse.
+
+    python churn_data.py data/test.csv                 # a fixed evaluation set
+    python churn_data.py data/2026-11.csv --shift 1    # this month's customers, drifted
 """
 
+import argparse
 import csv
+import os
 
 import numpy as np
 
@@ -34,3 +39,20 @@ def write_csv(path, rows):
         w = csv.writer(f)
         w.writerow(COLUMNS)
         w.writerows(rows)
+
+
+def main():
+    parser = argparse.ArgumentParser(description="Writes synthetic churn data as CSV.")
+    parser.add_argument("path")
+    parser.add_argument("--rows", type=int, default=4000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--shift", type=float, default=0.0)
+    args = parser.parse_args()
+    if os.path.dirname(args.path):
+        os.makedirs(os.path.dirname(args.path), exist_ok=True)
+    write_csv(args.path, generate(args.rows, args.seed, shift=args.shift))
+    print("{} rows (shift {}) in {}".format(args.rows, args.shift, args.path))
+
+
+if __name__ == "__main__":
+    main()

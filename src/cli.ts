@@ -15,6 +15,7 @@ import type { ImportReport } from './core/import/importTypes';
 import { type IngestReport, ingestAll } from './core/ingest';
 import { toJsonText } from './core/jsonText';
 import { latestValues } from './core/metricQueries';
+import { gateCommand } from './core/gate/gateCommand';
 import { modelCommand } from './core/models/modelCommand';
 import { findRoot, indexPath } from './core/paths';
 import { type CompiledQuery, compileQuery } from './core/query/compile';
@@ -61,6 +62,11 @@ Commands:
                       The model registry: versions, aliases, evaluations; fetch a
                       version for deployment (trackside model fetch churn@production
                       --to DIR). "trackside model --help" has the details.
+  gate --model NAME --candidate @latest --baseline @production --metric KEY …
+                      For CI/CD: compare a candidate model version with a baseline on
+                      one evaluation data set (--evaluate runs a missing evaluation),
+                      write a Markdown report, --promote on a pass; --degradation holds
+                      a version to its first evaluation. "trackside gate --help".
 
 Options:
   --json              Machine-readable output (NaN and infinities as strings).
@@ -74,6 +80,12 @@ query, 3 no .trackside folder found, 4 unusable index (run "trackside rebuild"),
 partial: runs were imported, but something listed could not be read or was left out,
 6 the .trackside folder cannot be written (ingest, rebuild, import and model alias write
 to it; runs, show and export read it all the same).
+"gate" has codes of its own for a pipeline to branch on: 0 pass, 1 fail (the candidate
+is worse, a metric degraded or a column drifted), 2 usage error, 3 missing data (no
+.trackside folder, unknown model, alias, run, metric or data set, no evaluation of a
+side on the data set); 3 is thus "no .trackside" and more, and 1 also ends a gate that
+met an unexpected error (its message then starts with "trackside:" and no verdict is
+printed); 4 and 6 keep their meaning.
 `;
 
 class UsageError extends Error {}
@@ -482,6 +494,18 @@ const COMMANDS: Record<string, (args: string[]) => number | Promise<number>> = {
   export: cmdExport,
   import: cmdImport,
   model: (args) => modelCommand(args, { out: args.includes('--json') ? out : outText, err: (t) => process.stderr.write(terminalSafe(t)), open: () => openFresh(requireRoot()) }),
+  gate: (args) =>
+    gateCommand(args, {
+      out: outText,
+      outJson: out,
+      err: (t) => process.stderr.write(terminalSafe(t)),
+      progress: (t) => process.stderr.write(t),
+      cwd: process.cwd(),
+      env: process.env,
+      clientPath: join(__dirname, '..', 'src', 'python'),
+      findRoot: () => findRoot(process.cwd()),
+      openStore: (root) => openIndex(root),
+    }),
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -284,7 +284,8 @@ export function applyEvents(store: Store, rid: number, events: readonly ParsedEv
         store.stmt(SQL.modelRef).run(rid, ev.name, ev.version, ev.ref ?? null, ev.hash ?? null, ev.t);
         break;
       case 'alias':
-        break; // only meaningful in a model's own log
+      case 'gate':
+        break; // only meaningful in a model's own logs
     }
   }
 

@@ -154,6 +154,24 @@ function checkModel(o: Obj): void {
   }
 }
 
+const GATE_MODES: ReadonlySet<string> = new Set(['compare', 'degradation']);
+const VERDICTS: ReadonlySet<string> = new Set(['pass', 'fail']);
+
+function checkGate(o: Obj): void {
+  if (!GATE_MODES.has(str(o, 'mode', 'gate'))) fail('gate: "mode" must be compare or degradation');
+  if (!VERDICTS.has(str(o, 'verdict', 'gate'))) fail('gate: "verdict" must be pass or fail');
+  version(o, true, 'gate');
+  const b = o.baseline;
+  if (b !== undefined && b !== null && (typeof b !== 'number' || !Number.isInteger(b) || b < 1)) fail('gate: "baseline" must be a positive integer');
+  str(o, 'summary', 'gate');
+  if (!Array.isArray(o.reasons) || !o.reasons.every((x) => typeof x === 'string')) fail('gate: "reasons" must be an array of strings');
+  for (const k of ['baseline_ref', 'evaluation', 'promoted', 'commit', 'url']) optStr(o, k, 'gate');
+  for (const k of ['dataset', 'report']) {
+    if (typeof o[k] === 'string') hash(o, k, 'gate');
+    else optStr(o, k, 'gate');
+  }
+}
+
 function check(o: Obj, type: string): void {
   switch (type) {
     case 'metrics':
@@ -230,6 +248,10 @@ function check(o: Obj, type: string): void {
       str(o, 'alias', type);
       if (o.removed !== undefined && o.removed !== null && typeof o.removed !== 'boolean') fail('alias: "removed" must be a boolean');
       version(o, o.removed !== true, type);
+      for (const k of ['gate', 'commit', 'url']) optStr(o, k, type);
+      return;
+    case 'gate':
+      checkGate(o);
       return;
     default:
       fail(`unknown event type ${JSON.stringify(type).slice(0, 60)}`);

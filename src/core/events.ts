@@ -198,6 +198,40 @@ export interface AliasEvent extends Base {
   /** Required unless `removed`. */
   version?: number;
   removed?: boolean;
+  /** Moved by `trackside gate --promote`: its verdict, the commit and the CI run's URL. */
+  gate?: GateVerdict;
+  commit?: string;
+  url?: string;
+}
+
+export type GateVerdict = 'pass' | 'fail';
+
+/**
+ * A verdict of `trackside gate`, one line in the model's gate log,
+ * models/<name>/gates.jsonl (never in a run's log; see src/core/gate/README.md).
+ */
+export interface GateEvent extends Base {
+  type: 'gate';
+  mode: 'compare' | 'degradation';
+  verdict: GateVerdict;
+  /** The version judged: the candidate, or the version re-evaluated (degradation). */
+  version: number;
+  /** compare: the version it was held to, and how it was named ("@production"). */
+  baseline?: number;
+  baseline_ref?: string;
+  /** Hash of the evaluation data set. */
+  dataset?: string;
+  /** The evaluation run judged. */
+  evaluation?: string;
+  /** One line, e.g. "auc +0.0079, log_loss -0.0067". */
+  summary: string;
+  reasons: string[];
+  /** Blob hash of the Markdown report. */
+  report?: string;
+  /** The alias moved to `version` on this pass. */
+  promoted?: string;
+  commit?: string;
+  url?: string;
 }
 
 export type RunLogEvent =
@@ -216,7 +250,8 @@ export type RunLogEvent =
   | DeletedEvent
   | ModelEvent
   | ModelRefEvent
-  | AliasEvent;
+  | AliasEvent
+  | GateEvent;
 
 export type RunLogEventType = RunLogEvent['type'];
 

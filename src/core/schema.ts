@@ -275,6 +275,26 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE runs ADD COLUMN imported TEXT;
   `,
+  // 6: verdicts of "trackside gate", read from models/<name>/gates.jsonl (one row per line).
+  `
+  CREATE TABLE model_gates (
+    name TEXT NOT NULL,
+    line INTEGER NOT NULL,      -- 1-based line in gates.jsonl
+    t INTEGER NOT NULL,
+    version INTEGER NOT NULL,   -- the version judged
+    baseline INTEGER,           -- the version it was held to (compare mode)
+    verdict TEXT NOT NULL,
+    record TEXT NOT NULL,       -- the gate event as JSON
+    PRIMARY KEY (name, line)
+  );
+  CREATE INDEX model_gates_version ON model_gates (name, version);
+  CREATE TABLE model_gate_logs (
+    name TEXT PRIMARY KEY,
+    offset INTEGER NOT NULL,
+    lines INTEGER NOT NULL,
+    bad INTEGER NOT NULL DEFAULT 0
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

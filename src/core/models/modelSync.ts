@@ -7,6 +7,7 @@ import type { BadLine } from '../eventReader';
 import { type ReadPosition, readEventChunks } from '../eventReader';
 import type { Store } from '../store';
 import { isValidModelName } from './modelNames';
+import { syncGates } from './gateSync';
 import { aliasLog, modelsDir, versionFile, versionOfFileName, versionsDir } from './registryPaths';
 import { parseVersionRecord } from './versionRecord';
 
@@ -29,21 +30,24 @@ export function listModelFolders(root: string): string[] | undefined {
   }
 }
 
+const MODEL_TABLES = ['model_versions', 'model_aliases', 'model_logs', 'model_gates', 'model_gate_logs'];
+
 export function syncModels(store: Store): ModelSyncReport {
   const report: ModelSyncReport = { changed: [], bad: [] };
   const folders = listModelFolders(store.root);
   for (const name of folders ?? []) {
     const a = syncVersions(store, name, report);
     const b = syncAliases(store, name, report);
-    if (a || b) report.changed.push(name);
+    const c = syncGates(store, name, report);
+    if (a || b || c) report.changed.push(name);
   }
   if (folders === undefined) return report;
   const present = new Set(folders);
-  const known = store.stmt('SELECT name FROM model_versions UNION SELECT name FROM model_logs').pluck().all() as string[];
+  const known = store.stmt('SELECT name FROM model_versions UNION SELECT name FROM model_logs UNION SELECT name FROM model_gate_logs').pluck().all() as string[];
   for (const name of known) {
     if (present.has(name)) continue;
     store.transaction(() => {
-        for (const table of ['model_versions', 'model_aliases', 'model_logs']) store.stmt(`DELETE FROM ${table} WHERE name = ?`).run(name);
+        for (const table of MODEL_TABLES) store.stmt(`DELETE FROM ${table} WHERE name = ?`).run(name);
       }, 'immediate');
     report.changed.push(name);
   }

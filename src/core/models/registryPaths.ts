@@ -1,6 +1,7 @@
 // Where the model registry lives under a `.trackside` folder:
 //   models/<name>/versions/<n>.json   one file per version, created once, never changed
 //   models/<name>/events.jsonl        alias moves, append-only
+//   models/<name>/gates.jsonl         verdicts of `trackside gate`, append-only
 import { join } from 'node:path';
 import { checkModelName } from './modelNames';
 
@@ -23,6 +24,10 @@ export function versionFile(root: string, name: string, version: number): string
 
 export function aliasLog(root: string, name: string): string {
   return join(modelDir(root, name), 'events.jsonl');
+}
+
+export function gateLog(root: string, name: string): string {
+  return join(modelDir(root, name), 'gates.jsonl');
 }
 
 /** `<n>.json` → n, anything else → undefined. */

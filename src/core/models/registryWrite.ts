@@ -60,12 +60,15 @@ export function claimVersion(root: string, record: Omit<VersionRecord, 'version'
   }
 }
 
+/** Why a gate moved an alias, kept on the alias line. */
+export type AliasNote = Pick<AliasEvent, 'gate' | 'commit' | 'url'>;
+
 /** Points `alias` at `version` (or removes it) in the model's alias log. */
-export function writeAlias(root: string, name: string, alias: string, version: number | null, t = Date.now()): AliasEvent {
+export function writeAlias(root: string, name: string, alias: string, version: number | null, t = Date.now(), note: AliasNote = {}): AliasEvent {
   checkModelName(name);
   checkAlias(alias);
   if (version !== null && !existsSync(versionFile(root, name, version))) throw new Error(`${name} has no version ${version}`);
-  const event: AliasEvent = version === null ? { t, type: 'alias', alias, removed: true } : { t, type: 'alias', alias, version };
+  const event: AliasEvent = version === null ? { t, type: 'alias', alias, removed: true } : { t, type: 'alias', alias, version, ...note };
   mkdirSync(modelDir(root, name), { recursive: true });
   appendJsonLine(aliasLog(root, name), event);
   return event;

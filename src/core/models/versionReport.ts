@@ -72,14 +72,14 @@ export interface VersionReport {
 
 const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
-interface TrainingColumns {
+export interface TrainingColumns {
   dataset: string;
   columns: Map<string, NumericColumn>;
   text: Map<string, Map<string, number>>;
 }
 
 /** Column summaries of the training datasets. */
-function trainingColumns(store: Store, datasets: { name: string; hash: string }[], runId: string | null): TrainingColumns[] {
+export function trainingColumns(store: Store, datasets: { name: string; hash: string }[], runId: string | null): TrainingColumns[] {
   const found: TrainingColumns[] = [];
   for (const d of datasets) {
     const c = datasetColumns(store, d.hash, runId);
@@ -94,7 +94,8 @@ function referenceFor<T>(training: TrainingColumns[], dataset: string, has: (t: 
   return t ? { dataset: t.dataset, column: has(t)! } : undefined;
 }
 
-function drift(e: EvaluationInfo, training: TrainingColumns[]): ColumnDrift[] {
+/** PSI of each column of the evaluation's data sets against the training data, worst first. */
+export function evaluationDrift(e: EvaluationInfo, training: TrainingColumns[]): ColumnDrift[] {
   const rows: ColumnDrift[] = [];
   const add = (dataset: string, reference: string, column: string, kind: ColumnDrift['kind'], value: number): void => {
     if (Number.isFinite(value)) rows.push({ dataset, reference, column, kind, psi: value, level: driftLevel(value) });
@@ -144,7 +145,7 @@ export function versionReport(store: Store, name: string, version: number, setti
       baseline: isBaseline,
       checks,
       degraded: checks.some((c) => c.degraded),
-      drift: drift(e, training),
+      drift: evaluationDrift(e, training),
     });
   }
   const directions: Record<string, Direction> = {};
