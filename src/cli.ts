@@ -21,11 +21,12 @@ import { findRoot, indexPath } from './core/paths';
 import { type CompiledQuery, compileQuery } from './core/query/compile';
 import { QueryError } from './core/query/queryError';
 import { rebuild } from './core/rebuild';
-import { type RunDetail, type RunInfo, countRuns, getRun, listRuns, resolveRun } from './core/runQueries';
+import { type RunDetail, type RunFilter, type RunInfo, countRuns, getRun, listRuns, resolveRun } from './core/runQueries';
 import { NoEngineError, processEngine } from './core/sqlite/loadEngine';
 import { isNotWritable, notWritableReason, openIndexForReading } from './core/readIndex';
 import { type Store, openIndex } from './core/store';
 import { oneLine, terminalSafe } from './core/terminalText';
+import { type TeamIo, cmdPush, cmdTeam, teamListing, teamModelFetch, teamShow } from './core/team/teamCli';
 import { version as VERSION } from '../package.json';
 
 /** Exit codes (also listed in --help). */
@@ -35,11 +36,12 @@ const HELP = `Usage: trackside <command> [options]
 
 Commands:
   runs [--json] [--all] [--experiment NAME] [--status STATUS] [--tag TAG] [--limit N]
-       [--where QUERY]
+       [--where QUERY] [--team]
                       List runs, newest first: id, name, experiment, status, started,
                       duration and the last value of each metric. QUERY is the query
                       language, e.g. 'params.lr > 0.001 and metrics.val/acc.max >= 0.9'.
-  show RUN [--json]   Everything about one run. RUN is an id, a unique id prefix or a
+  show RUN [--json] [--team]
+                      Everything about one run. RUN is an id, a unique id prefix or a
                       unique name.
   ingest [--json]     Read new events from the run folders into the index and report
                       skipped (malformed) lines as file:line.
@@ -58,6 +60,10 @@ Commands:
                       registry) and Trackside archives, found at any depth under each
                       PATH. Importing again brings in what was added since; every file,
                       record or run that could not be read is listed with its path.
+  push [RUN …] [--where QUERY] [--json]
+                      Send runs (what is new since the last push) and their blobs to
+                      the team index; "trackside push --help" has the details.
+  team init|status    Create or upgrade the team index and its roles, or show it.
   model list|show|fetch|alias
                       The model registry: versions, aliases, evaluations; fetch a
                       version for deployment (trackside model fetch churn@production
@@ -71,6 +77,10 @@ Commands:
 Options:
   --json              Machine-readable output (NaN and infinities as strings).
   --all               Include runs marked deleted.
+  --team              runs, show and model fetch read the team index instead
+                      (TRACKSIDE_TEAM_URL=postgres://USER@HOST:PORT/DB, password from
+                      PGPASSWORD or ~/.pgpass; model fetch also TRACKSIDE_TEAM_BLOBS);
+                      no .trackside folder needed.
   -h, --help          Show this help.
   --version           Trackside's version and the SQLite engine this Node runs it on
                       (TRACKSIDE_SQLITE_ENGINE=auto|builtin|better-sqlite3 forces one).
@@ -175,7 +185,7 @@ function table(rows: string[][]): string {
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : pad(c, widths[i]))).join('  ').trimEnd()).join('\n') + '\n';
 }
 
-function cmdRuns(args: string[]): number {
+async function cmdRuns(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, {
     ...HELP_OPTION,
     json: { type: 'boolean' },
@@ -185,6 +195,7 @@ function cmdRuns(args: string[]): number {
     tag: { type: 'string' },
     limit: { type: 'string' },
     where: { type: 'string' },
+    team: { type: 'boolean' },
   });
   if (values.help) return help();
   if (positionals.length) throw new UsageError(`runs takes no arguments (got ${positionals.join(' ')})`);
@@ -194,42 +205,45 @@ function cmdRuns(args: string[]): number {
   const limit = values.limit === undefined ? undefined : Number(values.limit);
   if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw new UsageError('--limit must be a positive integer');
   const where = compileWhere(values.where);
+  const filter = {
+    includeDeleted: values.all ?? false,
+    experiment: values.experiment,
+    status: values.status as RunStatus | undefined,
+    tag: values.tag,
+  };
+  const { runs, metrics } = values.team ? await teamListing({ ...filter, query: values.where }, limit) : localListing({ ...filter, where }, limit);
+  if (values.json) {
+    out(toJsonText(runs.map((r) => ({ ...r, duration: liveDuration(r), metrics: metrics.get(r.id) ?? {} })), 2) + '\n');
+    return EXIT.ok;
+  }
+  if (runs.length === 0) {
+    outText('No runs yet.\n');
+    return EXIT.ok;
+  }
+  const rows = [['ID', 'NAME', 'EXPERIMENT', 'STATUS', 'STARTED', 'DURATION', 'METRICS']];
+  for (const r of runs) {
+    const m = Object.entries(metrics.get(r.id) ?? {})
+      .map(([k, v]) => `${oneLine(k)}=${formatMetric(v)}`)
+      .join(' ');
+    rows.push([
+      r.id,
+      truncate(oneLine(r.name ?? ''), 32),
+      truncate(oneLine(r.experiment ?? ''), 20),
+      r.deleted ? `${r.status} (deleted)` : r.status,
+      localTime(r.started),
+      formatDuration(liveDuration(r)),
+      m,
+    ]);
+  }
+  outText(table(rows));
+  return EXIT.ok;
+}
+
+function localListing(filter: RunFilter, limit: number | undefined): { runs: RunInfo[]; metrics: Map<string, Record<string, number>> } {
   const store = openFresh(requireRoot());
   try {
-    const filter = {
-      includeDeleted: values.all ?? false,
-      experiment: values.experiment,
-      status: values.status as RunStatus | undefined,
-      tag: values.tag,
-      where,
-    };
     const runs = listRuns(store, { ...filter, limit: limit ?? Math.max(1, countRuns(store, filter)) });
-    const metrics = latestValues(store, runs.map((r) => r.id));
-    if (values.json) {
-      out(toJsonText(runs.map((r) => ({ ...r, duration: liveDuration(r), metrics: metrics.get(r.id) ?? {} })), 2) + '\n');
-      return EXIT.ok;
-    }
-    if (runs.length === 0) {
-      outText('No runs yet.\n');
-      return EXIT.ok;
-    }
-    const rows = [['ID', 'NAME', 'EXPERIMENT', 'STATUS', 'STARTED', 'DURATION', 'METRICS']];
-    for (const r of runs) {
-      const m = Object.entries(metrics.get(r.id) ?? {})
-        .map(([k, v]) => `${oneLine(k)}=${formatMetric(v)}`)
-        .join(' ');
-      rows.push([
-        r.id,
-        truncate(oneLine(r.name ?? ''), 32),
-        truncate(oneLine(r.experiment ?? ''), 20),
-        r.deleted ? `${r.status} (deleted)` : r.status,
-        localTime(r.started),
-        formatDuration(liveDuration(r)),
-        m,
-      ]);
-    }
-    outText(table(rows));
-    return EXIT.ok;
+    return { runs, metrics: latestValues(store, runs.map((r) => r.id)) };
   } finally {
     store.close();
   }
@@ -255,6 +269,7 @@ function showText(r: RunDetail): string {
   if (r.python) field('Python', [r.python.version, r.python.executable].filter(Boolean).join(' '));
   field('Host', r.host);
   field('Pid', r.pid);
+  if ('pushedBy' in r) field('Pushed by', `${String(r.pushedBy)}@${String((r as { pushedHost?: unknown }).pushedHost)}`);
   if (r.note) lines.push('', 'Note:', ...r.note.split('\n').map((l) => `  ${l}`));
   if (r.error) lines.push('', 'Error:', ...r.error.trimEnd().split('\n').map((l) => `  ${l}`));
   const params = Object.entries(r.params);
@@ -279,21 +294,36 @@ function showText(r: RunDetail): string {
   return lines.join('\n') + '\n';
 }
 
-function cmdShow(args: string[]): number {
-  const { values, positionals } = parse(args, { ...HELP_OPTION, json: { type: 'boolean' } });
+async function cmdShow(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, { ...HELP_OPTION, json: { type: 'boolean' }, team: { type: 'boolean' } });
   if (values.help) return help();
   if (positionals.length !== 1) throw new UsageError('show takes exactly one RUN (an id, a unique id prefix or a unique name)');
+  const run = values.team ? await teamShow(positionals[0]) : localRun(positionals[0]);
+  if (!run) throw new UnknownRunError(positionals[0]);
+  if (values.json) out(toJsonText({ ...run, duration: liveDuration(run) }, 2) + '\n');
+  else outText(showText(run));
+  return EXIT.ok;
+}
+
+function localRun(ref: string): RunDetail | undefined {
   const store = openFresh(requireRoot());
   try {
-    const id = resolveRun(store, positionals[0]);
-    const run = getRun(store, id);
-    if (!run) throw new UnknownRunError(positionals[0]);
-    if (values.json) out(toJsonText({ ...run, duration: liveDuration(run) }, 2) + '\n');
-    else outText(showText(run));
-    return EXIT.ok;
+    return getRun(store, resolveRun(store, ref));
   } finally {
     store.close();
   }
+}
+
+/** What the team commands (src/core/team/teamCli.ts) need of the command line. */
+function teamIo(): TeamIo {
+  return {
+    out: outText,
+    outJson: out,
+    err: (t) => process.stderr.write(t),
+    openStore: () => openFresh(requireRoot()),
+    compileWhere,
+    usage: (message) => new UsageError(message),
+  };
 }
 
 function reportText(r: IngestReport, verb: string): string {
@@ -491,9 +521,14 @@ const COMMANDS: Record<string, (args: string[]) => number | Promise<number>> = {
   show: cmdShow,
   ingest: cmdIngest,
   rebuild: cmdRebuild,
+  push: (args) => cmdPush(args, teamIo()),
+  team: (args) => cmdTeam(args, teamIo()),
   export: cmdExport,
   import: cmdImport,
-  model: (args) => modelCommand(args, { out: args.includes('--json') ? out : outText, err: (t) => process.stderr.write(terminalSafe(t)), open: () => openFresh(requireRoot()) }),
+  model: (args) =>
+    args[0] === 'fetch' && args.includes('--team')
+      ? teamModelFetch(args.slice(1), teamIo())
+      : modelCommand(args, { out: args.includes('--json') ? out : outText, err: (t) => process.stderr.write(terminalSafe(t)), open: () => openFresh(requireRoot()) }),
   gate: (args) =>
     gateCommand(args, {
       out: outText,

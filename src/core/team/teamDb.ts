@@ -31,6 +31,32 @@ const types = {
   },
 };
 
+/**
+ * A client whose socket is closed when connecting fails: a login the client gives up on
+ * (no password to answer with) would otherwise keep the socket, and the process, until
+ * the server's authentication timeout.
+ */
+class ClosingClient extends pg.Client {
+  override connect(): Promise<pg.Client>;
+  override connect(callback: (err: Error) => void): void;
+  override connect(callback?: (err: Error) => void): Promise<pg.Client> | void {
+    const close = (err: Error | undefined): void => {
+      if (err) (this as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+    };
+    if (callback) {
+      super.connect((err: Error) => {
+        close(err);
+        callback(err);
+      });
+      return;
+    }
+    return super.connect().catch((err: Error) => {
+      close(err);
+      throw err;
+    });
+  }
+}
+
 export interface OpenTeamOptions {
   /** Connections kept at most (default 4). */
   max?: number;
@@ -47,6 +73,7 @@ export function openTeam(config: TeamConfig, opts: OpenTeamOptions = {}): TeamDb
     keepAlive: true,
     application_name: 'trackside',
     types,
+    Client: ClosingClient,
   });
   // A broken idle connection is dropped by the pool; the next request opens another.
   pool.on('error', () => undefined);
