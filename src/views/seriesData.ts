@@ -11,8 +11,10 @@ export type { SeriesCursor };
 const MIN_BUCKETS = 16;
 const MAX_BUCKETS = 4000;
 
-const SQL_AT = `SELECT p.step, p.t, p.epoch FROM (SELECT DISTINCT value AS step FROM json_each(?)) e
-  JOIN points p ON p.rid = ? AND p.kid = ? AND p.step = e.step ORDER BY p.step, p.seq`;
+// CROSS JOIN keeps the bucket edges as the outer loop (a few lookups into the points' key),
+// never a scan of the whole series.
+const SQL_AT = `SELECT p.step, p.seq, p.t, p.epoch FROM (SELECT DISTINCT value AS step FROM json_each(?)) e
+  CROSS JOIN points p ON p.rid = ? AND p.kid = ? AND p.step = e.step`;
 const SQL_AFTER = `SELECT step, seq, value, t, epoch FROM points
   WHERE rid = ? AND kid = ? AND (step, seq) > (?, ?) ORDER BY step, seq`;
 const SQL_COUNT_AFTER = 'SELECT count(*) FROM points WHERE rid = ? AND kid = ? AND (step, seq) > (?, ?)';
@@ -61,19 +63,20 @@ export function seriesData(store: Store, req: SeriesRequest): SeriesData {
   edges.set(s.steps, 0);
   edges.set(s.lastSteps, n);
   // A bucket starts at the first value of its first step and ends at the last of its last step.
-  const firstAt = new Map<number, [number | null, number | null]>();
-  const lastAt = new Map<number, [number | null, number | null]>();
-  for (const [step, t, epoch] of store.stmt(SQL_AT).raw().iterate(JSON.stringify(Array.from(edges)), rid, kid) as IterableIterator<[number, number | null, number | null]>) {
-    if (!firstAt.has(step)) firstAt.set(step, [t, epoch]);
-    lastAt.set(step, [t, epoch]);
+  const firstAt = new Map<number, [seq: number, t: number | null, epoch: number | null]>();
+  const lastAt = new Map<number, [seq: number, t: number | null, epoch: number | null]>();
+  for (const row of store.stmt(SQL_AT).raw().iterate(JSON.stringify(Array.from(edges)), rid, kid) as IterableIterator<[number, number, number | null, number | null]>) {
+    const [step, seq] = row;
+    if (!(seq >= (firstAt.get(step)?.[0] ?? Infinity))) firstAt.set(step, [seq, row[2], row[3]]);
+    if (!(seq <= (lastAt.get(step)?.[0] ?? -Infinity))) lastAt.set(step, [seq, row[2], row[3]]);
   }
   for (let i = 0; i < n; i++) {
     const a = firstAt.get(s.steps[i]);
     const b = lastAt.get(s.lastSteps[i]);
-    out.t[i] = a?.[0] ?? Number.NaN;
-    out.epochs[i] = a?.[1] ?? Number.NaN;
-    out.lastT[i] = b?.[0] ?? Number.NaN;
-    out.lastEpochs[i] = b?.[1] ?? Number.NaN;
+    out.t[i] = a?.[1] ?? Number.NaN;
+    out.epochs[i] = a?.[2] ?? Number.NaN;
+    out.lastT[i] = b?.[1] ?? Number.NaN;
+    out.lastEpochs[i] = b?.[2] ?? Number.NaN;
   }
   return out;
 }
