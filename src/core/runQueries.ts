@@ -33,6 +33,8 @@ export interface RunInfo {
   job: string | null;
   /** Where the run was imported from, when it was (its recorded command is not this machine's). */
   imported: string | null;
+  /** Id of the run this one is nested under (a run event's `parent`), if any. */
+  parent: string | null;
 }
 
 export interface FileInfo {
@@ -79,8 +81,6 @@ export interface CodeFileInfo extends FileInfo {
 
 /** Everything the index knows of one run. */
 export interface RunDetail extends RunInfo {
-  /** Id of the run this one is nested under (a run event's `parent`), if any. */
-  parent: string | null;
   command: string[] | string | null;
   cwd: string | null;
   script: string | null;
@@ -112,6 +112,10 @@ export interface RunFilter {
   includeDeleted?: boolean;
   /** A query-language condition (compileQuery), ANDed with the fields above. */
   where?: CompiledQuery;
+  /** Only runs not nested under another run of the index (nested runs are listed with `parent`). */
+  topLevel?: boolean;
+  /** Only the runs nested under this run. */
+  parent?: string;
 }
 
 export interface ListRunsOptions extends RunFilter {
@@ -142,7 +146,7 @@ const ORDER_SQL: Record<RunOrderBy, string> = {
 };
 
 const RUN_COLUMNS = `r.rid, r.id, r.name, r.experiment, r.status, r.exit_code, r.error,
-  coalesce(r.started, r.created) AS started, r.ended, r.updated, r.note, r.deleted, r.host, r.pid, r.source, r.job, r.imported,
+  coalesce(r.started, r.created) AS started, r.ended, r.updated, r.note, r.deleted, r.host, r.pid, r.source, r.job, r.imported, r.parent,
   (SELECT json_group_array(tag) FROM (SELECT tag FROM tags WHERE rid = r.rid ORDER BY tag)) AS tags`;
 
 interface RunRow {
@@ -163,6 +167,7 @@ interface RunRow {
   source: string | null;
   job: string | null;
   imported: string | null;
+  parent: string | null;
   tags: string;
 }
 
@@ -187,6 +192,7 @@ function toRunInfo(r: RunRow): RunInfo {
     source: r.source,
     job: r.job,
     imported: r.imported,
+    parent: r.parent,
   };
 }
 
@@ -216,6 +222,11 @@ function where(f: RunFilter): { sql: string; params: Record<string, unknown> } {
   if (f.where) {
     parts.push(`(${f.where.sql})`);
     Object.assign(params, f.where.params);
+  }
+  if (f.topLevel) parts.push('(r.parent IS NULL OR NOT EXISTS (SELECT 1 FROM runs p WHERE p.id = r.parent))');
+  if (f.parent !== undefined) {
+    parts.push('r.parent = @parent');
+    params.parent = f.parent;
   }
   return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
 }
@@ -276,10 +287,9 @@ export function getRun(store: Store, id: string): RunDetail | undefined {
   if (!row) return undefined;
   const rid = row.rid;
   const x = store.stmt(
-    `SELECT command, cwd, script, git_commit, git_branch, git_dirty, git_diff, python_executable, python_version, parent
+    `SELECT command, cwd, script, git_commit, git_branch, git_dirty, git_diff, python_executable, python_version
      FROM runs WHERE rid = ?`,
   ).get(rid) as {
-    parent: string | null;
     command: string | null;
     cwd: string | null;
     script: string | null;
@@ -318,7 +328,6 @@ export function getRun(store: Store, id: string): RunDetail | undefined {
   const hasPython = x.python_executable !== null || x.python_version !== null;
   return {
     ...toRunInfo(row),
-    parent: x.parent,
     command: x.command === null ? null : (JSON.parse(x.command) as string[] | string),
     cwd: x.cwd,
     script: x.script,

@@ -127,6 +127,7 @@ export class App implements vscode.Disposable {
       groups: (filter) => (this.index.status.state === 'failed' ? Promise.resolve([]) : this.index.call('explorerGroups', filter)),
       runs: (experiment, filter, offset, limit) => this.index.call('explorerRuns', experiment, filter, offset, limit, primary()),
       run: (id, filter) => this.index.call('explorerRun', id, filter, primary()),
+      children: (parent) => this.index.call('explorerChildren', parent, primary()),
       details: (id) => this.index.call('runDetails', id),
     };
   }

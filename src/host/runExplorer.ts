@@ -8,6 +8,8 @@ export interface RunsSource {
   runs(experiment: string, filter: RunFilter, offset: number, limit: number): Promise<RunListItem[]>;
   /** One run, when it exists and passes the filter. */
   run(id: string, filter: RunFilter): Promise<RunListItem | undefined>;
+  /** The runs nested under a run. */
+  children(parent: string): Promise<RunListItem[]>;
   details(id: string): Promise<RunDetails | undefined>;
 }
 
@@ -121,9 +123,16 @@ export class RunExplorer implements vscode.TreeDataProvider<ExplorerNode>, vscod
       this.groups = next;
       return [...next.values()];
     }
-    if (node.kind !== 'experiment') return [];
+    if (node.kind === 'more') return [];
+    if (node.kind === 'run') return node.run.children > 0 ? this.runNodesOf(await source.children(node.run.id)) : [];
     const runs = await source.runs(node.name, this.filter, 0, node.shown);
-    const out: ExplorerNode[] = runs.map((run) => {
+    const out: ExplorerNode[] = this.runNodesOf(runs);
+    if (node.count > node.shown) out.push({ kind: 'more', experiment: node.name });
+    return out;
+  }
+
+  private runNodesOf(runs: RunListItem[]): ExplorerNode[] {
+    return runs.map((run) => {
       const existing = this.runNodes.get(run.id);
       if (existing) {
         existing.run = run;
@@ -133,12 +142,11 @@ export class RunExplorer implements vscode.TreeDataProvider<ExplorerNode>, vscod
       this.runNodes.set(run.id, n);
       return n;
     });
-    if (node.count > node.shown) out.push({ kind: 'more', experiment: node.name });
-    return out;
   }
 
   getParent(node: ExplorerNode): ExplorerNode | undefined {
-    return node.kind === 'run' ? this.groups.get(node.run.experiment) : undefined;
+    if (node.kind !== 'run') return undefined;
+    return node.run.parent ? this.runNodes.get(node.run.parent) : this.groups.get(node.run.experiment);
   }
 
   loadMore(experiment: string): void {
@@ -207,7 +215,8 @@ const STATUS_ICONS: Record<string, [string, string?]> = {
 };
 
 export function runTreeItem(run: RunListItem): vscode.TreeItem {
-  const item = new vscode.TreeItem(run.name, vscode.TreeItemCollapsibleState.None);
+  // A run with nested runs (MLflow child runs) opens to them.
+  const item = new vscode.TreeItem(run.name, run.children > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
   item.id = `run:${run.id}`;
   const [icon, color] = STATUS_ICONS[run.status] ?? ['circle-outline'];
   item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);

@@ -12,6 +12,10 @@ export interface RunListItem {
   primary?: { key: string; value: number | null };
   /** Set when the run was started from the editor with a configuration that can run again. */
   rerunnable: boolean;
+  /** Runs nested under this one (MLflow child runs, say), listed when it is expanded. */
+  children: number;
+  /** The run this one is nested under, when it is listed under it. */
+  parent?: string;
 }
 
 export interface RunDetails {

@@ -14,24 +14,40 @@ function filtered(f: ExplorerFilter): boolean {
   return !!(f.query || f.text || f.tags.length || f.statuses.length);
 }
 
+/** Whether any run is nested under another (then groups list their top-level runs). */
+function hasNested(store: Store): boolean {
+  return store.stmt('SELECT 1 FROM runs WHERE parent IS NOT NULL LIMIT 1').pluck().get() !== undefined;
+}
+
 export function explorerGroups(store: Store, filter: ExplorerFilter): ExperimentGroup[] {
   const all = experiments(store);
+  const nested = !filtered(filter) && hasNested(store);
   return all.map((e) => ({
     name: e.name ?? NO_EXPERIMENT,
-    count: filtered(filter) ? countRuns(store, toCore(filter, e.name)) : e.runs,
+    count: filtered(filter) || nested ? countRuns(store, { ...toCore(filter, e.name), topLevel: nested }) : e.runs,
   }));
 }
 
+/** A page of a group's runs; without a filter, nested runs are left to their parent's node. */
 export function explorerRuns(store: Store, experiment: string, filter: ExplorerFilter, offset: number, limit: number, primaryKey: string): RunListItem[] {
   const exp = experiment === NO_EXPERIMENT ? null : experiment;
-  return listRuns(store, { ...toCore(filter, exp), offset, limit }).map((r) => item(store, r, primaryKey));
+  const nested = !filtered(filter) && hasNested(store);
+  return listRuns(store, { ...toCore(filter, exp), topLevel: nested, offset, limit }).map((r) => item(store, r, primaryKey, nested, undefined));
+}
+
+/** The runs nested under a run. */
+export function explorerChildren(store: Store, parent: string, primaryKey: string): RunListItem[] {
+  return listRuns(store, { parent, limit: 10_000 }).map((r) => item(store, r, primaryKey, true, parent));
 }
 
 /** One run as listed; undefined when it is gone, deleted, or a filter is on (the caller re-lists then). */
 export function explorerRun(store: Store, id: string, filter: ExplorerFilter, primaryKey: string): RunListItem | undefined {
   if (filtered(filter)) return undefined;
   const d = getRun(store, id);
-  return d && !d.deleted ? item(store, d, primaryKey) : undefined;
+  if (!d || d.deleted) return undefined;
+  const nested = hasNested(store);
+  const under = nested && d.parent !== null && store.stmt('SELECT 1 FROM runs WHERE id = ?').pluck().get(d.parent) !== undefined;
+  return item(store, d, primaryKey, nested, under ? (d.parent ?? undefined) : undefined);
 }
 
 export function runDetails(store: Store, id: string): RunDetails | undefined {
@@ -47,8 +63,10 @@ export function runDetails(store: Store, id: string): RunDetails | undefined {
   };
 }
 
-function item(store: Store, r: RunInfo, primaryKey: string): RunListItem {
+/** `countChildren`: nested runs exist, so say how many this one has; `parent`: listed under that run. */
+function item(store: Store, r: RunInfo, primaryKey: string, countChildren: boolean, parent: string | undefined): RunListItem {
   const p = primaryMetric(store, r.id, primaryKey || undefined);
+  const children = countChildren ? (store.stmt('SELECT count(*) FROM runs WHERE parent = ? AND deleted = 0').pluck().get(r.id) as number) : 0;
   return {
     id: r.id,
     name: r.name ?? r.id,
@@ -59,6 +77,8 @@ function item(store: Store, r: RunInfo, primaryKey: string): RunListItem {
     tags: r.tags,
     primary: p ? { key: p.key, value: p.last } : undefined,
     rerunnable: r.source === 'editor',
+    children,
+    ...(parent ? { parent } : {}),
   };
 }
 

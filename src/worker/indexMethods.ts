@@ -8,6 +8,7 @@ import { exportRunArchive } from '../core/export/runArchive';
 import { type ExportFormat, exportRuns } from '../core/exportRuns';
 import { importPaths } from '../core/import/importPaths';
 import type { DegradationSettings } from '../core/models/degradation';
+import { gateHistory, latestGates } from '../core/models/gateQueries';
 import { evaluatedBy, listModels, listVersions, resolveModelRef } from '../core/models/modelQueries';
 import { type RegisterOptions, registerCandidates, registerVersion } from '../core/models/registerVersion';
 import { versionReport } from '../core/models/versionReport';
@@ -16,7 +17,7 @@ import { type ListRunsOptions, type RunFilter, countRuns, experiments, getRun, l
 import { recoverRuns } from '../core/runner/recoverRuns';
 import { type EditBody, editRun } from '../core/runEdits';
 import type { SeriesRequest } from '../protocol/series';
-import { explorerGroups, explorerRun, explorerRuns, runDetails } from '../views/explorerData';
+import { explorerChildren, explorerGroups, explorerRun, explorerRuns, runDetails } from '../views/explorerData';
 import { type SentSeries, liveUpdate } from '../views/liveSeries';
 import { runView } from '../views/runView';
 import { seriesData } from '../views/seriesData';
@@ -52,6 +53,7 @@ export function indexMethods(state: IndexState) {
     explorerRuns: (experiment: string, filter: ExplorerFilter, offset: number, limit: number, primaryKey: string) =>
       explorerRuns(store(), experiment, filter, offset, limit, primaryKey),
     explorerRun: (id: string, filter: ExplorerFilter, primaryKey: string) => explorerRun(store(), id, filter, primaryKey),
+    explorerChildren: (parent: string, primaryKey: string) => explorerChildren(store(), parent, primaryKey),
     runDetails: (id: string) => runDetails(store(), id),
 
     // Panels
@@ -66,6 +68,10 @@ export function indexMethods(state: IndexState) {
     versionReport: (name: string, version: number, settings: DegradationSettings) => versionReport(store(), name, version, settings),
     resolveModelRef: (ref: string) => resolveModelRef(store(), ref),
     evaluatedBy: (runId: string) => evaluatedBy(store(), runId),
+    /** Gate verdicts on a version (judged, or held to), or on the model; newest first. */
+    gateHistory: (name: string, version?: number) => gateHistory(store(), name, version),
+    /** The newest verdict on each version of a model. */
+    latestGates: (name: string) => [...latestGates(store(), name).values()],
     registerCandidates: (runId: string) => registerCandidates(store(), runId),
     registerVersion: (o: RegisterOptions) => {
       const version = registerVersion(store(), o);
