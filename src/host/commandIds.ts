@@ -31,6 +31,7 @@ export const Commands = {
   openModel: 'trackside.openModel',
   setModelAlias: 'trackside.setModelAlias',
   registerModelVersion: 'trackside.registerModelVersion',
+  openGateReport: 'trackside.openGateReport',
   importRuns: 'trackside.importRuns',
   exportRuns: 'trackside.exportRuns',
 } as const;

@@ -1,4 +1,5 @@
 // Messages between the host and the Model panel webview (one panel per model version).
+import type { GateRecord } from '../core/models/gateQueries';
 import type { VersionReport } from '../core/models/versionReport';
 
 export const MODEL_VIEW_TYPE = 'trackside.model';
@@ -18,7 +19,7 @@ export interface VersionChoice {
 
 export type ModelToWebview =
   /** Everything the panel shows; sent after `ready` and whenever the version's data changes. */
-  | { type: 'report'; report: VersionReport; versions: VersionChoice[] }
+  | { type: 'report'; report: VersionReport; versions: VersionChoice[]; gates: GateRecord[] }
   /** The version is not (or no longer) in the registry. */
   | { type: 'missing'; name: string; version: number };
 
@@ -26,4 +27,8 @@ export type ModelFromWebview =
   | { type: 'ready' }
   | { type: 'openRun'; runId: string }
   | { type: 'openVersion'; version: number }
-  | { type: 'setAlias' };
+  | { type: 'setAlias' }
+  /** A gate verdict's report (by its line in the model's gate log), in the Markdown preview. */
+  | { type: 'openGateReport'; line: number }
+  /** The CI run of a verdict (http and https only). */
+  | { type: 'openUrl'; url: string };

@@ -3,7 +3,7 @@
 // events, an edit), each yielding between runs so requests are answered during a long one.
 import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { type IngestReport, ingestRun, ingestSteps } from '../core/ingest';
-import { syncModels } from '../core/models/modelSync';
+import { registryFingerprint, syncModels } from '../core/models/modelSync';
 import { indexPath, runsDir } from '../core/paths';
 import { listRuns } from '../core/runQueries';
 import type { EngineDriver } from '../core/sqlite/engine';
@@ -41,6 +41,7 @@ export class IndexState {
   private poll: ReturnType<typeof setInterval> | undefined;
   private lastRunsMtime = -1;
   private lastModelsSync = 0;
+  private modelsSeen = '';
 
   constructor(
     readonly root: string,
@@ -161,7 +162,9 @@ export class IndexState {
     this.lastModelsSync = now;
     const report = syncModels(store);
     for (const b of report.bad.slice(0, 5)) this.events.log(`skipped ${b.file}:${b.line}: ${b.message}`);
-    if (report.changed.length) this.events.models();
+    const seen = registryFingerprint(store);
+    if (report.changed.length || seen !== this.modelsSeen) this.events.models();
+    this.modelsSeen = seen;
   }
 
   private onPoll(): void {

@@ -51,8 +51,8 @@ test('gate: a worse candidate fails naming metric and delta, a better one passes
     assert.match(worse.stdout, /auc fell: -0\.02 \(0\.8 → 0\.78; higher is better\)/);
     assert.match(worse.stdout, /val\/loss rose: \+0\.02 \(0\.4 → 0\.42; lower is better\)/);
     const md = readFileSync(join(tmp.workspace, 'gate.md'), 'utf8');
-    assert.match(md.split('\n')[0], /^## ❌ Trackside gate failed: churn v2 is worse than v1 \(production\)$/);
-    assert.match(md, /\| auc \| higher \| 0\.8 \| 0\.78 \| -0\.02 \| ❌ fail \|/);
+    assert.match(md.split('\n')[0], /^## ✗ Trackside gate failed: churn v2 is worse than v1 \(production\)$/);
+    assert.match(md, /\| auc \| higher \| 0\.8 \| 0\.78 \| -0\.02 \| ✗ fail \|/);
     assert.match(md, /The two training runs have the same parameters\./);
 
     const better = trackside(tmp.workspace, [...compare, '--candidate', '@latest', '--promote', 'production', '--json'], {
@@ -81,7 +81,7 @@ test('gate: a worse candidate fails naming metric and delta, a better one passes
     const gates = readFileSync(gateLog(tmp.root, 'churn'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     assert.deepEqual(gates.map((g) => [g.verdict, g.version, g.baseline, g.promoted ?? null]), [['fail', 2, 1, null], ['pass', 3, 1, 'production']]);
     assert.equal(gates[0].summary, 'auc -0.02, val/loss +0.02');
-    assert.match(readFileSync(blobPath(tmp.root, gates[1].report), 'utf8'), /^## ✅ Trackside gate passed: churn v3 \(latest\) is at least as good as v1 \(production\)/);
+    assert.match(readFileSync(blobPath(tmp.root, gates[1].report), 'utf8'), /^## ✓ Trackside gate passed: churn v3 \(latest\) is at least as good as v1 \(production\)/);
 
     const read = () => {
       const store = openIndex(tmp.root);
@@ -113,7 +113,7 @@ test('gate under GitHub Actions: the report goes to the job summary, the verdict
     const r = trackside(tmp.workspace, [...compare, '--candidate', '@2', '--report', 'gate.md'], { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary, GITHUB_OUTPUT: output });
     assert.equal(r.code, 1);
     const text = readFileSync(summary, 'utf8');
-    assert.ok(text.startsWith('# earlier step\n## ❌ Trackside gate failed'), text.slice(0, 80));
+    assert.ok(text.startsWith('# earlier step\n## ✗ Trackside gate failed'), text.slice(0, 80));
     assert.equal(readFileSync(output, 'utf8'), `verdict=fail\nexit-code=1\nsummary=auc -0.02, val/loss +0.02\nreport=${join(tmp.workspace, 'gate.md')}\n`);
   } finally {
     tmp.cleanup();

@@ -40,9 +40,9 @@ test('the train-and-gate pipeline and the monthly re-evaluation on the churn sam
     assert.equal(worse.code, 1, worse.stdout + worse.stderr);
     assert.match(worse.stdout, /^FAIL {2}churn v2 \(latest\) against v1 \(production\) on data\/test\.csv/);
     const report = readFileSync(join(ws, 'gate.md'), 'utf8');
-    assert.match(report, /^## ❌ Trackside gate failed: churn v2 \(latest\) is worse than v1 \(production\)\n/);
+    assert.match(report, /^## ✗ Trackside gate failed: churn v2 \(latest\) is worse than v1 \(production\)\n/);
     assert.match(report, /^- auc fell: -0\.015\d* \(0\.819\d* → 0\.804\d*; higher is better\)$/m);
-    assert.match(report, /^\| auc \| higher \| 0\.819\d* \| 0\.804\d* \| -0\.015\d* \| ❌ fail \|$/m);
+    assert.match(report, /^\| auc \| higher \| 0\.819\d* \| 0\.804\d* \| -0\.015\d* \| ✗ fail \|$/m);
     assert.match(report, /^\*\*Not promoted:\*\* churn@production stays where it is\.$/m);
     assert.match(report, /^\| rows \| 600 \| 150 \|$/m, 'the param diff of the two training runs');
     assert.match(report, /xychart-beta\n {2}title "auc over churn's versions on this data set"\n {2}x-axis \["v1 baseline", "v2 candidate"\]/);
@@ -72,9 +72,9 @@ test('the train-and-gate pipeline and the monthly re-evaluation on the churn sam
     for (const column of ['tenure', 'monthly_charges', 'support_calls']) assert.match(monthly.stdout, new RegExp(`column ${column} drifted: PSI \\d+\\.\\d{3} > 0\\.2 \\(major\\)`));
     assert.match(monthly.stdout, /auc worsened \d+(\.\d)? % \(0\.827\d* → 0\.5\d*; higher is better, tolerance 5 %\)/);
     const monthlyReport = readFileSync(join(ws, 'monthly.md'), 'utf8');
-    assert.match(monthlyReport, /^## ❌ Trackside gate failed: churn v3 \(latest, production\) degraded on data\/2026-11\.csv\n/);
-    assert.match(monthlyReport, /^\| tenure \| \d\.\d{3} \| major \| customers \| ❌ > 0\.2 \|$/m);
-    assert.match(monthlyReport, /^\| contract \| [^|]+ \| stable \| customers \| ✅ \|$/m);
+    assert.match(monthlyReport, /^## ✗ Trackside gate failed: churn v3 \(latest, production\) degraded on data\/2026-11\.csv\n/);
+    assert.match(monthlyReport, /^\| tenure \| \d\.\d{3} \| major \| customers \| ✗ > 0\.2 \|$/m);
+    assert.match(monthlyReport, /^\| contract \| [^|]+ \| stable \| customers \| ✓ \|$/m);
   } finally {
     rmSync(ws, { recursive: true, force: true });
   }

@@ -71,12 +71,12 @@ function hostile(): GateResult {
 test('report: verdict first, tables of metrics, drift, params and data; text from runs stays text', () => {
   const md = gateMarkdown(hostile(), 'production');
   const lines = md.split('\n');
-  assert.equal(lines[0], '## ❌ Trackside gate failed: churn v3 (latest) is worse than v1 (production)');
+  assert.equal(lines[0], '## ✗ Trackside gate failed: churn v3 (latest) is worse than v1 (production)');
   assert.ok(!md.includes('<img'), 'no HTML from data');
   assert.ok(!/[^\\]\]\(http:\/\/evil/.test(md), 'no link from data');
   assert.ok(md.includes('- &lt;img src=x onerror=alert(1)&gt; fell: -0.1'));
-  assert.ok(md.includes('| &lt;img src=x onerror=alert(1)&gt; | higher | 0.9 | 0.8 | -0.1 | ❌ fail |'));
-  assert.ok(md.includes('| plan\\|tier | 0.310 | major | train | ❌ > 0.2 |'), 'a | in a column name does not split the row');
+  assert.ok(md.includes('| &lt;img src=x onerror=alert(1)&gt; | higher | 0.9 | 0.8 | -0.1 | ✗ fail |'));
+  assert.ok(md.includes('| plan\\|tier | 0.310 | major | train | ✗ > 0.2 |'), 'a | in a column name does not split the row');
   assert.ok(md.includes('| \\[docs\\](http://evil.example) | a\\|b | — |'));
   assert.ok(md.includes('**Not promoted:** churn@production stays where it is.'));
   assert.ok(md.includes(`| Evaluation (both sides) | holdout (data/test.csv) | \`${'b'.repeat(64)}\` |`));
@@ -91,7 +91,7 @@ test('report of missing data says so and lists every reason', () => {
   const r = emptyResult({ model: 'churn', mode: 'compare' }, 0);
   r.reasons = ['there is no model "churn"', 'second'];
   const md = gateMarkdown(r, 'production');
-  assert.equal(md.split('\n')[0], '## ⚠️ Trackside gate: missing data, no verdict for churn');
+  assert.equal(md.split('\n')[0], '## ⚠ Trackside gate: missing data, no verdict for churn');
   assert.ok(md.includes('**Missing:**\n\n- there is no model "churn"\n- second\n'));
   assert.ok(!md.includes('promoted'));
 });

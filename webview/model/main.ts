@@ -1,7 +1,9 @@
 // The Model panel: one model version, its evaluations over time with degradations marked
-// and listed, and the drift of each evaluation's data against the training data.
+// and listed, the drift of each evaluation's data against the training data, and the
+// verdicts of `trackside gate` on it.
 import './model.css';
 import type { ModelFromWebview, ModelPanelState, ModelToWebview, VersionChoice } from '../../src/protocol/model';
+import type { GateRecord } from '../../src/core/models/gateQueries';
 import type { VersionReport } from '../../src/core/models/versionReport';
 import { el, replaceChildren } from '../shared/dom';
 import { onThemeChange, readTheme } from '../shared/theme';
@@ -9,6 +11,7 @@ import { connect } from '../shared/vscodeApi';
 import { renderDegradations } from './degradations';
 import { renderDrift } from './drift';
 import { renderEvaluations } from './evaluationsTable';
+import { renderGateHistory } from './gateHistory';
 import { renderHeader } from './header';
 import { MetricCharts, chartColors } from './metricCharts';
 
@@ -23,29 +26,34 @@ const charts = new MetricCharts();
 const chartsSection = el('section', { class: 'section' }, el('h2', { text: 'Metrics across evaluations' }), charts.element);
 const evaluations = el('section', { class: 'section' });
 const drift = el('section', { class: 'section drift' });
+const gateSection = el('section', { class: 'section gate-history' });
 const loading = el('div', { class: 'loading', text: 'Loading model…' });
 const main = el('main', { class: 'model-panel' }, loading);
 document.body.append(main);
 
-let current: { report: VersionReport; versions: VersionChoice[] } | undefined;
+let current: { report: VersionReport; versions: VersionChoice[]; gates: GateRecord[] } | undefined;
 const openDrift = new Set(state.openDrift ?? []);
 
 function render(): void {
   if (!current) return;
-  const { report: r, versions } = current;
+  const { report: r, versions, gates } = current;
   if (state.name !== r.name || state.version !== r.version) {
     state.name = r.name;
     state.version = r.version;
     channel.setState(state);
   }
   document.title = `${r.name} v${r.version}`;
-  if (loading.isConnected) replaceChildren(main, header, degradations, chartsSection, evaluations, drift);
+  if (loading.isConnected) replaceChildren(main, header, degradations, gateSection, chartsSection, evaluations, drift);
   renderHeader(header, r, versions, {
     openRun,
     openVersion: (version) => post({ type: 'openVersion', version }),
     setAlias: () => post({ type: 'setAlias' }),
   });
   renderDegradations(degradations, r, openRun);
+  renderGateHistory(gateSection, gates, r.version, {
+    openReport: (line) => post({ type: 'openGateReport', line }),
+    openUrl: (url) => post({ type: 'openUrl', url }),
+  });
   chartsSection.hidden = r.evaluations.length === 0 || r.metrics.length === 0;
   charts.render(r, chartColors(readTheme()));
   renderEvaluations(evaluations, r, openRun);
@@ -60,7 +68,7 @@ function render(): void {
 channel.onMessage((m) => {
   switch (m.type) {
     case 'report':
-      current = { report: m.report, versions: m.versions };
+      current = { report: m.report, versions: m.versions, gates: m.gates };
       render();
       return;
     case 'missing':

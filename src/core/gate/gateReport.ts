@@ -1,5 +1,6 @@
 // The gate's report in GitHub-flavoured Markdown, for a pull request comment, a job summary
-// and the editor's Markdown preview: the verdict first, then the evidence.
+// and the editor's Markdown preview: the verdict first, then the evidence. Marks are plain
+// text symbols (✓ ✗ ⚠), not emoji, so they show without an emoji font too.
 import { metricChart } from './gateChart';
 import { formatDelta, formatPsi, formatTime, formatValue } from './gateFormat';
 import { versionLabel } from './gateSides';
@@ -13,11 +14,11 @@ function headline(r: GateResult): string {
   const cand = r.candidate ? mdText(versionLabel(r.model, r.candidate)) : mdText(r.model);
   const base = r.baseline ? `v${r.baseline.version}${r.baseline.aliases.length ? ` (${mdText(r.baseline.aliases.join(', '))})` : ''}` : '';
   const data = r.dataset?.path ? ` on ${mdText(r.dataset.path)}` : '';
-  if (r.verdict === 'missing') return `## ⚠️ Trackside gate: missing data, no verdict for ${cand}`;
+  if (r.verdict === 'missing') return `## ⚠ Trackside gate: missing data, no verdict for ${cand}`;
   if (r.mode === 'degradation') {
-    return r.verdict === 'pass' ? `## ✅ Trackside gate passed: ${cand} holds up${data}` : `## ❌ Trackside gate failed: ${cand} degraded${data}`;
+    return r.verdict === 'pass' ? `## ✓ Trackside gate passed: ${cand} holds up${data}` : `## ✗ Trackside gate failed: ${cand} degraded${data}`;
   }
-  return r.verdict === 'pass' ? `## ✅ Trackside gate passed: ${cand} is at least as good as ${base}` : `## ❌ Trackside gate failed: ${cand} is worse than ${base}`;
+  return r.verdict === 'pass' ? `## ✓ Trackside gate passed: ${cand} is at least as good as ${base}` : `## ✗ Trackside gate failed: ${cand} is worse than ${base}`;
 }
 
 function promotionLine(r: GateResult, promote: string | undefined): string[] {
@@ -36,7 +37,7 @@ function evaluationCell(s: GateSide | null): string {
 
 function metricsTable(r: GateResult): string[] {
   if (!r.metrics.length) return [];
-  const result = (pass: boolean) => (pass ? '✅ pass' : '❌ fail');
+  const result = (pass: boolean) => (pass ? '✓ pass' : '✗ fail');
   if (r.mode === 'degradation') {
     const head = ['Metric', 'Better', 'First evaluation', 'This evaluation', 'Change', 'Tolerance', 'Result'];
     const rows = r.metrics.map((m) => [
@@ -86,7 +87,7 @@ function driftTable(r: GateResult): string[] {
   const cols = r.drift.columns;
   if (!cols.length) return r.metrics.length ? ['### Training-serving skew', '', 'No column summaries to compare (run.log_dataset of a .csv or .tsv file logs them).', ''] : [];
   const limit = r.drift.maxPsi;
-  const rows = cols.slice(0, MAX_COLUMNS).map((c) => [mdText(c.column), formatPsi(c.psi), c.level, mdText(c.reference), limit === null ? '' : c.pass ? '✅' : `❌ > ${limit}`]);
+  const rows = cols.slice(0, MAX_COLUMNS).map((c) => [mdText(c.column), formatPsi(c.psi), c.level, mdText(c.reference), limit === null ? '' : c.pass ? '✓' : `✗ > ${limit}`]);
   const more = cols.length > MAX_COLUMNS ? [`… and ${cols.length - MAX_COLUMNS} more columns.`, ''] : [];
   const against = r.candidate ? ` against v${r.candidate.version}'s training data` : '';
   const rule = `PSI < 0.1 stable, 0.1–0.25 moderate, > 0.25 major${limit === null ? '' : `; --max-psi ${limit}`}.`;

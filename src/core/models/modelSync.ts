@@ -54,6 +54,21 @@ export function syncModels(store: Store): ModelSyncReport {
   return report;
 }
 
+/**
+ * What the model tables hold, in brief. Another process (the CLI's gate, alias or ingest)
+ * may read the registry into the same index first; then a sync here finds nothing new, yet
+ * whoever shows the models is behind: a changed fingerprint says so.
+ */
+export function registryFingerprint(store: Store): string {
+  const row = store
+    .stmt(
+      `SELECT (SELECT count(*) FROM model_versions) AS v, (SELECT coalesce(sum(offset), 0) FROM model_logs) AS a,
+              (SELECT coalesce(sum(offset), 0) FROM model_gate_logs) AS g`,
+    )
+    .get() as { v: number; a: number; g: number };
+  return `${row.v}:${row.a}:${row.g}`;
+}
+
 function syncVersions(store: Store, name: string, report: ModelSyncReport): boolean {
   let files: string[];
   try {

@@ -6,6 +6,7 @@ import { Commands } from '../commandIds';
 import type { Handler } from '../commandRegistry';
 import type { IndexService } from '../indexService';
 import { DegradationWatch } from './degradationWatch';
+import { openGateReport } from './gateReports';
 import { askVersion, registerFromRun, setAlias } from './modelCommands';
 import { ModelPanel, type ModelPanelContext } from './modelPanel';
 import { ModelService } from './modelService';
@@ -18,7 +19,7 @@ export interface ModelFeatureHost {
   openRun(id: string): Promise<void>;
 }
 
-type ModelCommand = typeof Commands.openModel | typeof Commands.setModelAlias | typeof Commands.registerModelVersion;
+type ModelCommand = typeof Commands.openModel | typeof Commands.setModelAlias | typeof Commands.registerModelVersion | typeof Commands.openGateReport;
 
 export class ModelFeature implements vscode.Disposable {
   readonly models: ModelService;
@@ -26,8 +27,10 @@ export class ModelFeature implements vscode.Disposable {
   private readonly panels = new Map<string, ModelPanel>();
   private readonly disposables: vscode.Disposable[] = [];
   private readonly panelContext: ModelPanelContext;
+  private readonly storage: vscode.Uri;
 
   constructor(host: ModelFeatureHost) {
+    this.storage = host.context.storageUri ?? host.context.globalStorageUri;
     this.models = this.track(new ModelService(host.index, host.log));
     this.view = this.track(new ModelsView(this.models));
     this.track(vscode.window.createTreeView<ModelNode>('trackside.models', { treeDataProvider: this.view, showCollapseAll: true }));
@@ -38,6 +41,7 @@ export class ModelFeature implements vscode.Disposable {
       openRun: (id) => host.openRun(id),
       openVersion: (name, version) => this.open(name, version),
       setAlias: (name, version) => setAlias(this.models, { name, version }),
+      openGateReport: (name, line) => openGateReport(this.models, this.storage, { name, line }),
     };
     this.track(new DegradationWatch(host.index, this.models, (name, version) => this.open(name, version), host.log));
     this.track(
@@ -66,6 +70,7 @@ export class ModelFeature implements vscode.Disposable {
         const pick = await vscode.window.showInformationMessage(`Trackside: registered ${v.name} v${v.version}.`, 'Open Model');
         if (pick) await this.open(v.name, v.version);
       },
+      [Commands.openGateReport]: (arg) => openGateReport(this.models, this.storage, arg),
     };
   }
 

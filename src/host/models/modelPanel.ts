@@ -14,6 +14,7 @@ export interface ModelPanelContext {
   openRun(id: string): Promise<void>;
   openVersion(name: string, version: number): Promise<void>;
   setAlias(name: string, version: number): Promise<void>;
+  openGateReport(name: string, line: number): Promise<void>;
 }
 
 function setup(panel: vscode.WebviewPanel, ctx: ModelPanelContext): void {
@@ -85,14 +86,18 @@ export class ModelPanel implements vscode.Disposable {
 
   private async send(): Promise<void> {
     const index = this.ctx.models.index;
-    const [report, all] = await Promise.all([index.call('versionReport', this.name, this.version, degradationSettings()), index.call('listVersions', this.name)]);
+    const [report, all, gates] = await Promise.all([
+      index.call('versionReport', this.name, this.version, degradationSettings()),
+      index.call('listVersions', this.name),
+      index.call('gateHistory', this.name, this.version),
+    ]);
     if (this.isDisposed) return;
     if (!report) {
       this.channel.post({ type: 'missing', name: this.name, version: this.version });
       return;
     }
     const versions = all.map((v) => ({ version: v.version, aliases: v.aliases }));
-    this.channel.post({ type: 'report', report, versions });
+    this.channel.post({ type: 'report', report, versions, gates });
   }
 
   private async onMessage(m: ModelFromWebview): Promise<void> {
@@ -105,6 +110,13 @@ export class ModelPanel implements vscode.Disposable {
         return;
       case 'setAlias':
         await this.ctx.setAlias(this.name, this.version);
+        return;
+      case 'openGateReport':
+        if (Number.isInteger(m.line)) await this.ctx.openGateReport(this.name, m.line);
+        return;
+      case 'openUrl':
+        // Only web links: a URL in a gate log is data anyone who writes the folder chooses.
+        if (/^https?:\/\//i.test(m.url)) await vscode.env.openExternal(vscode.Uri.parse(m.url, true));
         return;
     }
   }

@@ -13,6 +13,8 @@ export class ModelService implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** A file event asked for a read of the registry: kept when it joins a pending change. */
+  private syncPending = false;
 
   constructor(
     readonly index: IndexService,
@@ -38,9 +40,14 @@ export class ModelService implements vscode.Disposable {
   }
 
   private changeSoon(sync: boolean): void {
+    // Another process (the CLI's gate or alias) may have read the files into the index
+    // already, so the worker's own poll finds nothing new: a file event must not be lost.
+    this.syncPending ||= sync;
     if (this.timer) return;
     this.timer = setTimeout(async () => {
       this.timer = undefined;
+      const sync = this.syncPending;
+      this.syncPending = false;
       try {
         if (sync && this.index.isStarted) await this.index.call('syncModels');
       } catch (err) {

@@ -1,7 +1,9 @@
 // The Models view: models → versions (aliases, evaluation count, a warning when an
-// evaluation degraded) → evaluation runs (date, dataset hash, metrics against the first).
+// evaluation degraded, the newest gate verdict) → evaluation runs (date, dataset hash,
+// metrics against the first).
 import * as vscode from 'vscode';
 import { formatMetric } from '../../core/display';
+import type { GateRecord } from '../../core/models/gateQueries';
 import type { ModelInfo, VersionInfo } from '../../core/models/modelQueries';
 import type { EvaluationRow, VersionReport } from '../../core/models/versionReport';
 import { Commands } from '../commandIds';
@@ -10,7 +12,7 @@ import { degradationSettings } from './modelSettings';
 
 export type ModelNode =
   | { kind: 'model'; model: ModelInfo }
-  | { kind: 'version'; version: VersionInfo; report: VersionReport | undefined }
+  | { kind: 'version'; version: VersionInfo; report: VersionReport | undefined; gate?: GateRecord }
   | { kind: 'evaluation'; name: string; version: number; row: EvaluationRow; report: VersionReport };
 
 function percent(x: number | null): string {
@@ -23,6 +25,25 @@ function date(ms: number | null): string {
   const d = new Date(ms);
   const p = (x: number) => String(x).padStart(2, '0');
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
+/** A failed gate first, then a degradation, then a passed gate. */
+function versionIcon(gate: GateRecord | undefined, degraded: boolean): vscode.ThemeIcon {
+  if (gate?.verdict === 'fail') return new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'));
+  if (degraded) return new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
+  if (gate?.verdict === 'pass') return new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed'));
+  return new vscode.ThemeIcon('versions');
+}
+
+/** The newest gate verdict with its reasons; reasons and refs come from files, so they are text. */
+function appendGate(md: vscode.MarkdownString, g: GateRecord): void {
+  const against = g.mode === 'compare' && g.baseline !== undefined ? ` against v${g.baseline}${g.baseline_ref ? ` (${g.baseline_ref})` : ''}` : ' against its first evaluation';
+  md.appendMarkdown('\n\n---\n\n**').appendText(`Gate ${g.verdict === 'pass' ? 'passed' : 'failed'}`).appendMarkdown('**');
+  md.appendText(`${against}, ${date(g.t)}`).appendMarkdown('  \n');
+  for (const reason of g.reasons.slice(0, 6)) md.appendText(`${g.verdict === 'pass' ? '✓' : '✗'} ${reason}`).appendMarkdown('  \n');
+  if (g.reasons.length > 6) md.appendText(`… and ${g.reasons.length - 6} more`).appendMarkdown('  \n');
+  if (g.promoted) md.appendText(`promoted to ${g.promoted}`).appendMarkdown('  \n');
+  if (g.commit) md.appendText(`commit ${g.commit.slice(0, 12)}`);
 }
 
 export class ModelsView implements vscode.TreeDataProvider<ModelNode>, vscode.Disposable {
@@ -56,8 +77,12 @@ export class ModelsView implements vscode.TreeDataProvider<ModelNode>, vscode.Di
     if (node.kind === 'model') {
       const settings = degradationSettings();
       const versions = await index.call('listVersions', node.model.name);
-      const reports = await Promise.all(versions.map((v) => (v.evaluations ? index.call('versionReport', v.name, v.version, settings) : undefined)));
-      return versions.map((version, i) => ({ kind: 'version', version, report: reports[i] }));
+      const [reports, gates] = await Promise.all([
+        Promise.all(versions.map((v) => (v.evaluations ? index.call('versionReport', v.name, v.version, settings) : undefined))),
+        index.call('latestGates', node.model.name),
+      ]);
+      const gateOf = new Map(gates.map((g) => [g.version, g]));
+      return versions.map((version, i) => ({ kind: 'version', version, report: reports[i], gate: gateOf.get(version.version) }));
     }
     if (node.kind === 'version' && node.report) {
       const report = node.report;
@@ -82,22 +107,25 @@ export class ModelsView implements vscode.TreeDataProvider<ModelNode>, vscode.Di
       const item = new vscode.TreeItem(`v${v.version}`, v.evaluations ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
       item.id = `model:${v.name}:${v.version}`;
       const degraded = node.report?.evaluations.filter((e) => e.degraded).length ?? 0;
+      const gate = node.gate;
       item.description = [
         v.aliases.join(', '),
         `${v.evaluations} evaluation${v.evaluations === 1 ? '' : 's'}`,
         degraded ? `${degraded} degraded` : '',
+        gate ? `gate ${gate.verdict === 'pass' ? 'passed' : 'failed'}` : '',
       ]
         .filter(Boolean)
         .join(' · ');
-      item.iconPath = degraded ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')) : new vscode.ThemeIcon('versions');
+      item.iconPath = versionIcon(gate, degraded > 0);
       // Names come from run logs: appended as text, never as Markdown (no links or images from data).
       const md = new vscode.MarkdownString();
       md.appendMarkdown('**').appendText(`${v.name} v${v.version}`).appendMarkdown('**  \n');
       md.appendText(`run ${v.runName ?? v.runId ?? '—'}`).appendMarkdown('  \n');
       md.appendText(`logged ${date(v.t)}`).appendMarkdown('  \n');
       md.appendText(`weights sha256 ${v.hash.slice(0, 16)}…`);
+      if (gate) appendGate(md, gate);
       item.tooltip = md;
-      item.contextValue = 'modelVersion';
+      item.contextValue = gate ? 'modelVersionGated' : 'modelVersion';
       item.command = { command: Commands.openModel, title: 'Open Model', arguments: [node] };
       return item;
     }
