@@ -72,6 +72,9 @@ export function openTeam(config: TeamConfig, opts: OpenTeamOptions = {}): TeamDb
     idleTimeoutMillis: 10_000,
     keepAlive: true,
     application_name: 'trackside',
+    // Compiling a plan to machine code costs seconds on a query of many conditions and
+    // saves nothing on queries that take milliseconds.
+    options: '-c jit=off',
     types,
     Client: ClosingClient,
   });
