@@ -78,8 +78,15 @@ test('gate: a worse candidate fails naming metric and delta, a better one passes
     const fetched = trackside(tmp.workspace, ['model', 'show', 'churn@production', '--json']);
     assert.equal(JSON.parse(fetched.stdout).version, 3);
 
+    // A side named by the run that trained it, or by an evaluation run of it (production is v3 now).
+    for (const [ref, version] of [['20240101-000000-aaaaa1', 1], ['eval-bb1', 2]] as const) {
+      const byRun = trackside(tmp.workspace, [...compare, '--candidate', ref, '--json']);
+      assert.equal(byRun.code, 1, byRun.stderr);
+      assert.deepEqual([(JSON.parse(byRun.stdout) as GateResult).candidate?.version, (JSON.parse(byRun.stdout) as GateResult).baseline?.version], [version, 3]);
+    }
+
     const gates = readFileSync(gateLog(tmp.root, 'churn'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    assert.deepEqual(gates.map((g) => [g.verdict, g.version, g.baseline, g.promoted ?? null]), [['fail', 2, 1, null], ['pass', 3, 1, 'production']]);
+    assert.deepEqual(gates.map((g) => [g.verdict, g.version, g.baseline, g.promoted ?? null]), [['fail', 2, 1, null], ['pass', 3, 1, 'production'], ['fail', 1, 3, null], ['fail', 2, 3, null]]);
     assert.equal(gates[0].summary, 'auc -0.02, val/loss +0.02');
     assert.match(readFileSync(blobPath(tmp.root, gates[1].report), 'utf8'), /^## ✓ Trackside gate passed: churn v3 \(latest\) is at least as good as v1 \(production\)/);
 
@@ -94,9 +101,9 @@ test('gate: a worse candidate fails naming metric and delta, a better one passes
       }
     };
     const before = read();
-    assert.deepEqual(before.all.map((g) => [g.version, g.verdict, g.line]), [[3, 'pass', 2], [2, 'fail', 1]]);
-    assert.equal(before.v1, 2, 'v1 was the baseline of both');
-    assert.deepEqual(before.latest.sort(), [[2, 'fail'], [3, 'pass']]);
+    assert.deepEqual(before.all.map((g) => [g.version, g.verdict, g.line]), [[2, 'fail', 4], [1, 'fail', 3], [3, 'pass', 2], [2, 'fail', 1]]);
+    assert.equal(before.v1, 3, 'v1 was the baseline of two and the candidate of one');
+    assert.deepEqual(before.latest.sort(), [[1, 'fail'], [2, 'fail'], [3, 'pass']]);
     rebuild(tmp.root);
     assert.deepEqual(read(), before);
   } finally {

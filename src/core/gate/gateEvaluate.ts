@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import { appendEvent } from '../runner/eventLog';
 import { buildChildEnv } from '../runner/childEnv';
 import { gitInfo } from '../runner/gitInfo';
@@ -82,12 +83,21 @@ export async function runEvaluation(req: EvaluationRequest): Promise<EvaluationD
     writePidFile(dir, describeProcess(child.pid));
     appendEvent(dir, { type: 'run', source: 'gate', pid: child.pid });
   }
-  const forward = (chunk: Buffer): void => {
-    log.write(chunk);
-    req.onOutput(chunk.toString('utf8'));
+  // Each stream decodes on its own, so a character split across chunks survives.
+  const forward = (stream: NodeJS.ReadableStream): void => {
+    const dec = new StringDecoder('utf8');
+    stream.on('data', (chunk: Buffer) => {
+      log.write(chunk);
+      const text = dec.write(chunk);
+      if (text) req.onOutput(text);
+    });
+    stream.on('end', () => {
+      const rest = dec.end();
+      if (rest) req.onOutput(rest);
+    });
   };
-  child.stdout.on('data', forward);
-  child.stderr.on('data', forward);
+  forward(child.stdout);
+  forward(child.stderr);
   const done = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: string }>((resolve) => {
     child.once('error', (e) => resolve({ code: null, signal: null, error: e.message }));
     child.once('close', (code, signal) => resolve({ code, signal }));
