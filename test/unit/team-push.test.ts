@@ -7,8 +7,6 @@ import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { blobPath, hashBytes } from '../../src/core/blobs';
 import { ingestAll } from '../../src/core/ingest';
-import { points } from '../../src/core/metricQueries';
-import { getRun } from '../../src/core/runQueries';
 import { series } from '../../src/core/series';
 import { type Store, openIndex } from '../../src/core/store';
 import { pushRuns } from '../../src/core/team/teamPush';
@@ -16,7 +14,7 @@ import { getTeamRun, listTeamRuns } from '../../src/core/team/teamRuns';
 import { teamSeries } from '../../src/core/team/teamSeries';
 import type { TeamDb } from '../../src/core/team/teamDb';
 import { append, metricsLine, tempRoot, type TempRoot } from './runFolders';
-import { type Team, richRun, startTeam } from './teamFixtures';
+import { type Team, assertSameAsLocal, richRun, startTeam } from './teamFixtures';
 
 const A = '20240101-000000-aaaaaa';
 const B = '20240102-000000-bbbbbb';
@@ -42,43 +40,8 @@ after(async () => {
   await team.stop();
 });
 
-async function teamPoints(id: string, key: string): Promise<{ steps: number[]; values: number[]; t: number[]; epochs: number[] }> {
-  const rows = await db.query<{ step: number; value: number | null; t: number | null; epoch: number | null }>(
-    `SELECT p.step, p.value, p.t, p.epoch FROM trackside.points p JOIN trackside.runs r ON r.rid = p.rid JOIN trackside.metric_keys k ON k.kid = p.kid
-     WHERE r.id = $1 AND k.key = $2 ORDER BY p.step, p.seq`,
-    [id, key],
-  );
-  return {
-    steps: rows.map((r) => r.step),
-    values: rows.map((r) => r.value ?? Number.NaN),
-    t: rows.map((r) => r.t ?? Number.NaN),
-    epochs: rows.map((r) => r.epoch ?? Number.NaN),
-  };
-}
-
-function localPoints(id: string, key: string): { steps: number[]; values: number[]; t: number[]; epochs: number[] } {
-  const p = points(store, id, key);
-  return { steps: [...p.steps], values: [...p.values], t: [...p.t], epochs: [...p.epochs] };
-}
-
-async function assertSame(id: string): Promise<void> {
-  const local = getRun(store, id)!;
-  const got = await getTeamRun(db, id);
-  assert.ok(got, `${id} is in the team index`);
-  const { pushedBy, pushedHost, ...rest } = got;
-  assert.ok(pushedBy && pushedHost);
-  assert.deepStrictEqual(rest, local);
-  for (const m of local.metrics) assert.deepStrictEqual(await teamPoints(id, m.key), localPoints(id, m.key), m.key);
-  // Level-of-detail rows, bucket for bucket.
-  const localLod = store.engine
-    .prepare('SELECT k.key, l.level, l.bucket, l.count, l.nans, l.min, l.max, l.first_step, l.last_step, l.first, l.last FROM lod l JOIN metric_keys k ON k.kid = l.kid JOIN runs r ON r.rid = l.rid WHERE r.id = ? ORDER BY k.key, l.level, l.bucket')
-    .all(id);
-  const teamLod = await db.query(
-    `SELECT k.key, l.level, l.bucket, l.count, l.nans, l.min, l.max, l.first_step, l.last_step, l.first, l.last FROM trackside.lod l
-     JOIN trackside.metric_keys k ON k.kid = l.kid JOIN trackside.runs r ON r.rid = l.rid WHERE r.id = $1 ORDER BY k.key COLLATE "C", l.level, l.bucket`,
-    [id],
-  );
-  assert.deepStrictEqual(teamLod.map((r) => ({ ...r })), localLod.map((r) => ({ ...(r as object) })));
+function assertSame(id: string): Promise<void> {
+  return assertSameAsLocal(store, db, id);
 }
 
 test('push then read: every field, every point, every level-of-detail row equals the local run', async () => {

@@ -1,10 +1,16 @@
 // Test helpers for the team index: a throwaway cluster with the schema and a writer and a
 // reader login, and run folders that use every event type (several values at one step,
 // steps out of order, NaN and infinities, blobs of each kind).
+import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { putBytes } from '../../src/core/blobs';
+import { blobPath, hashBytes, putBytes } from '../../src/core/blobs';
+import { readFileSync } from 'node:fs';
+import { points } from '../../src/core/metricQueries';
+import { getRun } from '../../src/core/runQueries';
+import type { Store } from '../../src/core/store';
+import { getTeamRun } from '../../src/core/team/teamRuns';
 import { type TeamDb, openTeam } from '../../src/core/team/teamDb';
 import { initTeam } from '../../src/core/team/teamInit';
 import { ADMIN_PASSWORD, type Cluster, startCluster } from '../support/pgCluster';
@@ -116,4 +122,51 @@ export async function richRun(root: string, id: string, opts: { experiment?: str
   lines.push(metricsLine(T0 + 5000, 1, { loss: 42 }));
   append(file, ...lines, { t: T0 + 6000, type: 'status', status: 'finished', exit_code: 0 });
   return file;
+}
+
+/** A long run: `steps` steps of three keys, every 97th step logged twice. */
+export function bigRun(root: string, id: string, steps: number): string {
+  const file = makeRun(root, id);
+  const lines: string[] = [JSON.stringify({ t: T0, type: 'run', name: `big ${id}`, experiment: 'big', params: { lr: 0.1 } }) + '\n'];
+  for (let step = 0; step < steps; step++) {
+    lines.push(metricsLine(T0 + step, step, { loss: 1 / (step + 1), acc: step / steps, lr: 0.1 }));
+    if (step % 97 === 0) lines.push(metricsLine(T0 + step, step, { loss: 2 / (step + 1) }));
+  }
+  lines.push(JSON.stringify({ t: T0 + steps, type: 'status', status: 'finished', exit_code: 0 }) + '\n');
+  append(file, ...lines);
+  return file;
+}
+
+/** Asserts the team index holds run `id` exactly as the local index does: every field, point, level-of-detail row and blob. */
+export async function assertSameAsLocal(store: Store, db: TeamDb, id: string): Promise<void> {
+  const local = getRun(store, id)!;
+  const got = await getTeamRun(db, id);
+  assert.ok(got, `${id} is in the team index`);
+  const { pushedBy, pushedHost, ...rest } = got;
+  assert.ok(pushedBy && pushedHost);
+  assert.deepStrictEqual(rest, local);
+  for (const m of local.metrics) {
+    const rows = await db.query<{ step: number; value: number | null; t: number | null; epoch: number | null }>(
+      `SELECT p.step, p.value, p.t, p.epoch FROM trackside.points p JOIN trackside.runs r ON r.rid = p.rid JOIN trackside.metric_keys k ON k.kid = p.kid
+       WHERE r.id = $1 AND k.key = $2 ORDER BY p.step, p.seq`,
+      [id, m.key],
+    );
+    const p = points(store, id, m.key);
+    assert.deepStrictEqual(
+      { steps: rows.map((r) => r.step), values: rows.map((r) => r.value ?? Number.NaN), t: rows.map((r) => r.t ?? Number.NaN), epochs: rows.map((r) => r.epoch ?? Number.NaN) },
+      { steps: [...p.steps], values: [...p.values], t: [...p.t], epochs: [...p.epochs] },
+      m.key,
+    );
+  }
+  const localLod = store.engine
+    .prepare('SELECT k.key, l.level, l.bucket, l.count, l.nans, l.min, l.max, l.first_step, l.last_step, l.first, l.last FROM lod l JOIN metric_keys k ON k.kid = l.kid JOIN runs r ON r.rid = l.rid WHERE r.id = ? ORDER BY k.key, l.level, l.bucket')
+    .all(id);
+  const teamLod = await db.query(
+    `SELECT k.key, l.level, l.bucket, l.count, l.nans, l.min, l.max, l.first_step, l.last_step, l.first, l.last FROM trackside.lod l
+     JOIN trackside.metric_keys k ON k.kid = l.kid JOIN trackside.runs r ON r.rid = l.rid WHERE r.id = $1 ORDER BY k.key COLLATE "C", l.level, l.bucket`,
+    [id],
+  );
+  assert.deepStrictEqual(teamLod.map((r) => ({ ...r })), localLod.map((r) => ({ ...(r as object) })));
+  const hashes = [local.git?.diff, ...local.images.map((i) => i.hash), ...local.artifacts.flatMap((a) => (a.files.length ? a.files.map((f) => f.hash) : [a.hash])), ...local.code.map((c) => c.hash)];
+  for (const h of hashes) if (h && db.blobs) assert.equal(hashBytes(readFileSync(blobPath(db.blobs, h))), h);
 }

@@ -107,8 +107,16 @@ export function openTeam(config: TeamConfig, opts: OpenTeamOptions = {}): TeamDb
     target,
     blobs: config.blobs,
     async query<R>(sql: string, params: unknown[] = []): Promise<R[]> {
+      const values = pgSafeAll(params);
       try {
-        return (await pool.query(sql, pgSafeAll(params))).rows as R[];
+        return (await pool.query(sql, values)).rows as R[];
+      } catch (e) {
+        if (!droppedConnection(e)) throw wrap(e, false);
+      }
+      // A pooled connection the server dropped (a restart) fails once; a new one is asked
+      // again. Statements sent this way are reads or idempotent upserts.
+      try {
+        return (await pool.query(sql, values)).rows as R[];
       } catch (e) {
         throw wrap(e, false);
       }
@@ -146,6 +154,13 @@ function isServerError(e: unknown): boolean {
   if (e instanceof TeamError) return true;
   const code = (e as { code?: unknown } | null)?.code;
   return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code);
+}
+
+/** The server ended the session (shut down, restarted) or the socket broke. */
+function droppedConnection(e: unknown): boolean {
+  const err = e as { code?: unknown; message?: unknown } | null;
+  if (err?.code === '57P01' || err?.code === '57P02' || err?.code === 'ECONNRESET' || err?.code === 'EPIPE') return true;
+  return typeof err?.message === 'string' && /Connection terminated unexpectedly|Client has encountered a connection error/.test(err.message);
 }
 
 async function checkSchema(db: TeamDb): Promise<void> {

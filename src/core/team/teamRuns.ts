@@ -50,7 +50,7 @@ const ORDER_SQL: Record<RunOrderBy, string> = {
 };
 
 const RUN_COLUMNS = `r.rid, r.id, r.name, r.experiment, r.status, r.exit_code, r.error,
-  coalesce(r.started, r.created) AS started, r.ended, r.updated, r.note, r.deleted, r.host, r.pid, r.source, r.job, r.imported,
+  coalesce(r.started, r.created) AS started, r.ended, r.updated, r.note, r.deleted, r.host, r.pid, r.source, r.job, r.imported, r.parent,
   (SELECT coalesce(json_agg(t.tag ORDER BY t.tag COLLATE "C"), '[]'::json) FROM trackside.tags t WHERE t.rid = r.rid) AS tags,
   r.pushed_by, r.pushed_host`;
 
@@ -72,6 +72,7 @@ interface RunRow {
   source: string | null;
   job: string | null;
   imported: string | null;
+  parent: string | null;
   tags: string[];
   pushed_by: string;
   pushed_host: string;
@@ -98,6 +99,7 @@ function toRunInfo(r: RunRow): TeamRunInfo {
     source: r.source,
     job: r.job,
     imported: r.imported,
+    parent: r.parent,
     pushedBy: r.pushed_by,
     pushedHost: r.pushed_host,
   };
@@ -210,9 +212,9 @@ export async function teamRid(db: TeamDb, id: string): Promise<number | undefine
 /** Everything the team index knows of one run, or undefined. */
 export async function getTeamRun(db: TeamDb, id: string): Promise<TeamRunDetail | undefined> {
   const row = (
-    await db.query<RunRow & { command: string | null; cwd: string | null; script: string | null; git_commit: string | null; git_branch: string | null; git_dirty: number | null; git_diff: string | null; python_executable: string | null; python_version: string | null; parent: string | null; log_offset: number; log_lines: number; log_bad: number }>(
+    await db.query<RunRow & { command: string | null; cwd: string | null; script: string | null; git_commit: string | null; git_branch: string | null; git_dirty: number | null; git_diff: string | null; python_executable: string | null; python_version: string | null; log_offset: number; log_lines: number; log_bad: number }>(
       `SELECT ${RUN_COLUMNS}, r.command, r.cwd, r.script, r.git_commit, r.git_branch, r.git_dirty, r.git_diff,
-         r.python_executable, r.python_version, r.parent, r.log_offset, r.log_lines, r.log_bad
+         r.python_executable, r.python_version, r.log_offset, r.log_lines, r.log_bad
        FROM trackside.runs r WHERE r.id = $1`,
       [id],
     )
@@ -242,7 +244,6 @@ export async function getTeamRun(db: TeamDb, id: string): Promise<TeamRunDetail 
   const hasPython = row.python_executable !== null || row.python_version !== null;
   return {
     ...toRunInfo(row),
-    parent: row.parent,
     command: row.command === null ? null : (JSON.parse(row.command) as string[] | string),
     cwd: row.cwd,
     script: row.script,
