@@ -6,6 +6,7 @@ import { settings } from './config';
 import { registerCommands, type Handler } from './commandRegistry';
 import { importExportCommands } from './importExport';
 import { IndexService } from './indexService';
+import { withJobProgress } from './jobProgress';
 import { ModelFeature } from './models/modelFeature';
 import { NotebookFeature } from './notebooks/notebookFeature';
 import { Panels } from './panels/panels';
@@ -173,29 +174,7 @@ export class App implements vscode.Disposable {
   }
 
   private async rebuildIndex(): Promise<void> {
-    const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'Trackside: rebuilding the index from the run folders', cancellable: true },
-      async (progress, token) => {
-        const controller = new AbortController();
-        const sub = token.onCancellationRequested(() => controller.abort());
-        let shown = 0;
-        try {
-          return await this.index.job('rebuild', {
-            signal: controller.signal,
-            progress: (p) => {
-              const pct = p.total ? Math.floor((100 * (p.done ?? 0)) / p.total) : 0;
-              progress.report({ message: p.message, increment: Math.max(0, pct - shown) });
-              shown = Math.max(shown, pct);
-            },
-          });
-        } catch (e) {
-          if ((e as Error).name === 'AbortError') return undefined;
-          throw e;
-        } finally {
-          sub.dispose();
-        }
-      },
-    );
+    const result = await withJobProgress('Trackside: rebuilding the index from the run folders', (job) => this.index.job('rebuild', job));
     this.explorer.refreshAll();
     if (!result) {
       void vscode.window.showInformationMessage('Trackside: rebuild cancelled; the runs read so far are listed, the rest are read in the background.');

@@ -8,6 +8,7 @@ import { QueryError } from '../core/query/queryError';
 import { Commands } from './commandIds';
 import type { Handler } from './commandRegistry';
 import type { IndexService } from './indexService';
+import { withJobProgress } from './jobProgress';
 import type { ExplorerNode } from './runExplorer';
 
 export interface ImportExportHost {
@@ -43,19 +44,9 @@ async function importRuns(host: ImportExportHost): Promise<void> {
     defaultUri: host.folder?.uri,
   });
   if (!uris?.length) return;
-  const report = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: 'Trackside: importing runs', cancellable: true },
-    async (progress, token) => {
-      const controller = new AbortController();
-      const sub = token.onCancellationRequested(() => controller.abort());
-      try {
-        fs.mkdirSync(host.index.root, { recursive: true });
-        return await host.index.job('importPaths', { signal: controller.signal, progress: (p) => progress.report({ message: p.message }) }, uris.map((u) => u.fsPath));
-      } finally {
-        sub.dispose();
-      }
-    },
-  );
+  fs.mkdirSync(host.index.root, { recursive: true });
+  const report = await withJobProgress('Trackside: importing runs', (job) => host.index.job('importPaths', job, uris.map((u) => u.fsPath)));
+  if (!report) return;
   logReport(host.log, report);
   const parts = [`imported ${report.imported.length} run${report.imported.length === 1 ? '' : 's'}`];
   if (report.updated.length) {
@@ -160,29 +151,7 @@ async function exportRunsCommand(host: ImportExportHost, arg: unknown, many: unk
   if (!ids.length) return;
   const file = await saveUri(host, ids.length === 1 ? `${ids[0]}.tar.gz` : 'runs.tar.gz', { Archive: ['tar.gz', 'tgz', 'tar'] });
   if (!file) return;
-  const report = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: 'Trackside: exporting runs', cancellable: true },
-    async (progress, token) => {
-      const controller = new AbortController();
-      const sub = token.onCancellationRequested(() => controller.abort());
-      let shown = 0;
-      try {
-        return await host.index.job('exportRunArchive', {
-          signal: controller.signal,
-          progress: (p) => {
-            const pct = p.total ? Math.floor((100 * (p.done ?? 0)) / p.total) : 100;
-            if (pct > shown) progress.report({ increment: pct - shown, message: `${pct}%` });
-            shown = Math.max(shown, pct);
-          },
-        }, ids, file);
-      } catch (e) {
-        if ((e as Error).name === 'AbortError') return undefined;
-        throw e;
-      } finally {
-        sub.dispose();
-      }
-    },
-  );
+  const report = await withJobProgress('Trackside: exporting runs', (job) => host.index.job('exportRunArchive', job, ids, file));
   if (!report) return;
   if (report.missingBlobs.length) host.log.appendLine(`export: blobs missing from the store, left out: ${report.missingBlobs.join(', ')}`);
   return done(
