@@ -5,4 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 DIR="$(bash scripts/provision-code-server.sh 4.139.1 | tail -n 1)"
 echo "== unit tests on $("$DIR/node" --version), engine node:sqlite"
-TRACKSIDE_SQLITE_ENGINE=builtin exec "$DIR/node" --import tsx --test --test-reporter=dot test/unit/*.test.ts
+TRACKSIDE_SQLITE_ENGINE=builtin exec "$DIR/node" --import tsx --test --test-timeout=120000 --test-reporter=dot test/unit/*.test.ts

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { formatDuration, formatMetric } from './core/display';
 import { AmbiguousRunError, CorruptIndexError, UnknownRunError, isCorruptionError } from './core/errors';
-import type { RunStatus } from './core/events';
+import { RUN_STATUSES, type RunStatus } from './core/events';
 import { exportMetricsCsv, writeMetricsCsv } from './core/export/metricsCsv';
 import { exportRunArchive } from './core/export/runArchive';
 import { type ExportFormat, exportRuns } from './core/exportRuns';
@@ -26,6 +26,7 @@ import { NoEngineError, processEngine } from './core/sqlite/loadEngine';
 import { isNotWritable, notWritableReason, openIndexForReading } from './core/readIndex';
 import { type Store, openIndex } from './core/store';
 import { oneLine, terminalSafe } from './core/terminalText';
+import { sweepCommand } from './core/sweeps/sweepCommand';
 import { type TeamIo, cmdPush, cmdTeam, teamListing, teamModelFetch, teamShow } from './core/team/teamCli';
 import { version as VERSION } from '../package.json';
 
@@ -68,6 +69,9 @@ Commands:
                       The model registry: versions, aliases, evaluations; fetch a
                       version for deployment (trackside model fetch churn@production
                       --to DIR). "trackside model --help" has the details.
+  sweep start FILE | status | pause | resume | cancel
+                      Parameter sweeps from a terminal: queue a sweep file's trials and
+                      run them here; "trackside sweep --help" has the details.
   gate --model NAME --candidate @latest --baseline @production --metric KEY …
                       For CI/CD: compare a candidate model version with a baseline on
                       one evaluation data set (--evaluate runs a missing evaluation),
@@ -115,8 +119,6 @@ function compileWhere(query: string | undefined): CompiledQuery | undefined {
   }
 }
 class NoRootError extends Error {}
-
-const STATUSES: readonly RunStatus[] = ['running', 'finished', 'failed', 'stopped', 'crashed'];
 
 function out(text: string): void {
   process.stdout.write(text);
@@ -199,8 +201,8 @@ async function cmdRuns(args: string[]): Promise<number> {
   });
   if (values.help) return help();
   if (positionals.length) throw new UsageError(`runs takes no arguments (got ${positionals.join(' ')})`);
-  if (values.status !== undefined && !STATUSES.includes(values.status as RunStatus)) {
-    throw new UsageError(`--status must be one of ${STATUSES.join(', ')}`);
+  if (values.status !== undefined && !(RUN_STATUSES as readonly string[]).includes(values.status)) {
+    throw new UsageError(`--status must be one of ${RUN_STATUSES.join(', ')}`);
   }
   const limit = values.limit === undefined ? undefined : Number(values.limit);
   if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw new UsageError('--limit must be a positive integer');
@@ -540,6 +542,15 @@ const COMMANDS: Record<string, (args: string[]) => number | Promise<number>> = {
       clientPath: join(__dirname, '..', 'src', 'python'),
       findRoot: () => findRoot(process.cwd()),
       openStore: (root) => openIndex(root),
+    }),
+  sweep: (args) =>
+    sweepCommand(args, {
+      out: outText,
+      err: (t) => process.stderr.write(terminalSafe(t)),
+      cwd: process.cwd(),
+      env: process.env,
+      findRoot: () => findRoot(process.cwd()),
+      clientPath: join(__dirname, '..', 'src', 'python'),
     }),
 };
 

@@ -2,7 +2,7 @@
 // .trackside folder. The Python client writes the same layout, so either side may have
 // stored a blob first. Blobs are written once (temp file + rename) and never modified.
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { closeSync, createReadStream, createWriteStream, openSync, readSync } from 'node:fs';
 import { access, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -22,11 +22,12 @@ export function isBlobHash(hash: string): boolean {
   return HASH_RE.test(hash);
 }
 
-/** Where a blob lives. Throws on anything but 64 lowercase hex, so a hash read from an
- * event can never point outside the store. */
+/** Where a blob lives, for a hash as events may spell it (either case). Throws on anything
+ * but 64 hex digits, so a hash read from an event can never point outside the store. */
 export function blobPath(root: string, hash: string): string {
-  if (!isBlobHash(hash)) throw new Error(`not a SHA-256 hex digest: ${JSON.stringify(hash)}`);
-  return join(root, 'blobs', 'sha256', hash.slice(0, 2), hash.slice(2));
+  const h = hash.toLowerCase();
+  if (!isBlobHash(h)) throw new Error(`not a SHA-256 hex digest: ${JSON.stringify(hash)}`);
+  return join(root, 'blobs', 'sha256', h.slice(0, 2), h.slice(2));
 }
 
 export async function hasBlob(root: string, hash: string): Promise<boolean> {
@@ -49,6 +50,25 @@ export async function hashFile(path: string): Promise<StoredBlob> {
   return { hash: h.digest('hex'), size };
 }
 
+/** The same, read in 1 MiB blocks without leaving the thread (for callers that are synchronous). */
+export function hashFileSync(path: string): StoredBlob {
+  const fd = openSync(path, 'r');
+  try {
+    const h = createHash('sha256');
+    const buf = Buffer.allocUnsafe(1 << 20);
+    let size = 0;
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n <= 0) break;
+      h.update(buf.subarray(0, n));
+      size += n;
+    }
+    return { hash: h.digest('hex'), size };
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export function hashBytes(data: Uint8Array | string): string {
   return createHash('sha256').update(data).digest('hex');
 }
@@ -58,19 +78,22 @@ export async function putBytes(root: string, data: Uint8Array | string): Promise
   return putHashed(root, buf, hashBytes(buf));
 }
 
-async function putHashed(root: string, buf: Uint8Array, hash: string): Promise<StoredBlob> {
-  if (!(await hasBlob(root, hash))) {
-    const final = blobPath(root, hash);
-    const tmp = await tempBeside(final);
-    try {
-      await writeFile(tmp, buf);
-      await rename(tmp, final);
-    } catch (err) {
-      await rm(tmp, { force: true });
-      throw err;
-    }
-  }
+/** Stores bytes whose hash is already known (written once). */
+export async function putHashed(root: string, buf: Uint8Array, hash: string): Promise<StoredBlob> {
+  if (!(await hasBlob(root, hash))) await writeBeside(blobPath(root, hash), (tmp) => writeFile(tmp, buf));
   return { hash, size: buf.length };
+}
+
+/** Writes `final` through a temp file beside it and a rename: no reader ever sees half of it. */
+export async function writeBeside(final: string, write: (tmp: string) => Promise<void>): Promise<void> {
+  const tmp = await tempBeside(final);
+  try {
+    await write(tmp);
+    await rename(tmp, final);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
 }
 
 /**

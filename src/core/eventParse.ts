@@ -1,14 +1,14 @@
 // Turns one line of events.jsonl into a checked event, or says why it cannot.
 // Unknown extra fields are ignored (newer writers may add some); wrong types for the
 // fields a type defines make the line bad, so the index never holds half-understood data.
-import type { MetricsEvent, RunLogEvent, RunStatus, SysEvent } from './events';
+import { type MetricsEvent, RUN_STATUSES, type RunLogEvent, type SysEvent } from './events';
 
 /** A metrics event whose non-finite strings have become numbers. */
 export type ParsedMetricsEvent = Omit<MetricsEvent, 'values'> & { values: Record<string, number> };
 export type ParsedSysEvent = Omit<SysEvent, 'values'> & { values: Record<string, number> };
 export type ParsedEvent = Exclude<RunLogEvent, MetricsEvent | SysEvent> | ParsedMetricsEvent | ParsedSysEvent;
 
-const STATUSES: ReadonlySet<string> = new Set<RunStatus>(['running', 'finished', 'failed', 'stopped', 'crashed']);
+const STATUSES: ReadonlySet<string> = new Set(RUN_STATUSES);
 const IMAGE_FORMATS: ReadonlySet<string> = new Set(['png', 'jpeg', 'svg']);
 const HASH_RE = /^[0-9a-fA-F]{64}$/;
 
@@ -52,6 +52,19 @@ function hash(o: Obj, k: string, type: string): void {
   const v = str(o, k, type);
   if (!HASH_RE.test(v)) fail(`${type}: "${k}" must be a SHA-256 hex digest`);
   o[k] = v.toLowerCase();
+}
+
+/** A hash when present. */
+function optHash(o: Obj, k: string, type: string): void {
+  if (typeof o[k] === 'string') hash(o, k, type);
+  else optStr(o, k, type);
+}
+
+/** The stored bytes an event names: their hash and size, and a folder's files. */
+function blobRef(o: Obj, type: string, filesRequired: boolean): void {
+  hash(o, 'hash', type);
+  num(o, 'size', type);
+  files(o, 'files', type, filesRequired);
 }
 
 function strArray(o: Obj, k: string, type: string): void {
@@ -111,8 +124,7 @@ function checkRun(o: Obj): void {
     optStr(g, 'commit', 'run git');
     optStr(g, 'branch', 'run git');
     if (g.dirty !== undefined && g.dirty !== null && typeof g.dirty !== 'boolean') fail('run git: "dirty" must be a boolean');
-    if (typeof g.diff === 'string') hash(g, 'diff', 'run git');
-    else optStr(g, 'diff', 'run git');
+    optHash(g, 'diff', 'run git');
   }
   jsonObject(o, 'python', 'run', false);
   if (isObj(o.python)) {
@@ -137,9 +149,7 @@ function version(o: Obj, required: boolean, type: string): void {
 function checkModel(o: Obj): void {
   str(o, 'name', 'model');
   version(o, false, 'model');
-  hash(o, 'hash', 'model');
-  num(o, 'size', 'model');
-  files(o, 'files', 'model', false);
+  blobRef(o, 'model', false);
   optStr(o, 'weights', 'model');
   files(o, 'code', 'model', true);
   jsonObject(o, 'metadata', 'model', false);
@@ -166,10 +176,7 @@ function checkGate(o: Obj): void {
   str(o, 'summary', 'gate');
   if (!Array.isArray(o.reasons) || !o.reasons.every((x) => typeof x === 'string')) fail('gate: "reasons" must be an array of strings');
   for (const k of ['baseline_ref', 'evaluation', 'promoted', 'commit', 'url']) optStr(o, k, 'gate');
-  for (const k of ['dataset', 'report']) {
-    if (typeof o[k] === 'string') hash(o, k, 'gate');
-    else optStr(o, k, 'gate');
-  }
+  for (const k of ['dataset', 'report']) optHash(o, k, 'gate');
 }
 
 function check(o: Obj, type: string): void {
@@ -191,9 +198,7 @@ function check(o: Obj, type: string): void {
     case 'artifact':
       str(o, 'name', type);
       str(o, 'kind', type);
-      hash(o, 'hash', type);
-      num(o, 'size', type);
-      files(o, 'files', type, false);
+      blobRef(o, type, false);
       optStr(o, 'source', type);
       return;
     case 'image':
@@ -208,9 +213,7 @@ function check(o: Obj, type: string): void {
     case 'dataset':
       str(o, 'name', type);
       str(o, 'path', type);
-      hash(o, 'hash', type);
-      num(o, 'size', type);
-      files(o, 'files', type, true);
+      blobRef(o, type, true);
       return;
     case 'code':
       files(o, 'files', type, true);
@@ -227,7 +230,7 @@ function check(o: Obj, type: string): void {
       str(o, 'name', type);
       return;
     case 'status':
-      if (!STATUSES.has(str(o, 'status', type))) fail('status: "status" must be running, finished, failed, stopped or crashed');
+      if (!STATUSES.has(str(o, 'status', type))) fail(`status: "status" must be ${RUN_STATUSES.slice(0, -1).join(', ')} or ${RUN_STATUSES.at(-1)}`);
       optNum(o, 'exit_code', type);
       optStr(o, 'error', type);
       return;
@@ -241,8 +244,7 @@ function check(o: Obj, type: string): void {
       str(o, 'name', type);
       version(o, true, type);
       optStr(o, 'ref', type);
-      if (typeof o.hash === 'string') hash(o, 'hash', type);
-      else optStr(o, 'hash', type);
+      optHash(o, 'hash', type);
       return;
     case 'alias':
       str(o, 'alias', type);

@@ -16,7 +16,14 @@ export type MetricValue = number | 'NaN' | 'Infinity' | '-Infinity';
 
 export type ParamValue = string | number | boolean | null;
 
-export type RunStatus = 'running' | 'finished' | 'failed' | 'stopped' | 'crashed';
+/**
+ * Every status a run can have; the Python client's list is trackside/statuses.py.
+ * `pruned`: a sweep's early termination stopped the run (its metric was behind the others').
+ */
+export const RUN_STATUSES = ['running', 'finished', 'failed', 'stopped', 'crashed', 'pruned'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+/** The statuses that end a run (all but `running`). */
+export const ENDED_STATUSES: ReadonlySet<string> = new Set<RunStatus>(RUN_STATUSES.filter((s) => s !== 'running'));
 
 export interface FileEntry {
   /** Path relative to the logged root (POSIX separators). */
@@ -57,6 +64,8 @@ export interface RunEvent extends Base {
   job?: string;
   /** Id of the run this one is nested under (e.g. an MLflow parent run, imported). */
   parent?: string;
+  /** The sweep that started it (.trackside/sweeps/<id>) and its trial there. */
+  sweep?: { id: string; name: string; trial: number };
 }
 
 export interface ParamsEvent extends Base {

@@ -1,12 +1,12 @@
 // Ingest: brings the index up to date with the run folders. Each run's events.jsonl is read
 // from its saved offset; each chunk is applied in one transaction together with the new
 // offset, so a crash or a concurrent ingester never applies a line twice or skips one.
-import { closeSync, existsSync, lstatSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, existsSync, lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyEvents } from './eventApply';
 import { type BadLine, type ReadPosition, readEventChunks } from './eventReader';
 import { eventsPath, importedMarkPath, isValidRunId, metaPath, runDir, runsDir } from './paths';
-import { UnreadableFileError, openRegularFile, readSmallFile } from './regularFile';
+import { fileSize, openRegularFile, readSmallFile, UnreadableFileError } from './regularFile';
 import { RUN_TABLES } from './schema';
 import { type Store, runRid } from './store';
 
@@ -64,11 +64,18 @@ export interface IngestProgress {
 
 /** Folders looked at between yields when they have nothing new (each costs one stat). */
 const UNCHANGED_PER_YIELD = 64;
+/** Runs with at most this much left to read are ingested several to one transaction. */
+const SMALL_RUN_BYTES = 1 << 20;
+/** How many such runs one batch holds at most, and how long it may hold the index's write lock. */
+const BATCH_RUNS = 16;
+const BATCH_MS = 50;
 
 /**
- * ingestAll one run folder at a time: yields after each folder that had new bytes (and after
- * every UNCHANGED_PER_YIELD that had none), so a caller can let other work in (and stop)
- * between runs; returns the report.
+ * ingestAll a few run folders at a time: yields after each batch that had new bytes (and after
+ * every UNCHANGED_PER_YIELD folders that had none), so a caller can let other work in (and
+ * stop) between batches; returns the report. Small runs share a transaction (a commit per
+ * run made a first index of 2,000 small runs ~1.5× slower); a large log keeps one
+ * transaction per chunk, so no batch holds the write lock long.
  */
 export function* ingestSteps(store: Store, opts: IngestOptions = {}): Generator<IngestProgress, IngestReport> {
   const report = emptyReport();
@@ -79,16 +86,48 @@ export function* ingestSteps(store: Store, opts: IngestOptions = {}): Generator<
       (r) => [r.id, r.offset],
     ),
   );
-  for (const id of onDisk) {
-    report.runsSeen++;
+  /** Bytes left to read (at least 1 when the log is new or was replaced); 0: nothing new. */
+  const unread = (id: string): number => {
     const offset = known.get(id);
-    // Cheap skip: nothing new since the saved offset.
-    if (offset !== undefined && offset !== null && fileSize(eventsPath(store.root, id)) === offset) {
-      if (report.runsSeen % UNCHANGED_PER_YIELD === 0) yield { done: report.runsSeen, total: onDisk.length, changed: report.runsChanged };
+    const size = fileSize(eventsPath(runDir(store.root, id)));
+    if (offset !== undefined && offset !== null && size === offset) return 0;
+    return Math.max(1, size - (offset ?? 0));
+  };
+  const progress = (): IngestProgress => ({ done: report.runsSeen, total: onDisk.length, changed: report.runsChanged });
+  let next = 0;
+  while (next < onDisk.length) {
+    const left = unread(onDisk[next]);
+    if (left === 0) {
+      report.runsSeen++;
+      next++;
+      if (report.runsSeen % UNCHANGED_PER_YIELD === 0) yield progress();
       continue;
     }
-    ingestInto(store, id, report, opts);
-    yield { done: report.runsSeen, total: onDisk.length, changed: report.runsChanged };
+    if (left > SMALL_RUN_BYTES) {
+      report.runsSeen++;
+      ingestInto(store, onDisk[next++], report, opts);
+      yield progress();
+      continue;
+    }
+    const until = performance.now() + BATCH_MS;
+    const end = Math.min(onDisk.length, next + BATCH_RUNS);
+    try {
+      store.transaction(() => {
+        for (let l = left; ; ) {
+          report.runsSeen++;
+          if (l > 0) ingestInto(store, onDisk[next], report, opts);
+          next++;
+          if (next >= end || performance.now() > until) return;
+          l = unread(onDisk[next]);
+          if (l > SMALL_RUN_BYTES) return;
+        }
+      }, 'immediate');
+    } catch (e) {
+      // Key ids cached in the rolled-back batch may not exist.
+      store.keyIds.clear();
+      throw e;
+    }
+    yield progress();
   }
   if (listed === undefined) return report;
   const present = new Set(onDisk);
@@ -126,7 +165,7 @@ function ingestInto(store: Store, id: string, report: IngestReport, opts: Ingest
 }
 
 function ingestReadable(store: Store, id: string, report: IngestReport, opts: IngestOptions): void {
-  const file = eventsPath(store.root, id);
+  const file = eventsPath(runDir(store.root, id));
   // Checked before the run is registered, so a log that never reads lists no empty run.
   const fd = openRegularFile(file);
   if (fd !== undefined) closeSync(fd);
@@ -267,14 +306,6 @@ function readCreated(file: string): number | null {
     // No or unreadable meta.json: the first event gives the start time.
   }
   return null;
-}
-
-function fileSize(file: string): number {
-  try {
-    return statSync(file).size;
-  } catch {
-    return 0;
-  }
 }
 
 /** A folder with an events.jsonl or a meta.json of any kind: one that cannot be read is

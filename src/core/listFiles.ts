@@ -1,4 +1,4 @@
-// Regular files under a folder, in a stable order.
+// Regular files under a folder, and the folders in one, in a stable order.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -12,4 +12,16 @@ export function listFiles(dir: string, rel = ''): [string, string][] {
     else if (d.isFile()) out.push([r, abs]);
   }
   return out;
+}
+
+/** The folders in a folder (hidden ones left out) as absolute paths, sorted; none when it cannot be read. */
+export function subdirs(dir: string): string[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true })
+      .filter((d) => d.isDirectory() && !d.name.startsWith('.'))
+      .map((d) => join(dir, d.name))
+      .sort();
+  } catch {
+    return [];
+  }
 }

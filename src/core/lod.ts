@@ -2,6 +2,28 @@
 // [b * 16^L, (b + 1) * 16^L) into one row with count, NaN count, min, max, first and last.
 // A chart of N buckets reads about N..16N rows of one level instead of every point.
 
+/** What every summary of a metric's values keeps, however they are grouped: counts, range, steps spanned. */
+export interface ValueStats {
+  /** Values (several at one step count each), NaN ones included. */
+  count: number;
+  nans: number;
+  /** Over non-NaN values; NaN while every value is NaN. */
+  min: number;
+  max: number;
+  firstStep: number;
+  lastStep: number;
+}
+
+/** The same as an SQL row stores it (NaN as null). */
+export interface ValueStatsRow {
+  count: number;
+  nans: number;
+  min: number | null;
+  max: number | null;
+  first_step: number;
+  last_step: number;
+}
+
 export const LOD_BASE = 16;
 export const LOD_LEVELS = 4;
 
@@ -10,14 +32,8 @@ export function bucketWidth(level: number): number {
 }
 
 /** One bucket's aggregate. `min`/`max` are NaN while the bucket holds no non-NaN value. */
-export interface Agg {
+export interface Agg extends ValueStats {
   bucket: number;
-  count: number;
-  nans: number;
-  min: number;
-  max: number;
-  firstStep: number;
-  lastStep: number;
   first: number;
   last: number;
 }

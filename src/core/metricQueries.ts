@@ -1,17 +1,11 @@
 // Metric summaries and raw points of a run. Summaries come from the per-(run, key) rows kept
 // at ingest, never from scanning points. Non-finite values come back as NaN / ±Infinity.
+import type { SummaryRow } from './eventFold';
+import type { ValueStats } from './lod';
 import { type Store, keyId, runRid } from './store';
 
-export interface MetricSummary {
+export interface MetricSummary extends ValueStats {
   key: string;
-  /** Values logged (several at one step count each), NaN ones included. */
-  count: number;
-  nans: number;
-  /** Over non-NaN values; NaN when every value is NaN. */
-  min: number;
-  max: number;
-  firstStep: number;
-  lastStep: number;
   /** Latest value logged at lastStep. */
   last: number;
   /** Time (unix ms) the latest point was logged. */
@@ -29,19 +23,10 @@ export interface Points {
 
 const SUMMARY_COLUMNS = 'k.key, s.count, s.nans, s.min, s.max, s.first_step, s.last_step, s.last, s.t';
 
-interface SummaryRow {
-  key: string;
-  count: number;
-  nans: number;
-  min: number | null;
-  max: number | null;
-  first_step: number;
-  last_step: number;
-  last: number | null;
-  t: number | null;
-}
+/** A summaries row with its key, as the local and the team index read it (the columns of SUMMARY_COLUMNS). */
+export type MetricSummaryRow = Omit<SummaryRow, 'last_seq' | 'seq'> & { key: string };
 
-function toSummary(r: SummaryRow): MetricSummary {
+export function toSummary(r: MetricSummaryRow): MetricSummary {
   return {
     key: r.key,
     count: r.count,
@@ -61,7 +46,7 @@ export function summaries(store: Store, runId: string): MetricSummary[] {
   if (rid === undefined) return [];
   const rows = store
     .stmt(`SELECT ${SUMMARY_COLUMNS} FROM summaries s JOIN metric_keys k ON k.kid = s.kid WHERE s.rid = ? ORDER BY k.key`)
-    .all(rid) as SummaryRow[];
+    .all(rid) as MetricSummaryRow[];
   return rows.map(toSummary);
 }
 
@@ -72,14 +57,15 @@ export function summary(store: Store, runId: string, key: string): MetricSummary
   if (rid === undefined || kid === undefined) return undefined;
   const row = store
     .stmt(`SELECT ${SUMMARY_COLUMNS} FROM summaries s JOIN metric_keys k ON k.kid = s.kid WHERE s.rid = ? AND s.kid = ?`)
-    .get(rid, kid) as SummaryRow | undefined;
+    .get(rid, kid) as MetricSummaryRow | undefined;
   return row && toSummary(row);
 }
 
 /**
  * The metric to show for a run in one line (tree description, status bar): `preferredKey`
- * when the run has it, else the most recently logged metric that is not under `sys/`
- * (within one metrics line, the last key written).
+ * when the run has it, else the first of its `val/…`, `test/…`, `eval/…` metrics, else its
+ * first metric that is not under `sys/` ("first": the lowest first step; at the same step,
+ * the key the index met first). Never a probe logged last just because it came last.
  */
 export function primaryMetric(store: Store, runId: string, preferredKey?: string): MetricSummary | undefined {
   if (preferredKey !== undefined) {
@@ -91,9 +77,12 @@ export function primaryMetric(store: Store, runId: string, preferredKey?: string
   const row = store
     .stmt(
       `SELECT ${SUMMARY_COLUMNS} FROM summaries s JOIN metric_keys k ON k.kid = s.kid
-       WHERE s.rid = ? AND substr(k.key, 1, 4) <> 'sys/' ORDER BY s.seq DESC LIMIT 1`,
+       WHERE s.rid = ? AND substr(k.key, 1, 4) <> 'sys/'
+       ORDER BY CASE WHEN substr(k.key, 1, 4) = 'val/' THEN 0 WHEN substr(k.key, 1, 5) = 'test/' THEN 1 WHEN substr(k.key, 1, 5) = 'eval/' THEN 2 ELSE 3 END,
+         s.first_step, s.kid
+       LIMIT 1`,
     )
-    .get(rid) as SummaryRow | undefined;
+    .get(rid) as MetricSummaryRow | undefined;
   return row && toSummary(row);
 }
 

@@ -2,7 +2,6 @@
 // itself (the one holding runs/, blobs/ and index.db), not the workspace around it.
 import { statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { blobPath as storeBlobPath } from './blobs';
 
 export const ROOT_DIR_NAME = '.trackside';
 
@@ -51,8 +50,9 @@ export function runDir(root: string, id: string): string {
   return join(root, 'runs', id);
 }
 
-export function eventsPath(root: string, id: string): string {
-  return join(runDir(root, id), 'events.jsonl');
+/** The event log in a run's folder (`runDir(root, id)`). */
+export function eventsPath(runFolder: string): string {
+  return join(runFolder, 'events.jsonl');
 }
 
 export function metaPath(root: string, id: string): string {
@@ -66,11 +66,6 @@ export function importedMarkPath(root: string, id: string): string {
 
 export function runFilesDir(root: string, id: string): string {
   return join(runDir(root, id), 'files');
-}
-
-/** The blob store's path for a hash as events may spell it (either case). */
-export function blobPath(root: string, hash: string): string {
-  return storeBlobPath(root, hash.toLowerCase());
 }
 
 export function indexPath(root: string): string {

@@ -1,7 +1,7 @@
 // Opening files found in run folders, which anyone may have put there: only regular files are
 // read. A FIFO would block the open (and every command with it), a device could be endless,
 // a directory or a symlink loop fails in ways that do not name the file.
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
 
 /** No event line is this long; a longer line is skipped as bad without being read into memory. */
 export const MAX_LINE_BYTES = 16 * 1024 * 1024;
@@ -103,4 +103,13 @@ export function readSmallFileBytes(file: string, maxBytes: number): Buffer | und
 /** readSmallFileBytes as UTF-8 text. */
 export function readSmallFile(file: string, maxBytes: number): string | undefined {
   return readSmallFileBytes(file, maxBytes)?.toString('utf8');
+}
+
+/** The size of a file; 0 when it is missing or cannot be read (nothing to read yet). */
+export function fileSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
 }

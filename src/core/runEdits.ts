@@ -1,6 +1,6 @@
-// Edits a user makes to a run (rename, tags, note, delete, restore). Each is appended to the
-// run's events.jsonl first, then that run is ingested: the folder stays the source of truth
-// and a rebuild gives the edit back.
+// Edits a user makes to a run (rename, tags, note, delete, restore), the editor's through the
+// index worker. Each is appended to the run's events.jsonl first, then that run is ingested:
+// the folder stays the source of truth and a rebuild gives the edit back.
 import type { DeletedEvent, NoteEvent, RenameEvent, TagsEvent } from './events';
 import { ingestRun } from './ingest';
 import { runDir } from './paths';
@@ -8,18 +8,12 @@ import { appendEvent } from './runner/eventLog';
 import { UnknownRunError } from './errors';
 import { type Store, runRid } from './store';
 
-type EditEvent = RenameEvent | TagsEvent | NoteEvent | DeletedEvent;
-export type EditBody = Omit<RenameEvent, 't'> | Omit<TagsEvent, 't'> | Omit<NoteEvent, 't'> | Omit<DeletedEvent, 't'>;
-
-/** Appends a user's edit to the log of run `runId` under `root` (through appendEvent). */
-export function appendEdit(root: string, runId: string, event: EditEvent): void {
-  appendEvent(runDir(root, runId), event);
-}
+type EditBody = Omit<RenameEvent, 't'> | Omit<TagsEvent, 't'> | Omit<NoteEvent, 't'> | Omit<DeletedEvent, 't'>;
 
 /** Any of the edits below: appended to the run's log, then read into the index. */
-export function editRun(store: Store, runId: string, body: EditBody): void {
+function editRun(store: Store, runId: string, body: EditBody): void {
   if (runRid(store, runId) === undefined) throw new UnknownRunError(runId);
-  appendEdit(store.root, runId, { t: Date.now(), ...body } as EditEvent);
+  appendEvent(runDir(store.root, runId), body);
   ingestRun(store, runId);
 }
 
@@ -29,10 +23,6 @@ export function renameRun(store: Store, runId: string, name: string): void {
 
 export function tagRun(store: Store, runId: string, add: readonly string[], remove: readonly string[] = []): void {
   editRun(store, runId, { type: 'tags', add: [...add], remove: [...remove] });
-}
-
-export function untagRun(store: Store, runId: string, remove: readonly string[]): void {
-  editRun(store, runId, { type: 'tags', remove: [...remove] });
 }
 
 /** An empty text clears the note. */

@@ -35,6 +35,8 @@ export interface RunInfo {
   imported: string | null;
   /** Id of the run this one is nested under (a run event's `parent`), if any. */
   parent: string | null;
+  /** Name of the sweep that started the run, if one did. */
+  sweep: string | null;
 }
 
 export interface FileInfo {
@@ -104,8 +106,6 @@ export interface RunFilter {
   /** Exact experiment; null selects runs without one. */
   experiment?: string | null;
   status?: RunStatus | RunStatus[];
-  /** Case-insensitive substring of id, name, experiment, note or a tag. */
-  text?: string;
   /** Runs carrying this tag. */
   tag?: string;
   /** Include runs marked deleted (default false). */
@@ -146,32 +146,18 @@ const ORDER_SQL: Record<RunOrderBy, string> = {
 };
 
 const RUN_COLUMNS = `r.rid, r.id, r.name, r.experiment, r.status, r.exit_code, r.error,
-  coalesce(r.started, r.created) AS started, r.ended, r.updated, r.note, r.deleted, r.host, r.pid, r.source, r.job, r.imported, r.parent,
+  coalesce(r.started, r.created) AS started, r.ended, r.updated, r.note, r.deleted, r.host, r.pid, r.source, r.job, r.imported, r.parent, r.sweep,
   (SELECT json_group_array(tag) FROM (SELECT tag FROM tags WHERE rid = r.rid ORDER BY tag)) AS tags`;
 
-interface RunRow {
+/** A runs row as the local and the team index read it (tags: JSON text, or an array). */
+export interface RunRow extends Omit<RunInfo, 'exitCode' | 'duration' | 'tags' | 'deleted'> {
   rid: number;
-  id: string;
-  name: string | null;
-  experiment: string | null;
-  status: RunStatus;
   exit_code: number | null;
-  error: string | null;
-  started: number | null;
-  ended: number | null;
-  updated: number | null;
-  note: string | null;
   deleted: number;
-  host: string | null;
-  pid: number | null;
-  source: string | null;
-  job: string | null;
-  imported: string | null;
-  parent: string | null;
-  tags: string;
+  tags: string | string[];
 }
 
-function toRunInfo(r: RunRow): RunInfo {
+export function toRunInfo(r: RunRow): RunInfo {
   const end = r.ended ?? r.updated;
   return {
     id: r.id,
@@ -185,7 +171,7 @@ function toRunInfo(r: RunRow): RunInfo {
     updated: r.updated,
     duration: r.started !== null && end !== null ? Math.max(0, end - r.started) : null,
     note: r.note,
-    tags: JSON.parse(r.tags) as string[],
+    tags: typeof r.tags === 'string' ? (JSON.parse(r.tags) as string[]) : r.tags,
     deleted: r.deleted !== 0,
     host: r.host,
     pid: r.pid,
@@ -193,6 +179,7 @@ function toRunInfo(r: RunRow): RunInfo {
     job: r.job,
     imported: r.imported,
     parent: r.parent,
+    sweep: r.sweep,
   };
 }
 
@@ -214,11 +201,6 @@ function where(f: RunFilter): { sql: string; params: Record<string, unknown> } {
     parts.push('EXISTS (SELECT 1 FROM tags WHERE rid = r.rid AND tag = @tag)');
     params.tag = f.tag;
   }
-  if (f.text) {
-    params.text = `%${f.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    parts.push(`(r.id LIKE @text ESCAPE '\\' OR r.name LIKE @text ESCAPE '\\' OR r.experiment LIKE @text ESCAPE '\\'
-      OR r.note LIKE @text ESCAPE '\\' OR EXISTS (SELECT 1 FROM tags WHERE rid = r.rid AND tag LIKE @text ESCAPE '\\'))`);
-  }
   if (f.where) {
     parts.push(`(${f.where.sql})`);
     Object.assign(params, f.where.params);
@@ -238,17 +220,34 @@ export function listRuns(store: Store, opts: ListRunsOptions = {}): RunInfo[] {
   const dir = (opts.order?.desc ?? by === 'started') ? 'DESC' : 'ASC';
   const orderSql = ORDER_SQL[by];
   if (!orderSql) throw new Error(`Unknown run order: ${String(by)}`);
+  // A metric condition's runs come from an index, and SQLite would read them all and sort them
+  // for a page; newest first across all experiments, walking runs in start order until the page
+  // is full reads far fewer.
+  const walk = by === 'started' && opts.where?.byMetric && opts.experiment === undefined && opts.parent === undefined ? ' INDEXED BY runs_started' : '';
   const stmt = store.stmt(
-    `SELECT ${RUN_COLUMNS} FROM runs r ${sql} ORDER BY ${orderSql} ${dir} NULLS LAST, r.id ${dir} LIMIT @limit OFFSET @offset`,
+    `SELECT ${RUN_COLUMNS} FROM runs r${walk} ${sql} ORDER BY ${orderSql} ${dir} NULLS LAST, r.id ${dir} LIMIT @limit OFFSET @offset`,
   );
   const rows = stmt.all({ ...params, limit: Math.max(0, opts.limit ?? 100), offset: Math.max(0, opts.offset ?? 0) }) as RunRow[];
   return rows.map(toRunInfo);
+}
+
+/** The ids of every run matching the filter, in no particular order. */
+export function runIds(store: Store, filter: RunFilter = {}): string[] {
+  const { sql, params } = where(filter);
+  return store.stmt(`SELECT r.id FROM runs r ${sql}`).pluck().all(params) as string[];
 }
 
 /** How many runs match the filter (for paging). */
 export function countRuns(store: Store, filter: RunFilter = {}): number {
   const { sql, params } = where(filter);
   return store.stmt(`SELECT count(*) FROM runs r ${sql}`).pluck().get(params) as number;
+}
+
+/** How many runs match the filter in each experiment (null: none), in one pass over them. */
+export function countRunsByExperiment(store: Store, filter: Omit<RunFilter, 'experiment'> = {}): Map<string | null, number> {
+  const { sql, params } = where(filter);
+  const rows = store.stmt(`SELECT r.experiment AS name, count(*) AS n FROM runs r ${sql} GROUP BY r.experiment`).all(params) as { name: string | null; n: number }[];
+  return new Map(rows.map((r) => [r.name, r.n]));
 }
 
 /** Experiments of non-deleted runs with their run counts, by name (no experiment first). */

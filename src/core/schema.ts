@@ -295,7 +295,29 @@ export const MIGRATIONS: readonly string[] = [
     bad INTEGER NOT NULL DEFAULT 0
   );
   `,
+  // 7: the name of the sweep that started a run (its run event's sweep.name). Runs indexed
+  // before get it from the sweep folders' trials when the index is opened (sweepColumn.ts).
+  `
+  ALTER TABLE runs ADD COLUMN sweep TEXT;
+  CREATE INDEX runs_sweep ON runs (sweep) WHERE sweep IS NOT NULL;
+  `,
+  // 8: a query's metric condition (metrics.val/acc.max >= 0.9) finds its runs by index.
+  `
+  CREATE INDEX summaries_last ON summaries (kid, last);
+  CREATE INDEX summaries_min ON summaries (kid, min);
+  CREATE INDEX summaries_max ON summaries (kid, max);
+  CREATE INDEX summaries_count ON summaries (kid, count);
+  `,
+  // 9: the experiment index covers what the explorer's groups count (status, start), so
+  // listing groups reads the index alone, not every run's row.
+  `
+  DROP INDEX runs_experiment;
+  CREATE INDEX runs_experiment ON runs (experiment, deleted, status, started, created);
+  `,
 ];
+
+/** The version that added runs.sweep. */
+export const SWEEP_COLUMN_VERSION = 7;
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 

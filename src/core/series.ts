@@ -47,7 +47,7 @@ export interface Series {
 }
 
 type LodRow = [bucket: number, count: number, nans: number, min: number | null, max: number | null, firstStep: number, lastStep: number, first: number | null, last: number | null];
-type PointRow = [step: number, value: number | null];
+export type PointRow = [step: number, value: number | null];
 
 const SQL_LOD = `SELECT bucket, count, nans, min, max, first_step, last_step, first, last FROM lod
   WHERE rid = ? AND kid = ? AND level = ? AND bucket >= ? AND bucket <= ? ORDER BY bucket`;
@@ -73,10 +73,10 @@ export function series(store: Store, runId: string, key: string, opts: SeriesOpt
     rid === undefined || kid === undefined
       ? undefined
       : (store.stmt(SQL_EXTENT).get(rid, kid) as { first_step: number; last_step: number; count: number } | undefined);
-  if (rid === undefined || kid === undefined || !extent) return build(key, [], 0, 0, true);
+  if (rid === undefined || kid === undefined || !extent) return seriesOf(key, [], 0, 0, true);
   const a = Math.max(opts.xMin ?? extent.first_step, extent.first_step);
   const b = Math.min(opts.xMax ?? extent.last_step, extent.last_step);
-  if (!(a <= b)) return build(key, [], 0, 0, true);
+  if (!(a <= b)) return seriesOf(key, [], 0, 0, true);
 
   const readPoints = (lo: number, hi: number, below = Number.POSITIVE_INFINITY): PointRow[] =>
     store.stmt(SQL_POINTS).raw().all(rid, kid, lo, hi, below) as PointRow[];
@@ -85,41 +85,13 @@ export function series(store: Store, runId: string, key: string, opts: SeriesOpt
   const whole = a === extent.first_step && b === extent.last_step;
   if (whole && extent.count <= maxBuckets) return exactSeries(key, readPoints(a, b));
 
-  // Coarsest level whose buckets are no wider than the range / maxBuckets.
-  const span = b - a;
-  let level = 0;
-  for (let l = LOD_LEVELS; l >= 1; l--) {
-    if (bucketWidth(l) <= span / maxBuckets) {
-      level = l;
-      break;
-    }
-  }
-
-  // Group `k` consecutive buckets of `level` per output bucket, k as small as fits maxBuckets.
-  const w = bucketWidth(level);
-  const ia = Math.floor(a / w);
-  const ib = Math.floor(b / w);
-  let k = Math.max(1, Math.ceil((ib - ia + 1) / maxBuckets));
-  while (Math.floor(ib / k) - Math.floor(ia / k) + 1 > maxBuckets) k++;
+  const { level, width: w, ia, ib, k } = planBuckets(a, b, maxBuckets);
 
   // Pieces (level rows or raw points) arrive in step order and are folded straight into
   // the output bucket of the level bucket (`owner`) they belong to.
-  const out: Agg[] = [];
-  let cur: Agg | undefined;
-  const emit = (owner: number, count: number, nans: number, min: number, max: number, firstStep: number, lastStep: number, first: number, last: number): void => {
-    const g = Math.floor(owner / k);
-    if (cur !== undefined && cur.bucket === g) {
-      cur.count += count;
-      cur.nans += nans;
-      if (!(min >= cur.min) && min === min) cur.min = min;
-      if (!(max <= cur.max) && max === max) cur.max = max;
-      cur.lastStep = lastStep;
-      cur.last = last;
-    } else {
-      cur = { bucket: g, count, nans, min, max, firstStep, lastStep, first, last };
-      out.push(cur);
-    }
-  };
+  const fold = new BucketFold();
+  const emit = (owner: number, count: number, nans: number, min: number, max: number, firstStep: number, lastStep: number, first: number, last: number): void =>
+    fold.add(Math.floor(owner / k), count, nans, min, max, firstStep, lastStep, first, last);
   const emitPoints = (rows: PointRow[], owner: number | undefined): void => {
     for (const [step, value] of rows) {
       const v = n(value);
@@ -150,11 +122,52 @@ export function series(store: Store, runId: string, key: string, opts: SeriesOpt
     };
     collect(level, ia, ib, undefined);
   }
-  return build(key, out, level, w * k, false);
+  return seriesOf(key, fold.out, level, w * k, false);
 }
 
-function exactSeries(key: string, rows: PointRow[]): Series {
-  return build(
+/** Where to read buckets over steps [a, b]: the coarsest level whose buckets are no wider than
+ * the range / maxBuckets, and `k` consecutive buckets of it per output bucket (as few as fit). */
+export function planBuckets(a: number, b: number, maxBuckets: number): { level: number; width: number; ia: number; ib: number; k: number } {
+  const span = b - a;
+  let level = 0;
+  for (let l = LOD_LEVELS; l >= 1; l--) {
+    if (bucketWidth(l) <= span / maxBuckets) {
+      level = l;
+      break;
+    }
+  }
+  const width = bucketWidth(level);
+  const ia = Math.floor(a / width);
+  const ib = Math.floor(b / width);
+  let k = Math.max(1, Math.ceil((ib - ia + 1) / maxBuckets));
+  while (Math.floor(ib / k) - Math.floor(ia / k) + 1 > maxBuckets) k++;
+  return { level, width, ia, ib, k };
+}
+
+/** Output buckets folded from pieces (level rows, points) given in step order, each with its output bucket `g`. */
+export class BucketFold {
+  readonly out: Agg[] = [];
+  private cur: Agg | undefined;
+
+  add(g: number, count: number, nans: number, min: number, max: number, firstStep: number, lastStep: number, first: number, last: number): void {
+    const cur = this.cur;
+    if (cur !== undefined && cur.bucket === g) {
+      cur.count += count;
+      cur.nans += nans;
+      if (!(min >= cur.min) && min === min) cur.min = min;
+      if (!(max <= cur.max) && max === max) cur.max = max;
+      cur.lastStep = lastStep;
+      cur.last = last;
+    } else {
+      this.cur = { bucket: g, count, nans, min, max, firstStep, lastStep, first, last };
+      this.out.push(this.cur);
+    }
+  }
+}
+
+/** Every point as its own bucket. */
+export function exactSeries(key: string, rows: PointRow[]): Series {
+  return seriesOf(
     key,
     rows.map(([step, value]) => pointAgg(step, n(value))),
     0,
@@ -163,7 +176,7 @@ function exactSeries(key: string, rows: PointRow[]): Series {
   );
 }
 
-function build(key: string, aggs: Agg[], level: number, width: number, exact: boolean): Series {
+export function seriesOf(key: string, aggs: Agg[], level: number, width: number, exact: boolean): Series {
   const c = aggs.length;
   const s: Series = {
     key,

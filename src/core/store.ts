@@ -1,7 +1,8 @@
 // The SQLite index: one connection on the process's engine, WAL, cached prepared statements,
 // schema migrations, transactions.
 import { indexPath } from './paths';
-import { MIGRATIONS, SCHEMA_VERSION } from './schema';
+import { MIGRATIONS, SCHEMA_VERSION, SWEEP_COLUMN_VERSION } from './schema';
+import { fillSweepColumn } from './sweeps/sweepColumn';
 import { CorruptIndexError, isCorruptionError } from './errors';
 import type { Engine, EngineDriver, Statement } from './sqlite/engine';
 import { processEngine } from './sqlite/loadEngine';
@@ -135,6 +136,7 @@ function migrate(store: Store, file: string): void {
   if (version === SCHEMA_VERSION) return;
   store.transaction(() => {
     for (let v = version; v < SCHEMA_VERSION; v++) store.engine.exec(MIGRATIONS[v]);
+    if (version > 0 && version < SWEEP_COLUMN_VERSION) fillSweepColumn(store);
     store.engine.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
   }, 'immediate');
 }

@@ -22,7 +22,12 @@ export function settings(scope?: vscode.Uri) {
     snapshotMaxTotalBytes: c.get<number>('snapshot.maxTotalSizeMB', 50) * 1024 * 1024,
     systemMetricsInterval: c.get<number>('systemMetricsInterval', 5),
     primaryMetric: c.get<string>('primaryMetric', ''),
+    terminalCloseOnFinish: c.get<boolean>('terminal.closeOnFinish', false),
     outputCapBytes: c.get<number>('outputLogMaxSizeMB', 10) * 1024 * 1024,
     sqliteEngine: c.get<string>('sqliteEngine', 'auto'),
+    queueConcurrency: Math.max(1, Math.floor(c.get<number>('queue.concurrency', 4))),
+    teamUrl: c.get<string>('team.url', '').trim(),
+    teamBlobs: c.get<string>('team.blobs', '').trim(),
+    teamAutoPush: c.get<boolean>('team.autoPush', false),
   };
 }

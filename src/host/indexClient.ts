@@ -84,7 +84,8 @@ export class IndexClient {
 
   private ensure(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(this.workerFile, { workerData: this.data, stderr: false });
+    // The worker is one bundled file: it needs none of the host's flags or module loaders.
+    const worker = new Worker(this.workerFile, { workerData: this.data, stderr: false, execArgv: [] });
     worker.on('message', (m: FromWorker) => this.onMessage(m));
     worker.on('error', (e) => this.hooks.log(`index worker error: ${e.stack ?? e.message}`));
     worker.on('exit', (code) => {

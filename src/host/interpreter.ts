@@ -29,3 +29,13 @@ async function activeEnvironment(resource: vscode.Uri | undefined): Promise<stri
     return undefined;
   }
 }
+
+/** Says that `command` could not be started (`detail`: why) and offers the setting that picks another. */
+export async function showInterpreterMissing(command: string, detail: string): Promise<void> {
+  const pick = await vscode.window.showErrorMessage(
+    `Trackside: the Python interpreter "${command}" could not be started. Set "trackside.pythonPath" or select an environment in the Python extension.`,
+    { detail },
+    'Open Setting',
+  );
+  if (pick) await vscode.commands.executeCommand('workbench.action.openSettings', 'trackside.pythonPath');
+}

@@ -1,13 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { DeletedEvent, NoteEvent, RenameEvent, TagsEvent } from '../core/events';
 import type { RunDetail } from '../core/runQueries';
 import { runDir } from '../core/paths';
 import { Commands, type CommandId } from './commandIds';
 import type { Handler } from './commandRegistry';
 import type { IndexService } from './indexService';
 import { runIdsOf } from './runExplorer';
+import type { PrimaryMetrics } from './primaryMetric';
 import type { RunManager } from './runManager';
 import { snapshotUri } from './snapshotDocuments';
 import { launch, type StartContext } from './startRunCommand';
@@ -18,6 +18,8 @@ interface RunCommandsHost {
   folder: vscode.WorkspaceFolder | undefined;
   /** The Run Explorer's selection (a context menu selects the item it opens on). */
   readonly treeView: { readonly selection: readonly unknown[] };
+  readonly primary: PrimaryMetrics;
+  readonly panels: { activeRunId(): string | undefined };
 }
 
 type RunCommandId = Extract<
@@ -33,21 +35,25 @@ type RunCommandId = Extract<
   | typeof Commands.revealRunFolder
   | typeof Commands.showOutput
   | typeof Commands.openCodeSnapshot
+  | typeof Commands.showMetricInExplorer
 >;
 
 /** Commands acting on existing runs: each takes explorer selections or asks with a quick pick. */
 export function runCommands(app: RunCommandsHost, start: StartContext): Record<RunCommandId, Handler> {
   const pick = (arg: unknown, many: unknown, opts: { title: string; status?: 'running'; deleted?: boolean }) => targetRuns(app, arg, many, opts);
-  type Edit = Omit<RenameEvent, 't'> | Omit<TagsEvent, 't'> | Omit<NoteEvent, 't'> | Omit<DeletedEvent, 't'>;
-  const edit = async (id: string, event: Edit): Promise<void> => {
-    await app.index.call('editRun', id, event);
-  };
 
   return {
     [Commands.stopRun]: async (arg, many) => {
       for (const run of await pick(arg, many, { title: 'Stop Run', status: 'running' })) {
         if (!(await app.runs.stop(run.id))) throw new Error(`Run "${run.name ?? run.id}" is not running in this window and its process could not be found.`);
       }
+    },
+    // From a chart's context menu in a Run panel ({ metricKey }), a run's in the explorer, or the palette.
+    [Commands.showMetricInExplorer]: async (arg) => {
+      const metricKey = (arg as { metricKey?: unknown } | undefined)?.metricKey;
+      const fromChart = typeof metricKey === 'string' ? app.panels.activeRunId() : undefined;
+      const [run] = fromChart ? [await app.index.call('getRun', fromChart)] : await pick(arg, undefined, { title: 'Show Metric in the Explorer' });
+      if (run) await app.primary.choose(run, fromChart ? (metricKey as string) : undefined);
     },
     [Commands.rerun]: async (arg, many) => {
       for (const run of await pick(arg, many, { title: 'Rerun' })) {
@@ -63,6 +69,7 @@ export function runCommands(app: RunCommandsHost, start: StartContext): Record<R
           cwd: run.cwd ?? undefined,
           experiment: run.experiment ?? undefined,
           label: `${path.basename(argv[1])} (rerun of ${run.name ?? run.id})`,
+          rerunOf: run.id,
         });
       }
     },
@@ -74,7 +81,7 @@ export function runCommands(app: RunCommandsHost, start: StartContext): Record<R
         value: run.name ?? '',
         validateInput: (v) => (v.trim() === '' ? 'A run name cannot be empty.' : v.length > 200 ? 'At most 200 characters.' : undefined),
       });
-      if (name !== undefined && name.trim() !== run.name) await edit(run.id, { type: 'rename', name: name.trim() });
+      if (name !== undefined && name.trim() !== run.name) await app.index.call('renameRun', run.id, name.trim());
     },
     [Commands.editTags]: async (arg, many) => {
       const runs = await pick(arg, many, { title: 'Edit Tags' });
@@ -90,14 +97,14 @@ export function runCommands(app: RunCommandsHost, start: StartContext): Record<R
       for (const run of runs) {
         const add = tags.filter((t) => !run.tags.includes(t));
         const remove = runs.length === 1 ? run.tags.filter((t) => !tags.includes(t)) : [];
-        if (add.length || remove.length) await edit(run.id, { type: 'tags', add, remove });
+        if (add.length || remove.length) await app.index.call('tagRun', run.id, add, remove);
       }
     },
     [Commands.editNote]: async (arg) => {
       const [run] = await pick(arg, undefined, { title: 'Edit Note' });
       if (!run) return;
       const text = await vscode.window.showInputBox({ title: `Note for ${run.name ?? run.id}`, value: run.note ?? '' });
-      if (text !== undefined && text !== (run.note ?? '')) await edit(run.id, { type: 'note', text });
+      if (text !== undefined && text !== (run.note ?? '')) await app.index.call('setNote', run.id, text);
     },
     [Commands.deleteRun]: async (arg, many) => {
       const runs = await pick(arg, many, { title: 'Delete Run' });
@@ -111,12 +118,12 @@ export function runCommands(app: RunCommandsHost, start: StartContext): Record<R
       if (ok !== 'Delete') return;
       for (const run of runs) {
         if (app.runs.isActive(run.id)) await app.runs.stop(run.id);
-        await edit(run.id, { type: 'deleted', deleted: true });
+        await app.index.call('deleteRun', run.id);
       }
     },
     [Commands.restoreRun]: async () => {
       const runs = await pick(undefined, undefined, { title: 'Restore Deleted Run', deleted: true });
-      for (const run of runs) await edit(run.id, { type: 'deleted', deleted: false });
+      for (const run of runs) await app.index.call('restoreRun', run.id);
     },
     [Commands.purgeDeleted]: async () => {
       const deleted = (await app.index.call('listRuns', { includeDeleted: true, limit: 100_000 })).filter((r) => r.deleted);
@@ -142,7 +149,7 @@ export function runCommands(app: RunCommandsHost, start: StartContext): Record<R
       if (!run) return;
       const active = app.runs.get(run.id);
       if (active) {
-        active.terminal.terminal.show();
+        active.terminal.terminal?.show();
         return;
       }
       const log = path.join(runDir(app.index.root, run.id), 'files', 'output.log');

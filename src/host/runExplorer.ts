@@ -1,6 +1,11 @@
 import * as vscode from 'vscode';
-import { formatAge, formatDuration, formatMetric, type RunFilter } from '../core/display';
+import { formatAge, formatDuration, formatMetric } from '../core/display';
+import type { RunFilter } from '../core/query/runFilter';
+import type { SweepState, Trial } from '../core/sweeps/sweepState';
 import type { ExperimentGroup, RunDetails, RunListItem } from '../protocol/explorer';
+import { STATUS_ICONS } from './statusIcons';
+import { holdsWithin } from './eventWait';
+import { sweepTreeItem, trialTreeItem } from './sweeps/sweepItems';
 
 /** What the Run Explorer reads (the index worker answers it). */
 export interface RunsSource {
@@ -13,16 +18,35 @@ export interface RunsSource {
   details(id: string): Promise<RunDetails | undefined>;
 }
 
+/** The sweeps listed above the experiments, with their queued and started trials. */
+export interface SweepsSource {
+  list(): SweepState[];
+  get(id: string): SweepState | undefined;
+}
+
 /** Run ids from a command argument: explorer nodes, a selection of them, an id or ids. */
 export function runIdsOf(arg: unknown): string[] | undefined {
   const list = Array.isArray(arg) ? arg : arg === undefined || arg === null ? [] : [arg];
   const ids = list.flatMap((a) => {
     if (typeof a === 'string') return [a];
     const node = a as ExplorerNode | undefined;
+    if (node?.kind === 'trial') return node.trial.runId ? [node.trial.runId] : [];
     return node && node.kind === 'run' ? [node.run.id] : [];
   });
   return ids.length ? [...new Set(ids)] : undefined;
 }
+
+/** What a node stands for, the same across refreshes that make new node objects. */
+export function nodeKey(node: ExplorerNode): string {
+  if (node.kind === 'experiment') return `exp:${node.name}`;
+  if (node.kind === 'run') return `run:${node.run.id}`;
+  if (node.kind === 'more') return `more:${node.experiment}`;
+  if (node.kind === 'sweep') return `sweep:${node.sweep.id}`;
+  return `trial:${node.sweep.id}:${node.trial.key}`;
+}
+
+/** A run's row clicked: a preview Run panel (double-click: a pinned one). Not in the palette. */
+export const CLICK_RUN_COMMAND = 'trackside.internal.clickRun';
 
 const PAGE = 200;
 const MAX_UPDATES_PER_SECOND = 2;
@@ -30,7 +54,9 @@ const MAX_UPDATES_PER_SECOND = 2;
 export type ExplorerNode =
   | { kind: 'experiment'; name: string; count: number; shown: number }
   | { kind: 'run'; run: RunListItem }
-  | { kind: 'more'; experiment: string };
+  | { kind: 'more'; experiment: string }
+  | { kind: 'sweep'; sweep: SweepState }
+  | { kind: 'trial'; sweep: SweepState; trial: Trial };
 
 /**
  * Runs grouped by experiment, newest first. Groups page their runs; live changes update only
@@ -39,10 +65,24 @@ export type ExplorerNode =
 export class RunExplorer implements vscode.TreeDataProvider<ExplorerNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<ExplorerNode | ExplorerNode[] | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
+  private readonly moved = new vscode.EventEmitter<string[]>();
+  /**
+   * Per group, how often it was opened for a reveal. VS Code keeps a known item folded whatever
+   * its tree item says, so an opened group gets a new id and is drawn expanded.
+   */
+  private readonly openings = new Map<string, number>();
+  /** Opened groups whose runs VS Code has listed since their last opening: they show open. */
+  private readonly listedOpen = new Set<string>();
+  private readonly didList = new vscode.EventEmitter<void>();
+  /** Listed runs that moved to another group (a script naming its experiment), once the tree has them there. */
+  readonly onDidMove = this.moved.event;
 
-  private filter: RunFilter = { tags: [], statuses: [] };
+  private filter: RunFilter = {};
   private groups = new Map<string, ExplorerNode & { kind: 'experiment' }>();
   private runNodes = new Map<string, ExplorerNode & { kind: 'run' }>();
+  private sweepNodes = new Map<string, ExplorerNode & { kind: 'sweep' }>();
+  private trialNodes = new Map<string, ExplorerNode & { kind: 'trial' }>();
+  private pendingSweeps = new Set<string>();
   private pending = new Set<string>();
   private pendingAll = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -52,6 +92,7 @@ export class RunExplorer implements vscode.TreeDataProvider<ExplorerNode>, vscod
     private readonly source: RunsSource,
     /** Told when a listing fails (an invalid filter, an index that cannot be read); undefined when one succeeds. */
     private readonly onListError: (err: unknown) => void = () => undefined,
+    private readonly sweeps?: SweepsSource,
   ) {}
 
   setFilter(filter: RunFilter): void {
@@ -69,6 +110,13 @@ export class RunExplorer implements vscode.TreeDataProvider<ExplorerNode>, vscod
     this.schedule();
   }
 
+  /** A sweep's queue changed (its id), or sweeps came or went (undefined). */
+  sweepChanged(id: string | undefined): void {
+    if (id === undefined || !this.sweepNodes.has(id)) this.pendingAll = true;
+    else this.pendingSweeps.add(id);
+    this.schedule();
+  }
+
   /** Runs whose index rows changed: updates their items, or their group when they are new. */
   runsChanged(ids: Iterable<string>): void {
     for (const id of ids) this.pending.add(id);
@@ -77,8 +125,9 @@ export class RunExplorer implements vscode.TreeDataProvider<ExplorerNode>, vscod
 
   getTreeItem(node: ExplorerNode): vscode.TreeItem {
     if (node.kind === 'experiment') {
-      const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.Collapsed);
-      item.id = `exp:${node.name}`;
+      const opened = this.openings.get(node.name);
+      const item = new vscode.TreeItem(node.name, opened ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+      item.id = opened ? `${nodeKey(node)}#${opened}` : nodeKey(node);
       item.description = `${node.count} run${node.count === 1 ? '' : 's'}`;
       item.contextValue = 'experiment';
       item.iconPath = new vscode.ThemeIcon('beaker');
@@ -86,10 +135,12 @@ export class RunExplorer implements vscode.TreeDataProvider<ExplorerNode>, vscod
     }
     if (node.kind === 'more') {
       const item = new vscode.TreeItem('Load more…', vscode.TreeItemCollapsibleState.None);
-      item.id = `more:${node.experiment}`;
+      item.id = nodeKey(node);
       item.command = { command: 'trackside.internal.loadMore', title: 'Load more', arguments: [node.experiment] };
       return item;
     }
+    if (node.kind === 'sweep') return sweepTreeItem(node.sweep);
+    if (node.kind === 'trial') return trialTreeItem(node.sweep, node.trial);
     return runTreeItem(node.run);
   }
 
@@ -98,15 +149,39 @@ export class RunExplorer implements vscode.TreeDataProvider<ExplorerNode>, vscod
     return item;
   }
 
-  async getChildren(node?: ExplorerNode): Promise<ExplorerNode[]> {
-    try {
-      const children = await this.children(node);
-      this.onListError(undefined);
-      return children;
-    } catch (err) {
-      this.onListError(err);
-      return [];
-    }
+  getChildren(node?: ExplorerNode): Promise<ExplorerNode[]> {
+    return listed(async () => {
+      const out = await this.children(node);
+      if (node?.kind === 'experiment' && this.openings.has(node.name)) {
+        this.listedOpen.add(node.name);
+        this.didList.fire();
+      }
+      return out;
+    }, this.onListError);
+  }
+
+  /** Every node below the groups, listed as the tree would list them with all groups open (VS Code is not told). */
+  async listAll(): Promise<ExplorerNode[]> {
+    const out: ExplorerNode[] = [];
+    for (const g of await this.children()) out.push(...(await this.children(g)));
+    return out;
+  }
+
+  /**
+   * Opens a group in the tree; true once VS Code has listed its runs there, false after `ms`.
+   * A group opened so and not folded since stays as it is: each reopening redraws the whole tree,
+   * and a click on a row being redrawn is lost.
+   */
+  openGroup(name: string, ms: number): Promise<boolean> {
+    if (this.listedOpen.has(name)) return Promise.resolve(true);
+    this.openings.set(name, (this.openings.get(name) ?? 0) + 1);
+    this.changed.fire(undefined);
+    return holdsWithin([this.didList.event], () => this.listedOpen.has(name), ms);
+  }
+
+  /** The user folded a group. */
+  folded(node: ExplorerNode): void {
+    if (node.kind === 'experiment') this.listedOpen.delete(node.name);
   }
 
   private async children(node?: ExplorerNode): Promise<ExplorerNode[]> {
@@ -121,14 +196,40 @@ export class RunExplorer implements vscode.TreeDataProvider<ExplorerNode>, vscod
         next.set(g.name, n);
       }
       this.groups = next;
-      return [...next.values()];
+      return [...this.sweepRoots(), ...next.values()];
     }
-    if (node.kind === 'more') return [];
+    if (node.kind === 'sweep') return this.trialNodesOf(node.sweep);
+    if (node.kind === 'more' || node.kind === 'trial') return [];
     if (node.kind === 'run') return node.run.children > 0 ? this.runNodesOf(await source.children(node.run.id)) : [];
     const runs = await source.runs(node.name, this.filter, 0, node.shown);
     const out: ExplorerNode[] = this.runNodesOf(runs);
     if (node.count > node.shown) out.push({ kind: 'more', experiment: node.name });
     return out;
+  }
+
+  // Nodes keep their identity across refreshes: a command from a context menu opened just
+  // before a refresh still finds the node it was opened on.
+  private sweepRoots(): ExplorerNode[] {
+    // The run queue first, then the sweeps, newest first.
+    const sweeps = [...(this.sweeps?.list() ?? [])].sort((a, b) => Number(b.kind === 'queue') - Number(a.kind === 'queue'));
+    this.sweepNodes = new Map(
+      sweeps.map((sweep) => {
+        const node = this.sweepNodes.get(sweep.id) ?? { kind: 'sweep' as const, sweep };
+        node.sweep = sweep;
+        return [sweep.id, node];
+      }),
+    );
+    return [...this.sweepNodes.values()];
+  }
+
+  private trialNodesOf(sweep: SweepState): ExplorerNode[] {
+    return sweep.trials.map((trial) => {
+      const id = `${sweep.id}:${trial.key}`;
+      const node = this.trialNodes.get(id) ?? { kind: 'trial' as const, sweep, trial };
+      Object.assign(node, { sweep, trial });
+      this.trialNodes.set(id, node);
+      return node;
+    });
   }
 
   private runNodesOf(runs: RunListItem[]): ExplorerNode[] {
@@ -145,6 +246,7 @@ export class RunExplorer implements vscode.TreeDataProvider<ExplorerNode>, vscod
   }
 
   getParent(node: ExplorerNode): ExplorerNode | undefined {
+    if (node.kind === 'trial') return this.sweepNodes.get(node.sweep.id);
     if (node.kind !== 'run') return undefined;
     return node.run.parent ? this.runNodes.get(node.run.parent) : this.groups.get(node.run.experiment);
   }
@@ -160,10 +262,26 @@ export class RunExplorer implements vscode.TreeDataProvider<ExplorerNode>, vscod
     return this.runNodes.get(id);
   }
 
+  private readonly flushWaiters: (() => void)[] = [];
+
+  /** Resolves once the changes already told have reached the tree (a reveal before that is undone by the refresh). */
+  afterFlush(): Promise<void> {
+    if (!this.timer) return Promise.resolve();
+    return new Promise((resolve) => this.flushWaiters.push(resolve));
+  }
+
   private schedule(): void {
     if (this.timer) return;
     const wait = Math.max(0, this.lastFlush + 1000 / MAX_UPDATES_PER_SECOND - Date.now());
-    this.timer = setTimeout(() => void this.flush().catch((err) => this.onListError(err)), wait);
+    this.timer = setTimeout(
+      () =>
+        void this.flush()
+          .catch((err) => this.onListError(err))
+          .finally(() => {
+            for (const w of this.flushWaiters.splice(0)) w();
+          }),
+      wait,
+    );
   }
 
   private async flush(): Promise<void> {
@@ -172,6 +290,7 @@ export class RunExplorer implements vscode.TreeDataProvider<ExplorerNode>, vscod
     if (this.pendingAll) {
       this.pendingAll = false;
       this.pending.clear();
+      this.pendingSweeps.clear();
       this.runNodes.clear();
       this.changed.fire(undefined);
       return;
@@ -179,40 +298,82 @@ export class RunExplorer implements vscode.TreeDataProvider<ExplorerNode>, vscod
     const ids = [...this.pending];
     this.pending.clear();
     const fire: ExplorerNode[] = [];
+    for (const id of this.pendingSweeps) {
+      const node = this.sweepNodes.get(id);
+      const now = this.sweeps?.get(id);
+      if (node && now) {
+        node.sweep = now;
+        fire.push(node);
+      }
+    }
+    this.pendingSweeps.clear();
     let structural = false;
+    let recount = false;
+    const moved: string[] = [];
     const fresh = await Promise.all(ids.map((id) => this.source.run(id, this.filter)));
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i];
       const node = this.runNodes.get(id);
       const now = fresh[i];
-      if (node && now && now.experiment === node.run.experiment) {
+      if (node && now && now.experiment === node.run.experiment && now.parent === node.run.parent) {
         node.run = now;
         fire.push(node);
+      } else if (!node && !now?.parent) {
+        recount = true; // not shown: new, in a collapsed group, paged past or filtered out
+      } else if (node && now) {
+        // Moved: the same node in its new place, so a reveal of it still resolves there.
+        structural = true;
+        node.run = now;
+        moved.push(id);
       } else {
-        structural = true; // new, moved, filtered out or deleted: its group's listing changes
+        structural = true; // filtered out, deleted or nested: its listing changes
+        this.runNodes.delete(id);
       }
     }
+    // The other nodes keep their identity: a reveal of one listed just before still finds it.
+    // A live run in a collapsed group redraws only the groups whose count changed: a whole-tree
+    // refresh twice a second would close a context menu open on another item (a queued trial).
+    if (recount && !structural) structural = !(await this.recount(fire));
     if (structural) {
-      this.runNodes.clear();
       this.changed.fire(undefined);
     } else if (fire.length) {
       this.changed.fire(fire);
     }
+    if (moved.length) this.moved.fire(moved);
+  }
+
+  /** Updates the groups' counts (their nodes into `fire`); false when groups came or went. */
+  private async recount(fire: ExplorerNode[]): Promise<boolean> {
+    const groups = (await this.source.groups(this.filter)).filter((g) => g.count > 0);
+    if (groups.length !== this.groups.size || groups.some((g) => !this.groups.has(g.name))) return false;
+    for (const g of groups) {
+      const node = this.groups.get(g.name)!;
+      if (node.count === g.count) continue;
+      node.count = g.count;
+      fire.push(node);
+    }
+    return true;
   }
 
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
     this.changed.dispose();
+    this.moved.dispose();
+    this.didList.dispose();
   }
 }
 
-const STATUS_ICONS: Record<string, [string, string?]> = {
-  running: ['sync~spin', 'charts.blue'],
-  finished: ['pass', 'testing.iconPassed'],
-  failed: ['error', 'testing.iconFailed'],
-  stopped: ['debug-stop', 'charts.yellow'],
-  crashed: ['warning', 'testing.iconErrored'],
-};
+/** A tree's children; a failed listing shows no children and its error in the view (cleared by the next success). */
+export async function listed<T>(children: () => Promise<T[]>, onListError: (err: unknown) => void): Promise<T[]> {
+  try {
+    const found = await children();
+    onListError(undefined);
+    return found;
+  } catch (err) {
+    onListError(err);
+    return [];
+  }
+}
 
 export function runTreeItem(run: RunListItem): vscode.TreeItem {
   // A run with nested runs (MLflow child runs) opens to them.
@@ -223,7 +384,7 @@ export function runTreeItem(run: RunListItem): vscode.TreeItem {
   const metric = run.primary ? `${run.primary.key} ${formatMetric(run.primary.value)}` : '';
   item.description = [metric, run.status === 'running' ? 'running' : formatAge(run.started)].filter(Boolean).join(' · ');
   item.contextValue = ['run', run.status, run.rerunnable ? 'rerunnable' : ''].filter(Boolean).join(';');
-  item.command = { command: 'trackside.openRun', title: 'Open Run', arguments: [run.id] };
+  item.command = { command: CLICK_RUN_COMMAND, title: 'Open Run', arguments: [run.id, run.name] };
   item.accessibilityInformation = { label: `${run.name}, ${run.status}${metric ? `, ${metric}` : ''}` };
   return item;
 }

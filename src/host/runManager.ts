@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { AttachedRun } from '../core/runner/reattachRun';
 import { startRun, type RunExit, type RunHandle, type StartRunOptions } from '../core/runner/startRun';
+import { settings } from './config';
 import { RunTerminal } from './runTerminal';
 
 export interface ActiveRun {
@@ -15,26 +16,36 @@ interface AttachedEntry {
   name: string;
 }
 
-/** Runs started in this window: their terminals, their stop, and who to tell when they change. */
+/**
+ * Runs started in this window: one terminal each, named after the run (a rerun takes over the
+ * terminal of the finished run it repeats), their stop, and who to tell when they change.
+ */
 export class RunManager implements vscode.Disposable {
   private readonly active = new Map<string, ActiveRun>();
+  /** Terminals of runs that ended, still open, by run id. */
+  private readonly finished = new Map<string, RunTerminal>();
   private readonly attached = new Map<string, AttachedEntry>();
   private readonly changed = new vscode.EventEmitter<string>();
   /** Fires with a run id when a run starts or ends. */
   readonly onDidChange = this.changed.event;
 
-  async start(opts: StartRunOptions, displayName: string): Promise<ActiveRun> {
-    const terminal = new RunTerminal(`Run: ${displayName}`);
+  /** Starts a run; `rerunOf`: the run it repeats, whose terminal it takes over when that is still open. */
+  async start(opts: StartRunOptions, rerunOf?: string): Promise<ActiveRun> {
+    const earlier = rerunOf ? this.finished.get(rerunOf) : undefined;
+    const reused = earlier && !earlier.isClosed ? earlier : undefined;
+    const terminal = reused ?? new RunTerminal();
     let handle: RunHandle;
     try {
       handle = await startRun({ ...opts, onOutput: (text) => terminal.write(text) });
     } catch (err) {
-      terminal.dispose();
+      if (!reused) terminal.dispose();
       throw err;
     }
-    const run: ActiveRun = { handle, name: displayName, terminal };
+    if (rerunOf) this.finished.delete(rerunOf);
+    if (reused) terminal.write(`\n\x1b[2m── ${handle.name} ──\x1b[0m\n`);
+    const run: ActiveRun = { handle, name: handle.name, terminal };
     this.active.set(handle.id, run);
-    terminal.terminal.show(true);
+    terminal.show(`Run: ${handle.name}`);
     this.changed.fire(handle.id);
     void handle.onExit.then(
       (exit) => this.ended(run, exit),
@@ -84,15 +95,22 @@ export class RunManager implements vscode.Disposable {
     run.terminal.end(`Trackside: run ${run.handle.id} ${how}.`);
     this.changed.fire(run.handle.id);
     if (exit?.status === 'failed') {
+      // A failed run's output stays in sight, whatever closeOnFinish says.
+      this.finished.set(run.handle.id, run.terminal);
       void vscode.window.showErrorMessage(`Trackside: run "${run.name}" failed${exit.exitCode != null ? ` with exit code ${exit.exitCode}` : ''}.`, 'Show Output').then((pick) => {
-        if (pick) run.terminal.terminal.show();
+        if (pick && !run.terminal.isClosed) run.terminal.terminal?.show();
       });
+    } else if (settings().terminalCloseOnFinish) {
+      run.terminal.close();
+    } else {
+      this.finished.set(run.handle.id, run.terminal);
     }
   }
 
   dispose(): void {
     // Runs keep going if the window closes; the next window re-attaches or marks them crashed.
     for (const run of this.active.values()) run.terminal.dispose();
+    for (const t of this.finished.values()) t.dispose();
     this.changed.dispose();
   }
 }

@@ -1,25 +1,54 @@
 import * as vscode from 'vscode';
 
-/** A read-only terminal that shows a run's output live, named after the run. */
+/**
+ * A read-only terminal that shows a run's output live, named after the run. Output before
+ * the terminal is shown waits in a buffer (the run's name is known once it has started); a
+ * rerun can take over the terminal of the run it repeats.
+ */
 export class RunTerminal implements vscode.Disposable {
   private readonly writeEmitter = new vscode.EventEmitter<string>();
   private readonly closeEmitter = new vscode.EventEmitter<number | void>();
+  private readonly nameEmitter = new vscode.EventEmitter<string>();
   private opened = false;
   private buffer: string[] = [];
-  readonly terminal: vscode.Terminal;
+  private closedByUser = false;
+  private shown: vscode.Terminal | undefined;
+  /** A new name given before VS Code opened the terminal (it listens for names from then on). */
+  private renamed: string | undefined;
 
-  constructor(name: string) {
-    const pty: vscode.Pseudoterminal = {
-      onDidWrite: this.writeEmitter.event,
-      onDidClose: this.closeEmitter.event,
-      open: () => {
-        this.opened = true;
-        for (const chunk of this.buffer) this.writeEmitter.fire(chunk);
-        this.buffer = [];
-      },
-      close: () => undefined,
-    };
-    this.terminal = vscode.window.createTerminal({ name, pty, iconPath: new vscode.ThemeIcon('pulse') });
+  /** The terminal, once shown. */
+  get terminal(): vscode.Terminal | undefined {
+    return this.shown;
+  }
+
+  /** Whether the user closed it (it cannot be written to or shown again). */
+  get isClosed(): boolean {
+    return this.closedByUser;
+  }
+
+  /** Shows the terminal named `name`; a terminal already shown is renamed. */
+  show(name: string, preserveFocus = true): void {
+    if (this.shown) {
+      if (this.opened) this.nameEmitter.fire(name);
+      else this.renamed = name;
+    } else {
+      const pty: vscode.Pseudoterminal = {
+        onDidWrite: this.writeEmitter.event,
+        onDidClose: this.closeEmitter.event,
+        onDidChangeName: this.nameEmitter.event,
+        open: () => {
+          this.opened = true;
+          if (this.renamed) this.nameEmitter.fire(this.renamed);
+          for (const chunk of this.buffer) this.writeEmitter.fire(chunk);
+          this.buffer = [];
+        },
+        close: () => {
+          this.closedByUser = true;
+        },
+      };
+      this.shown = vscode.window.createTerminal({ name, pty, iconPath: new vscode.ThemeIcon('pulse') });
+    }
+    this.shown.show(preserveFocus);
   }
 
   write(text: string): void {
@@ -32,8 +61,15 @@ export class RunTerminal implements vscode.Disposable {
     this.write(`\n\x1b[2m${summary}\x1b[0m\n`);
   }
 
+  /** Closes the terminal (the run's output stays in its folder). */
+  close(): void {
+    this.shown?.dispose();
+    this.dispose();
+  }
+
   dispose(): void {
     this.writeEmitter.dispose();
     this.closeEmitter.dispose();
+    this.nameEmitter.dispose();
   }
 }

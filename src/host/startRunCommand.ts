@@ -2,19 +2,22 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { InterpreterNotFoundError } from '../core/runner/interpreter';
 import { parseParamPairs, type ParamPair } from '../core/runner/params';
+import type { StartRunOptions } from '../core/runner/startRun';
+import type { QueuedRun } from '../core/sweeps/sweepState';
+import { flagsText, readScriptFlags, type ScriptFlag } from '../core/runner/scriptFlags';
 import { settings, type RunConfiguration } from './config';
-import { interpreterFor } from './interpreter';
+import { interpreterFor, showInterpreterMissing } from './interpreter';
 import type { RunManager } from './runManager';
 
-export interface StartTarget {
+/** What to run and where: a queued run's fields, in a workspace folder. */
+export interface StartTarget extends Omit<QueuedRun, 'pairs'> {
   folder: vscode.WorkspaceFolder;
-  program: string;
-  args: string[];
-  cwd?: string;
-  env?: Record<string, string>;
-  interpreter?: string;
-  experiment?: string;
-  label: string;
+  /** The run this one repeats (Rerun): its terminal is taken over. */
+  rerunOf?: string;
+  /** The run's name (default: the script's name and the short id). */
+  name?: string;
+  /** The sweep trial the run is. */
+  sweep?: StartRunOptions['sweep'];
 }
 
 export interface StartContext {
@@ -22,7 +25,9 @@ export interface StartContext {
   rootFor(folder: vscode.WorkspaceFolder): string;
   clientPath: string;
   /** Called once the run folder exists, so the explorer shows it at once. */
-  started(id: string, folder: vscode.WorkspaceFolder): void;
+  started(id: string, folder: vscode.WorkspaceFolder, name: string): void;
+  /** The params of the newest run of this script (workspace-relative path), to start from. */
+  lastParams?(script: string): Promise<Record<string, unknown> | undefined>;
   /** Runs a notebook (.ipynb) headless as a tracked run; returns the run id. */
   startNotebook?(uri: vscode.Uri): Promise<string | undefined>;
 }
@@ -43,17 +48,20 @@ export async function startTrackedRun(ctx: StartContext, arg: unknown, withParam
     await ctx.startNotebook(notebook);
     return;
   }
-  const target = await chooseTarget(arg);
-  if (!target) return;
-  let params: ParamPair[] | undefined;
-  if (withParams) {
-    params = await askParams();
-    if (!params) return;
-  }
-  await launch(ctx, target, params);
+  const chosen = await chooseRun(ctx, arg, withParams, 'Start Tracked Run');
+  if (chosen) await launch(ctx, chosen.target, chosen.params);
 }
 
-export async function launch(ctx: StartContext, target: StartTarget, params?: ParamPair[]): Promise<string | undefined> {
+/** What to run, as Start Tracked Run chooses it, and its parameters when asked for; undefined when the user cancelled. */
+export async function chooseRun(ctx: StartContext, arg: unknown, withParams: boolean, title: string): Promise<{ target: StartTarget; params?: ParamPair[] } | undefined> {
+  const target = await chooseTarget(arg, title);
+  if (!target) return undefined;
+  if (!withParams) return { target };
+  const params = await askParams(ctx, target, title);
+  return params ? { target, params } : undefined;
+}
+
+export async function launch(ctx: StartContext, target: StartTarget, params?: ParamPair[] | StartRunOptions['params']): Promise<string | undefined> {
   requireTrust();
   // A notebook run again (Rerun) goes through the notebook runner's own start again.
   const notebook = target.args[0];
@@ -73,22 +81,19 @@ export async function launch(ctx: StartContext, target: StartTarget, params?: Pa
         clientPath: ctx.clientPath,
         experiment: target.experiment || s.defaultExperiment,
         params,
+        name: target.name,
+        sweep: target.sweep,
         snapshot: { include: s.snapshotInclude, maxFileBytes: s.snapshotMaxFileBytes, maxTotalBytes: s.snapshotMaxTotalBytes },
         outputCapBytes: s.outputCapBytes,
         sysInterval: s.systemMetricsInterval,
       },
-      target.label,
+      target.rerunOf,
     );
-    ctx.started(run.handle.id, target.folder);
+    ctx.started(run.handle.id, target.folder, run.name);
     return run.handle.id;
   } catch (err) {
     if (err instanceof InterpreterNotFoundError) {
-      const pick = await vscode.window.showErrorMessage(
-        `Trackside: the Python interpreter "${interpreter}" could not be started. Set "trackside.pythonPath" or select an environment in the Python extension.`,
-        { detail: err.message },
-        'Open Setting',
-      );
-      if (pick) await vscode.commands.executeCommand('workbench.action.openSettings', 'trackside.pythonPath');
+      await showInterpreterMissing(interpreter, err.message);
       return undefined;
     }
     throw err;
@@ -96,7 +101,7 @@ export async function launch(ctx: StartContext, target: StartTarget, params?: Pa
 }
 
 /** An .ipynb given (explorer) or, with no file given, the active notebook editor's. */
-function notebookTarget(arg: unknown): vscode.Uri | undefined {
+export function notebookTarget(arg: unknown): vscode.Uri | undefined {
   const isNotebook = (uri: vscode.Uri | undefined): uri is vscode.Uri => uri?.scheme === 'file' && uri.fsPath.toLowerCase().endsWith('.ipynb');
   if (arg instanceof vscode.Uri) return isNotebook(arg) ? arg : undefined;
   const active = vscode.window.activeNotebookEditor?.notebook.uri;
@@ -107,7 +112,7 @@ function isNotebookRunner(program: string): boolean {
   return program.split(/[\\/]/).slice(-2).join('/') === 'trackside_nbrun/run_notebook.py';
 }
 
-async function chooseTarget(arg: unknown): Promise<StartTarget | undefined> {
+async function chooseTarget(arg: unknown, title: string): Promise<StartTarget | undefined> {
   if (arg instanceof vscode.Uri) return fileTarget(arg);
   const active = vscode.window.activeTextEditor?.document;
   const activePy = active && active.uri.scheme === 'file' && active.fileName.endsWith('.py') ? active.uri : undefined;
@@ -120,8 +125,8 @@ async function chooseTarget(arg: unknown): Promise<StartTarget | undefined> {
   const items: Item[] = [];
   if (activePy) items.push({ label: `$(file) ${path.basename(activePy.fsPath)}`, description: 'active file', target: () => fileTarget(activePy) });
   for (const { c, folder } of configs) items.push({ label: `$(gear) ${c.name}`, description: c.program, target: () => configTarget(c, folder) });
-  items.push({ label: '$(search) Choose a Python file…', target: pickPythonFile });
-  const picked = await vscode.window.showQuickPick(items, { title: 'Start Tracked Run', placeHolder: 'What to run' });
+  items.push({ label: '$(search) Choose a Python file…', target: () => pickPythonFile(title) });
+  const picked = await vscode.window.showQuickPick(items, { title, placeHolder: 'What to run' });
   return picked?.target?.();
 }
 
@@ -146,22 +151,39 @@ export function configTarget(c: RunConfiguration, folder: vscode.WorkspaceFolder
   };
 }
 
-async function pickPythonFile(): Promise<StartTarget | undefined> {
+async function pickPythonFile(title: string): Promise<StartTarget | undefined> {
   const files = await vscode.workspace.findFiles('**/*.py', '{**/node_modules/**,**/.trackside/**,**/.venv/**,**/venv/**}', 2000);
   if (files.length === 0) throw new Error('There is no Python file in this workspace to run.');
   const picked = await vscode.window.showQuickPick(
     files.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri })).sort((a, b) => a.label.localeCompare(b.label)),
-    { title: 'Start Tracked Run', placeHolder: 'Python file to run' },
+    { title, placeHolder: 'Python file to run' },
   );
   return picked ? fileTarget(picked.uri) : undefined;
 }
 
-async function askParams(): Promise<ParamPair[] | undefined> {
+/**
+ * The script's own argparse flags (read statically, never by running it), prefilled with the
+ * last run of the script's values, else the defaults; free key=value pairs when it has none.
+ */
+async function askParams(ctx: StartContext, target: StartTarget, title: string): Promise<ParamPair[] | undefined> {
   let error: string | undefined;
+  let flags: ScriptFlag[] = [];
+  let why = '';
+  try {
+    flags = await readScriptFlags(await interpreterFor(target.folder.uri, target.interpreter), ctx.clientPath, target.program);
+  } catch (e) {
+    why = ` (${e instanceof Error ? e.message : String(e)})`;
+  }
+  const script = path.relative(target.folder.uri.fsPath, target.program).split(path.sep).join('/');
+  const last = flags.length && ctx.lastParams ? await ctx.lastParams(script).catch(() => undefined) : undefined;
+  const described = flags.map((f) => `${f.flag}${f.type ? ` (${f.type})` : ''}`).join(', ');
   const text = await vscode.window.showInputBox({
-    title: 'Start Tracked Run with Parameters',
-    prompt: 'key=value pairs, passed to the script as --key value and recorded as params',
+    title: `${title} with Parameters: ${path.basename(target.program)}`,
+    prompt: flags.length
+      ? `${last ? "The last run's values" : 'Defaults'} of ${described}; passed as --key value and recorded as params`
+      : `key=value pairs, passed to the script as --key value and recorded as params${why}`,
     placeHolder: 'lr=0.01 epochs=20',
+    value: flags.length ? flagsText(flags, last) : undefined,
     validateInput: (value) => {
       try {
         parseParamPairs(value);

@@ -1,7 +1,7 @@
 // Messages between the host and the Compare panel webview.
 import type { ChartControls } from './runPanel';
 import type { RunView } from './runView';
-import type { AppendedPoints, SeriesData, SeriesRequest } from './series';
+import type { SeriesRequest, SeriesToWebview } from './series';
 
 export const COMPARE_VIEW_TYPE = 'trackside.compare';
 
@@ -15,16 +15,20 @@ export interface ComparePanelState {
   zoom?: Record<string, { xMin: number; xMax: number }>;
   imageKey?: string;
   imageStep?: number;
+  /** How large the images are shown side by side. */
+  imageSize?: ImageSize;
   hidden?: string[];
+  /** Sections the user folded (`params`, `summaries`, …). */
+  collapsed?: string[];
 }
+
+export const IMAGE_SIZES = ['small', 'medium', 'large', 'natural'] as const;
+export type ImageSize = (typeof IMAGE_SIZES)[number];
 
 export type CompareToWebview =
   /** The runs (in `runIds` order, missing ones left out); sent again when any changes. */
   | { type: 'runs'; runs: RunView[]; missing: string[] }
-  | { type: 'series'; requestId: number; series: SeriesData[] }
-  /** A series request could not be answered: the charts of these keys show why. */
-  | { type: 'seriesError'; requestId: number; keys: string[]; message: string }
-  | { type: 'append'; points: AppendedPoints[] };
+  | SeriesToWebview;
 
 export type CompareFromWebview =
   | { type: 'ready' }

@@ -1,5 +1,14 @@
 // The Run Explorer's rows as the index worker answers them.
 
+/** The group of runs logged without an experiment. */
+export const NO_EXPERIMENT = '(no experiment)';
+
+/** The metric shown per run: the experiment's pinned key, else `fallback` (empty: the index's pick). */
+export interface PrimaryChoice {
+  pinned: Record<string, string>;
+  fallback: string;
+}
+
 /** One run as the explorer lists it. */
 export interface RunListItem {
   id: string;

@@ -10,4 +10,6 @@ export interface MetricSummaryView {
   last: WireNumber;
   firstStep: number;
   lastStep: number;
+  /** Unix ms the latest value was logged (absent where the source does not say). */
+  t?: number | null;
 }

@@ -1,6 +1,6 @@
 // Messages between the host and the Run panel webview.
 import type { RunView } from './runView';
-import type { AppendedPoints, SeriesData, SeriesRequest, XAxis } from './series';
+import type { SeriesRequest, SeriesToWebview, XAxis } from './series';
 
 export const RUN_VIEW_TYPE = 'trackside.run';
 
@@ -32,12 +32,7 @@ export type CodeAction = 'open' | 'diff' | 'restore';
 export type RunToWebview =
   /** Everything but the points; sent first and again whenever the run's index rows change. */
   | { type: 'run'; run: RunView }
-  /** Answers a requestSeries, one message per metric key. */
-  | { type: 'series'; requestId: number; series: SeriesData[] }
-  /** A series request could not be answered: the charts of these keys show why. */
-  | { type: 'seriesError'; requestId: number; keys: string[]; message: string }
-  /** Points logged since the series were sent (live runs). */
-  | { type: 'append'; points: AppendedPoints[] }
+  | SeriesToWebview
   /** The output log's tail; `reset` replaces what is shown, else `text` follows it. */
   | { type: 'output'; text: string; reset: boolean; truncated: boolean; exists: boolean }
   /** The run is not (or no longer) in the index. */
@@ -52,4 +47,6 @@ export type RunFromWebview =
   /** `file` names one file of a folder artifact. */
   | { type: 'artifact'; action: ArtifactAction; hash: string; file?: string }
   | { type: 'code'; action: CodeAction; path: string }
-  | { type: 'openRun'; runId: string };
+  | { type: 'openRun'; runId: string }
+  /** Puts text (the run's command) on the clipboard. */
+  | { type: 'copy'; text: string };

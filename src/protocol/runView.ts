@@ -1,8 +1,9 @@
 // What a panel shows of one run: plain data built by the host from the index, shared by the
 // Run and Compare panels. Image and blob locations are webview URIs made by the host.
+import type { RunStatus } from '../core/events';
 import type { MetricSummaryView } from './metricView';
 
-export type RunStatusView = 'running' | 'finished' | 'failed' | 'stopped' | 'crashed';
+export type RunStatusView = RunStatus;
 
 export type ParamValueView = string | number | boolean | null;
 
@@ -70,4 +71,9 @@ export interface RunView {
   code: FileView[];
   /** Malformed event lines skipped while reading the run's log. */
   badLines: number;
+  /**
+   * Set when the run cannot be edited here (a team run): where its tags, note and name are
+   * edited instead. The panel then shows them without edit controls.
+   */
+  editedElsewhere?: string;
 }

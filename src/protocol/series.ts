@@ -66,3 +66,16 @@ export interface SeriesRequest extends StepRange {
   /** Buckets wanted: about the chart's plot width in pixels. */
   buckets: number;
 }
+
+/**
+ * What a panel with charts (Run, Compare) is sent about its series. A stream, not a request's
+ * one reply (src/protocol/request.ts): each key's series comes as soon as it is read, and a
+ * live run's are sent again unasked.
+ */
+export type SeriesToWebview =
+  /** Answers a requestSeries, one message per metric key (requestId -1: a live run's resend). */
+  | { type: 'series'; requestId: number; series: SeriesData[] }
+  /** A series request could not be answered: the charts of these keys show why. */
+  | { type: 'seriesError'; requestId: number; keys: string[]; message: string }
+  /** Points logged since the series were sent (live runs). */
+  | { type: 'append'; points: AppendedPoints[] };

@@ -21,6 +21,8 @@ export interface TableData {
   names: string[];
   status: RunStatusView[];
   experiment: (string | null)[];
+  /** The sweep that started each run (its name); null for runs started on their own. */
+  sweeps: (string | null)[];
   /** Unix ms; NaN when unknown. */
   started: Float64Array;
   duration: Float64Array;

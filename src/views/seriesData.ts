@@ -2,7 +2,7 @@
 // zoomed range), each bucket's first and last step carrying its time and epoch so the
 // webview can switch x axes without asking again. Pure: no editor API.
 import { points } from '../core/metricQueries';
-import { series } from '../core/series';
+import { type Series, series } from '../core/series';
 import { type Store, keyId, runRid } from '../core/store';
 import type { AppendedPoints, SeriesCursor, SeriesData, SeriesRequest } from '../protocol/series';
 
@@ -20,30 +20,9 @@ const SQL_AFTER = `SELECT step, seq, value, t, epoch FROM points
 const SQL_COUNT_AFTER = 'SELECT count(*) FROM points WHERE rid = ? AND kid = ? AND (step, seq) > (?, ?)';
 
 export function seriesData(store: Store, req: SeriesRequest): SeriesData {
-  const buckets = Math.min(MAX_BUCKETS, Math.max(MIN_BUCKETS, Math.floor(req.buckets) || MIN_BUCKETS));
-  const ranged = req.xMin !== undefined || req.xMax !== undefined;
-  const range = ranged ? { xMin: req.xMin, xMax: req.xMax } : undefined;
-  const s = series(store, req.runId, req.key, { maxBuckets: buckets, xMin: req.xMin, xMax: req.xMax });
+  const s = series(store, req.runId, req.key, { maxBuckets: chartBuckets(req), xMin: req.xMin, xMax: req.xMax });
+  const out = chartData(req, s, isRanged(req) ? undefined : seriesEnd(store, req.runId, req.key));
   const n = s.count;
-  const out: SeriesData = {
-    runId: req.runId,
-    key: req.key,
-    exact: s.exact,
-    points: s.points,
-    steps: s.steps,
-    lastSteps: s.lastSteps,
-    min: s.min,
-    max: s.max,
-    first: s.first,
-    last: s.last,
-    counts: Float64Array.from(s.counts),
-    t: new Float64Array(n),
-    lastT: new Float64Array(n),
-    epochs: new Float64Array(n),
-    lastEpochs: new Float64Array(n),
-    range,
-    end: ranged ? undefined : seriesEnd(store, req.runId, req.key),
-  };
   if (n === 0) return out;
   if (s.exact) {
     // Every bucket is one point: one range read gives times and epochs.
@@ -59,18 +38,65 @@ export function seriesData(store: Store, req: SeriesRequest): SeriesData {
   // Times and epochs at every bucket edge in one statement (the steps bound as a JSON array).
   const rid = runRid(store, req.runId);
   const kid = keyId(store, req.key, false);
-  const edges = new Float64Array(2 * n);
+  const rows = store.stmt(SQL_AT).raw().iterate(JSON.stringify(Array.from(edgeSteps(s))), rid, kid) as IterableIterator<EdgeRow>;
+  return withEdgeTimes(out, s, rows);
+}
+
+/** How many buckets a chart asks for, within bounds. */
+export function chartBuckets(req: SeriesRequest): number {
+  return Math.min(MAX_BUCKETS, Math.max(MIN_BUCKETS, Math.floor(req.buckets) || MIN_BUCKETS));
+}
+
+export function isRanged(req: SeriesRequest): boolean {
+  return req.xMin !== undefined || req.xMax !== undefined;
+}
+
+/** A chart's series from its buckets; its times and epochs are filled by withEdgeTimes or a range read. */
+export function chartData(req: SeriesRequest, s: Series, end: SeriesCursor | undefined): SeriesData {
+  const n = s.count;
+  return {
+    runId: req.runId,
+    key: req.key,
+    exact: s.exact,
+    points: s.points,
+    steps: s.steps,
+    lastSteps: s.lastSteps,
+    min: s.min,
+    max: s.max,
+    first: s.first,
+    last: s.last,
+    counts: Float64Array.from(s.counts),
+    t: new Float64Array(n),
+    lastT: new Float64Array(n),
+    epochs: new Float64Array(n),
+    lastEpochs: new Float64Array(n),
+    range: isRanged(req) ? { xMin: req.xMin, xMax: req.xMax } : undefined,
+    end,
+  };
+}
+
+/** Every bucket's first and last step: where times and epochs are looked up. */
+export function edgeSteps(s: Series): Float64Array {
+  const edges = new Float64Array(2 * s.count);
   edges.set(s.steps, 0);
-  edges.set(s.lastSteps, n);
+  edges.set(s.lastSteps, s.count);
+  return edges;
+}
+
+/** A point at a bucket edge: step, seq, t, epoch. */
+export type EdgeRow = [step: number, seq: number, t: number | null, epoch: number | null];
+
+/** Fills times and epochs from the points at the bucket edges (in any order). */
+export function withEdgeTimes(out: SeriesData, s: Series, rows: Iterable<EdgeRow>): SeriesData {
   // A bucket starts at the first value of its first step and ends at the last of its last step.
   const firstAt = new Map<number, [seq: number, t: number | null, epoch: number | null]>();
   const lastAt = new Map<number, [seq: number, t: number | null, epoch: number | null]>();
-  for (const row of store.stmt(SQL_AT).raw().iterate(JSON.stringify(Array.from(edges)), rid, kid) as IterableIterator<[number, number, number | null, number | null]>) {
+  for (const row of rows) {
     const [step, seq] = row;
     if (!(seq >= (firstAt.get(step)?.[0] ?? Infinity))) firstAt.set(step, [seq, row[2], row[3]]);
     if (!(seq <= (lastAt.get(step)?.[0] ?? -Infinity))) lastAt.set(step, [seq, row[2], row[3]]);
   }
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < s.count; i++) {
     const a = firstAt.get(s.steps[i]);
     const b = lastAt.get(s.lastSteps[i]);
     out.t[i] = a?.[1] ?? Number.NaN;

@@ -1,10 +1,11 @@
 // The Runs Table's data, by column, straight from the index tables (runs, tags, params,
-// summaries): a few set-wise reads instead of one query per run. Pure: no editor API.
+// summaries): a few set-wise reads instead of one query per run. Pure: no editor API. The
+// team index's table (worker/teamTable.ts) builds its columns with the same tableOf.
 import type { Store } from '../core/store';
 import type { MetricColumn, ParamColumn, TableData } from '../protocol/tableData';
 import type { RunStatusView } from '../protocol/runView';
 
-type RunRow = [rid: number, id: string, name: string | null, experiment: string | null, status: string, started: number | null, ended: number | null, updated: number | null, note: string | null];
+export type RunRow = [rid: number, id: string, name: string | null, experiment: string | null, status: string, started: number | null, ended: number | null, updated: number | null, note: string | null, sweep: string | null];
 
 /** Every run that is not deleted (or only those of `ids`, or the newest `limit`), newest first. */
 export function tableRows(store: Store, ids?: readonly string[], limit?: number): TableData {
@@ -13,15 +14,41 @@ export function tableRows(store: Store, ids?: readonly string[], limit?: number)
   const args = ids !== undefined ? [JSON.stringify(ids)] : [];
   const rows = store
     .stmt(
-      `SELECT rid, id, name, experiment, status, coalesce(started, created), ended, updated, note FROM runs
+      `SELECT rid, id, name, experiment, status, coalesce(started, created), ended, updated, note, sweep FROM runs
        WHERE deleted = 0 ${ids !== undefined ? 'AND id IN (SELECT value FROM json_each(?))' : ''} ORDER BY coalesce(started, created) DESC, id DESC
        ${limit !== undefined ? `LIMIT ${Math.max(0, Math.floor(limit))}` : ''}`,
     )
     .raw()
     .all(...args) as RunRow[];
-  const n = rows.length;
   const ridScope = some ? 'WHERE rid IN (SELECT value FROM json_each(?))' : '';
   const ridArgs = some ? [JSON.stringify(rows.map((r) => r[0]))] : [];
+  if (rows.length === 0) return tableOf(rows, [], [], []);
+  const keys = new Map((store.stmt('SELECT kid, key FROM metric_keys').raw().all() as [number, string][]).map(([kid, key]) => [kid, key]));
+  const metrics = function* (): Generator<MetricRow> {
+    for (const [rid, kid, last, min, max] of store.stmt(`SELECT rid, kid, last, min, max FROM summaries ${ridScope}`).raw().iterate(...ridArgs) as IterableIterator<
+      [number, number, number | null, number | null, number | null]
+    >) {
+      yield [rid, keys.get(kid) ?? String(kid), last, min, max];
+    }
+  };
+  return tableOf(
+    rows,
+    store.stmt(`SELECT rid, tag FROM tags ${ridScope} ORDER BY rid, tag`).raw().all(...ridArgs) as TagRow[],
+    // Read one after the other: an open statement keeps the connection busy.
+    (function* () {
+      yield* store.stmt(`SELECT rid, key, value, num FROM params ${ridScope}`).raw().iterate(...ridArgs) as IterableIterator<ParamRow>;
+    })(),
+    metrics(),
+  );
+}
+
+export type TagRow = [rid: number, tag: string];
+export type ParamRow = [rid: number, key: string, value: string | null, num: number | null];
+export type MetricRow = [rid: number, key: string, last: number | null, min: number | null, max: number | null];
+
+/** The table's columns from its runs' rows (in table order) and their tags, params and summaries (rows of other runs are skipped). */
+export function tableOf(rows: readonly RunRow[], tags: Iterable<TagRow>, paramRows: Iterable<ParamRow>, metricRows: Iterable<MetricRow>): TableData {
+  const n = rows.length;
   const index = new Map<number, number>();
   rows.forEach((r, i) => index.set(r[0], i));
 
@@ -30,6 +57,7 @@ export function tableRows(store: Store, ids?: readonly string[], limit?: number)
     names: rows.map((r) => r[2] ?? r[1]),
     status: rows.map((r) => r[4] as RunStatusView),
     experiment: rows.map((r) => r[3]),
+    sweeps: rows.map((r) => r[9]),
     started: Float64Array.from(rows, (r) => r[5] ?? Number.NaN),
     duration: Float64Array.from(rows, (r) => {
       const end = r[6] ?? r[7];
@@ -42,16 +70,14 @@ export function tableRows(store: Store, ids?: readonly string[], limit?: number)
   };
   if (n === 0) return data;
 
-  for (const [rid, tag] of store.stmt(`SELECT rid, tag FROM tags ${ridScope} ORDER BY rid, tag`).raw().all(...ridArgs) as [number, string][]) {
+  for (const [rid, tag] of tags) {
     const i = index.get(rid);
     if (i !== undefined) data.tags[i].push(tag);
   }
 
   // Params: a column is numeric when every value it has is a number.
   const params = new Map<string, { nums: Float64Array; texts: (string | null)[] | undefined }>();
-  for (const [rid, key, value, num] of store.stmt(`SELECT rid, key, value, num FROM params ${ridScope}`).raw().iterate(...ridArgs) as IterableIterator<
-    [number, string, string | null, number | null]
-  >) {
+  for (const [rid, key, value, num] of paramRows) {
     const i = index.get(rid);
     if (i === undefined) continue;
     let col = params.get(key);
@@ -67,20 +93,17 @@ export function tableRows(store: Store, ids?: readonly string[], limit?: number)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([key, c]): ParamColumn => (c.texts ? { key, kind: 'text', values: c.texts } : { key, kind: 'number', values: c.nums }));
 
-  const keys = new Map((store.stmt('SELECT kid, key FROM metric_keys').raw().all() as [number, string][]).map(([kid, key]) => [kid, key]));
-  const metrics = new Map<number, MetricColumn>();
-  for (const [rid, kid, last, min, max] of store.stmt(`SELECT rid, kid, last, min, max FROM summaries ${ridScope}`).raw().iterate(...ridArgs) as IterableIterator<
-    [number, number, number | null, number | null, number | null]
-  >) {
+  const metrics = new Map<string, MetricColumn>();
+  for (const [rid, key, last, min, max] of metricRows) {
     const i = index.get(rid);
     if (i === undefined) continue;
-    let col = metrics.get(kid);
+    let col = metrics.get(key);
     if (!col) {
-      col = { key: keys.get(kid) ?? String(kid), has: new Uint8Array(n), last: new Float64Array(n), min: new Float64Array(n), max: new Float64Array(n) };
+      col = { key, has: new Uint8Array(n), last: new Float64Array(n), min: new Float64Array(n), max: new Float64Array(n) };
       col.last.fill(Number.NaN);
       col.min.fill(Number.NaN);
       col.max.fill(Number.NaN);
-      metrics.set(kid, col);
+      metrics.set(key, col);
     }
     col.has[i] = 1;
     col.last[i] = last ?? Number.NaN;

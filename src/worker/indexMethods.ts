@@ -2,7 +2,7 @@
 // them in-process). Each takes plain, cloneable arguments and returns plain data.
 import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import type { RunFilter as ExplorerFilter } from '../core/display';
+import type { RunFilter as ExplorerFilter } from '../core/query/runFilter';
 import { exportMetricsCsv } from '../core/export/metricsCsv';
 import { exportRunArchive } from '../core/export/runArchive';
 import { type ExportFormat, exportRuns } from '../core/exportRuns';
@@ -13,16 +13,20 @@ import { evaluatedBy, listModels, listVersions, resolveModelRef } from '../core/
 import { type RegisterOptions, registerCandidates, registerVersion } from '../core/models/registerVersion';
 import { versionReport } from '../core/models/versionReport';
 import { compileQuery } from '../core/query/compile';
-import { type ListRunsOptions, type RunFilter, countRuns, experiments, getRun, listRuns, resolveRun } from '../core/runQueries';
+import { type ListRunsOptions, type RunFilter, countRuns, experiments, getRun, listRuns, resolveRun, runIds } from '../core/runQueries';
 import { recoverRuns } from '../core/runner/recoverRuns';
-import { type EditBody, editRun } from '../core/runEdits';
+import { deleteRun, renameRun, restoreRun, setNote, tagRun } from '../core/runEdits';
+import type { Store } from '../core/store';
 import type { SeriesRequest } from '../protocol/series';
+import type { PrimaryChoice } from '../protocol/explorer';
 import { explorerChildren, explorerGroups, explorerRun, explorerRuns, runDetails } from '../views/explorerData';
 import { type SentSeries, liveUpdate } from '../views/liveSeries';
+import { modelView } from '../views/modelView';
 import { runView } from '../views/runView';
 import { seriesData } from '../views/seriesData';
 import { tableRows } from '../views/tableRows';
 import type { IndexState, Job } from './indexState';
+import { teamJobs, teamMethods } from './teamMethods';
 
 /** A run filter whose query is still text: compiled where the index is, so errors come back typed. */
 export interface FilterText extends Omit<RunFilter, 'where'> {
@@ -36,6 +40,10 @@ function withQuery<T extends FilterText>(f: T): Omit<T, 'query'> & { where?: Ret
 
 export function indexMethods(state: IndexState) {
   const store = () => state.store();
+  const edit = (id: string, apply: (s: Store) => void) => {
+    apply(store());
+    state.changed([id]);
+  };
   return {
     // Runs
     listRuns: (opts: ListRunsOptions & FilterText = {}) => listRuns(store(), withQuery(opts)),
@@ -50,10 +58,10 @@ export function indexMethods(state: IndexState) {
 
     // Run Explorer
     explorerGroups: (filter: ExplorerFilter) => explorerGroups(store(), filter),
-    explorerRuns: (experiment: string, filter: ExplorerFilter, offset: number, limit: number, primaryKey: string) =>
-      explorerRuns(store(), experiment, filter, offset, limit, primaryKey),
-    explorerRun: (id: string, filter: ExplorerFilter, primaryKey: string) => explorerRun(store(), id, filter, primaryKey),
-    explorerChildren: (parent: string, primaryKey: string) => explorerChildren(store(), parent, primaryKey),
+    explorerRuns: (experiment: string, filter: ExplorerFilter, offset: number, limit: number, primary: PrimaryChoice) =>
+      explorerRuns(store(), experiment, filter, offset, limit, primary),
+    explorerRun: (id: string, filter: ExplorerFilter, primary: PrimaryChoice) => explorerRun(store(), id, filter, primary),
+    explorerChildren: (parent: string, primary: PrimaryChoice) => explorerChildren(store(), parent, primary),
     runDetails: (id: string) => runDetails(store(), id),
 
     // Panels
@@ -61,11 +69,18 @@ export function indexMethods(state: IndexState) {
     series: (requests: SeriesRequest[]) => requests.map((r) => seriesData(store(), r)),
     liveUpdate: (runId: string, sent: SentSeries[]) => liveUpdate(store(), runId, sent),
     tableRows: (ids?: string[], limit?: number) => tableRows(store(), ids, limit),
+    /** The Runs Table's filter: ids matching the query, by the one evaluation the CLI and explorer use. */
+    matchingRunIds: (query: string) => runIds(store(), { where: compileQuery(query) }),
+
+    // Team index: connect, the Team Runs view, push (panels' requests about "team:<id>" runs are routed in indexWorker.ts)
+    ...teamMethods(state),
 
     // Models
     listModels: () => (state.syncModels(), listModels(store())),
     listVersions: (name: string) => listVersions(store(), name),
     versionReport: (name: string, version: number, settings: DegradationSettings) => versionReport(store(), name, version, settings),
+    /** The Model panel's message for one version. */
+    modelView: (name: string, version: number, settings: DegradationSettings) => modelView(store(), name, version, settings),
     resolveModelRef: (ref: string) => resolveModelRef(store(), ref),
     evaluatedBy: (runId: string) => evaluatedBy(store(), runId),
     /** Gate verdicts on a version (judged, or held to), or on the model; newest first. */
@@ -81,11 +96,12 @@ export function indexMethods(state: IndexState) {
     /** After the editor wrote registry files itself. */
     syncModels: () => state.syncModels(store(), true),
 
-    // Edits (rename, tags, note, delete, restore): logged in the run's folder, then read in
-    editRun: (id: string, body: EditBody) => {
-      editRun(store(), id, body);
-      state.changed([id]);
-    },
+    // Edits: logged in the run's folder, then read in
+    renameRun: (id: string, name: string) => edit(id, (s) => renameRun(s, id, name)),
+    tagRun: (id: string, add: string[], remove: string[]) => edit(id, (s) => tagRun(s, id, add, remove)),
+    setNote: (id: string, text: string) => edit(id, (s) => setNote(s, id, text)),
+    deleteRun: (id: string) => edit(id, (s) => deleteRun(s, id)),
+    restoreRun: (id: string) => edit(id, (s) => restoreRun(s, id)),
 
     // Reading new events
     ingestRun: (id: string) => state.ingestRun(id),
@@ -122,6 +138,7 @@ export function indexJobs(state: IndexState) {
     },
     exportRunArchive: (job: Job, ids: string[], file: string) =>
       exportRunArchive(state.root, ids, file, { signal: job.signal, onProgress: (p) => job.progress?.({ done: p.bytes, total: p.totalBytes }) }),
+    ...teamJobs(state),
   };
 }
 

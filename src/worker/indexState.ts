@@ -79,6 +79,11 @@ export class IndexState {
     this.events.ingested({ changed: ids, removed: [], badTotal: 0, bad: [] });
   }
 
+  /** A line for the editor's Trackside output channel. */
+  log(text: string): void {
+    this.events.log(text);
+  }
+
   /** A whole pass soon, bursts of hints coalesced. */
   ingestSoon(delay = COALESCE_MS): void {
     if (this.soon) return;

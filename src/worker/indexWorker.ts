@@ -4,8 +4,10 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { type EnginePreference, ENGINE_PREFERENCES, NoEngineError, loadEngine } from '../core/sqlite/loadEngine';
 import type { FromWorker, ToWorker, WorkerData } from '../protocol/indexWorker';
+import type { SeriesData } from '../protocol/series';
 import { indexJobs, indexMethods } from './indexMethods';
 import { IndexState } from './indexState';
+import { teamRequest } from './teamMethods';
 import { toWireError } from './wireError';
 
 const port = parentPort!;
@@ -57,7 +59,10 @@ function start(): void {
     const method = methods[m.method];
     if (method) {
       try {
-        answer(m.id, method(...m.args));
+        // A panel's request about a team run ("team:<id>") is answered from the team index.
+        const value = teamRequest(state, m.method, m.args, (r) => (methods.series([r]) as SeriesData[])[0]) ?? method(...m.args);
+        if (value instanceof Promise) value.then((v) => answer(m.id, v), (e: unknown) => post({ kind: 'error', id: m.id, error: toWireError(e) }));
+        else answer(m.id, value);
       } catch (e) {
         post({ kind: 'error', id: m.id, error: toWireError(e) });
       }

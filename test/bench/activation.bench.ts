@@ -64,7 +64,9 @@ export async function run(): Promise<Figure[]> {
     const tree = state.trees!.get('trackside.runs') as Tree;
     const groups = await tree.getChildren();
     for (const g of groups) tree.getTreeItem(g);
-    for (const r of await tree.getChildren(groups[0])) tree.getTreeItem(r);
+    const runs = await tree.getChildren(groups[0]);
+    if (runs.length < 200) throw new Error(`the first group listed ${runs.length} runs`);
+    for (const r of runs) tree.getTreeItem(r);
     renders.push(performance.now() - t);
     // Recovery runs on the next turn; let it ask the worker and be answered.
     await new Promise((r) => setTimeout(r, 50));
@@ -86,6 +88,6 @@ export async function run(): Promise<Figure[]> {
   const render = median(renders);
   return [
     figure('activation with a 10,000-run index: host busy time until the first tree render', act, 'ms', median(eager), '<= 50 ms', (v) => v <= 50),
-    figure('Run Explorer first render (a group of 10,000 runs), wall time', render, 'ms', median(unpaged), '<= 300 ms', (v) => v <= 300),
+    figure('Run Explorer first render (10,000 runs in 8 experiments: the groups and the first 200 runs of one), wall time', render, 'ms', median(unpaged), '<= 300 ms', (v) => v <= 300),
   ];
 }

@@ -1,6 +1,6 @@
-// Python client speed: run.log() of 5 scalars and sustained points/s, each against a bare
-// collections.deque.append loop measured in the same Python process; and what a SIGKILL
-// loses (maximum and median over 20 kills), against flushing after every log().
+// Python client speed: the whole logging loop (first log() to finish()), per call of 5 scalars
+// and per point, against the same loop writing the same JSON lines to a buffered file itself;
+// and what a SIGKILL loses (maximum and median over 20 kills), against flushing every log().
 import { execFile } from 'node:child_process';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -16,10 +16,10 @@ interface KillLoss {
 }
 
 interface ClientBench {
-  log_us_median: number;
-  append_us_median: number;
-  points_per_s: number;
-  append_points_per_s: number;
+  client_us_per_call: number;
+  plain_us_per_call: number;
+  client_points_per_s: number;
+  plain_points_per_s: number;
 }
 
 export async function run(): Promise<Figure[]> {
@@ -37,15 +37,8 @@ export async function run(): Promise<Figure[]> {
   const ms = (s: number): number => s * 1000;
   const within = (v: number): boolean => v <= 500;
   return [
-    figure('client log() of 5 scalars, median per call', r.log_us_median, 'µs', r.append_us_median, '<= 5 µs', (v) => v <= 5),
-    figure(
-      'client sustained, first log() to finish()',
-      r.points_per_s,
-      'points/s',
-      r.append_points_per_s,
-      '>= 200000 points/s',
-      (v) => v >= 200_000,
-    ),
+    figure('client, first log() to finish(), per call of 5 scalars (worst of 3)', r.client_us_per_call, 'µs', r.plain_us_per_call, 'ratio <= 1.0 (no slower than writing the lines yourself)', (_v, ratio) => ratio <= 1),
+    figure('client, first log() to finish(), points/s (worst of 3)', r.client_points_per_s, 'points/s', r.plain_points_per_s, '>= 1000000 points/s', (v) => v >= 1_000_000),
     // The promise is a maximum: the worst of the kills, with the median beside it.
     figure(`client data lost to a SIGKILL, logging every ms, max of ${kill.kills}`, ms(kill.loss_max_s), 'ms', ms(kill.flush_each_loss_s), '<= 500 ms', within),
     figure(`client data lost to a SIGKILL, logging every ms, median of ${kill.kills}`, ms(kill.loss_median_s), 'ms', ms(kill.flush_each_loss_s), '<= 500 ms', within),

@@ -1,6 +1,7 @@
-// Metrics CSV export speed: one run's 1M points (5 keys) written to a CSV file, against
-// reading the same rows with a bare better-sqlite3 iteration (no formatting, no writing).
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+// Metrics CSV export speed: one run's 1M points (5 keys) written to a CSV file, against the
+// plain way: one query iterating the same rows, each formatted as the same CSV line
+// (key,step,value,ISO time,epoch) and written through a buffered file stream.
+import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportMetricsCsv } from '../../src/core/export/metricsCsv';
@@ -33,13 +34,34 @@ function fill(store: Store): number {
   return n;
 }
 
+/** The rows as CSV lines, 64 KB at a time. */
+function plainCsv(rows: Iterable<[string, number, number, number, number | null]>, path: string): number {
+  const fd = openSync(path, 'w');
+  let buf = 'key,step,value,time,epoch\r\n';
+  let n = 0;
+  for (const [key, step, value, t, epoch] of rows) {
+    buf += `${key},${step},${value},${new Date(t).toISOString()},${epoch ?? ''}\r\n`;
+    n++;
+    if (buf.length >= 65536) {
+      writeSync(fd, buf);
+      buf = '';
+    }
+  }
+  writeSync(fd, buf);
+  closeSync(fd);
+  return n;
+}
+
 export async function run(): Promise<Figure[]> {
   const dir = mkdtempSync(join(tmpdir(), 'trackside-bench-export-'));
   const store = openIndex(dir);
   try {
     const n = fill(store);
     const out = join(dir, 'metrics.csv');
-    const read = store.engine.prepare('SELECT step, value, t, epoch FROM points WHERE rid = 1 AND kid = ? ORDER BY step').raw();
+    const read = store.engine
+      .prepare('SELECT k.key, p.step, p.value, p.t, p.epoch FROM points p JOIN metric_keys k ON k.kid = p.kid WHERE p.rid = 1 ORDER BY k.key, p.step, p.seq')
+      .raw();
+    const plainOut = join(dir, 'plain.csv');
     const ours: number[] = [];
     const bare: number[] = [];
     for (let i = 0; i < ROUNDS; i++) {
@@ -47,12 +69,10 @@ export async function run(): Promise<Figure[]> {
       const written = exportMetricsCsv(store, RUN, out);
       ours.push(written / ((performance.now() - start) / 1000));
       start = performance.now();
-      let rows = 0;
-      for (let kid = 1; kid <= KEYS.length; kid++) for (const _ of read.iterate(kid)) rows++;
-      bare.push(rows / ((performance.now() - start) / 1000));
+      bare.push(plainCsv(read.iterate() as Iterable<[string, number, number, number, number | null]>, plainOut) / ((performance.now() - start) / 1000));
     }
     const mb = (statSync(out).size / 1e6).toFixed(0);
-    return [figure(`metrics CSV export (${n} points, ${mb} MB)`, median(ours), 'points/s', median(bare), '>= 500000 points/s', (v) => v >= 500_000)];
+    return [figure(`metrics CSV export (${n} points, ${mb} MB)`, median(ours), 'points/s', median(bare), '>= 1000000 points/s', (v) => v >= 1_000_000)];
   } finally {
     store.close();
     rmSync(dir, { recursive: true, force: true });

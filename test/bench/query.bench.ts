@@ -1,13 +1,16 @@
 // Query speed: a 3-predicate query (a param, a metric summary and the status) over 100,000
 // runs — first page of 100 newest matches plus the match count, as the explorer and the runs
-// table ask — against the same page and count from a plain SQL scan of the runs table with a
-// one-column condition.
+// table ask — against the same three predicates written by hand in SQL over the same schema
+// (page and count). Median and worst of 15 rounds. Then the Run Explorer's groups under the
+// same filter (20 experiments, each with its count of matches) against the same two queries by
+// hand: the experiment list and one grouped count.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileQuery } from '../../src/core/query/compile';
 import { countRuns, listRuns } from '../../src/core/runQueries';
 import { openIndex, type Store } from '../../src/core/store';
+import { explorerGroups } from '../../src/views/explorerData';
 import { figure, median, type Figure } from './report';
 
 const RUNS = 100_000;
@@ -57,11 +60,13 @@ export async function run(): Promise<Figure[]> {
   try {
     fill(store);
     store.engine.exec('ANALYZE');
-    const page = store.engine.prepare(
-      "SELECT id, name, status, started FROM runs WHERE deleted = 0 AND status = 'finished' ORDER BY coalesce(started, created) DESC LIMIT 100",
-    );
-    const count = store.engine.prepare("SELECT count(*) FROM runs WHERE deleted = 0 AND status = 'finished'").pluck();
+    const matching = `FROM runs r WHERE r.deleted = 0 AND r.status = 'finished'
+      AND EXISTS (SELECT 1 FROM params p WHERE p.rid = r.rid AND p.key = 'lr' AND p.num > 0.001)
+      AND EXISTS (SELECT 1 FROM summaries s JOIN metric_keys k ON k.kid = s.kid WHERE s.rid = r.rid AND k.key = 'val/acc' AND s.max >= 0.9)`;
+    const page = store.engine.prepare(`SELECT r.id, r.name, r.status, r.started ${matching} ORDER BY coalesce(r.started, r.created) DESC LIMIT 100`);
+    const count = store.engine.prepare(`SELECT count(*) ${matching}`).pluck();
     let matches = 0;
+    let plainMatches = 0;
     const ours: number[] = [];
     const plain: number[] = [];
     for (let i = 0; i < ROUNDS; i++) {
@@ -75,12 +80,34 @@ export async function run(): Promise<Figure[]> {
       plain.push(
         time(() => {
           page.all();
-          count.get();
+          plainMatches = count.get() as number;
         }),
       );
     }
+    const groupsPlain = store.engine.prepare(
+      `SELECT experiment, count(*), sum(status = 'running'), max(coalesce(started, created)) FROM runs WHERE deleted = 0 GROUP BY experiment ORDER BY experiment COLLATE NOCASE NULLS FIRST`,
+    );
+    const countsPlain = store.engine.prepare(`SELECT r.experiment, count(*) ${matching} GROUP BY r.experiment`);
+    const groups: number[] = [];
+    const groupsBare: number[] = [];
+    let grouped = 0;
+    let groupedPlain = 0;
+    for (let i = 0; i < ROUNDS; i++) {
+      groups.push(time(() => (grouped = explorerGroups(store, { query: QUERY }).reduce((n, g) => n + g.count, 0))));
+      groupsBare.push(
+        time(() => {
+          groupsPlain.all();
+          groupedPlain = (countsPlain.raw().all() as [string, number][]).reduce((n, r) => n + r[1], 0);
+        }),
+      );
+    }
+    if (grouped !== plainMatches || groupedPlain !== plainMatches) throw new Error(`the explorer's groups hold ${grouped} runs, the hand-written SQL ${groupedPlain}, the count ${plainMatches}`);
+    if (matches !== plainMatches) throw new Error(`the query found ${matches} runs, the hand-written SQL ${plainMatches}`);
+    const name = `query "${QUERY}" over ${RUNS} runs (page of 100 + count, ${matches} matches)`;
     return [
-      figure(`query "${QUERY}" over ${RUNS} runs (page of 100 + count, ${matches} matches)`, median(ours), 'ms', median(plain), '<= 100 ms', (v) => v <= 100),
+      figure(`${name}, median`, median(ours), 'ms', median(plain), '<= 25 ms', (v) => v <= 25),
+      figure(`${name}, worst`, Math.max(...ours), 'ms', Math.max(...plain), '<= 25 ms', (v) => v <= 25),
+      figure(`Run Explorer groups under that query (20 experiments), worst`, Math.max(...groups), 'ms', Math.max(...groupsBare), '<= 100 ms (a filter answers within 0.1 s)', (v) => v <= 100),
     ];
   } finally {
     store.close();

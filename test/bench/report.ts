@@ -1,4 +1,7 @@
-// One benchmark figure, printed as a line of text or (with --json) one JSON object per line.
+// One benchmark figure, printed as a line of text or (with --json) one JSON object per line,
+// and the Markdown table of a whole run (test/bench/RESULTS.md).
+import { cpus, totalmem } from 'node:os';
+
 export interface Figure {
   name: string;
   value: number;
@@ -37,6 +40,26 @@ export function print(f: Figure, json: boolean): void {
   process.stdout.write(
     `${mark} ${f.name}: ${f.value} ${f.unit} (baseline ${f.baseline} ${f.unit}, ratio ${f.ratio}; target ${f.target})\n`,
   );
+}
+
+const cell = (s: string) => s.replace(/\|/g, '\\|');
+
+/** The figures as a Markdown table, with the machine and date above it. */
+export function markdown(figures: Figure[], date = new Date()): string {
+  const cpu = cpus();
+  const machine = `${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}, SQLite ${process.versions.sqlite ?? ''}`.replace(/, SQLite $/, '');
+  const missed = figures.filter((f) => !f.pass).length;
+  return [
+    '# Benchmark results',
+    '',
+    `Machine: ${machine}. Date: ${date.toISOString().slice(0, 10)}. Written by \`npm run bench -- --markdown\`.`,
+    `${figures.length} figures, ${missed === 0 ? 'every target met' : `${missed} missed`}.`,
+    '',
+    '| figure | value | baseline | ratio | target | status |',
+    '| --- | ---: | ---: | ---: | --- | --- |',
+    ...figures.map((f) => `| ${cell(f.name.trim())} | ${f.value} ${f.unit} | ${f.baseline} ${f.unit} | ${f.ratio} | ${cell(f.target)} | ${f.pass ? 'met' : '**missed**'} |`),
+    '',
+  ].join('\n');
 }
 
 export function median(xs: number[]): number {

@@ -1,11 +1,12 @@
-// npm run bench [-- --json] [-- --only NAME[,NAME…]] [-- --tag LABEL]: runs every benchmark
-// suite in this folder (or those whose file name contains a NAME), printing each figure with
-// its baseline. LABEL is appended to every figure's name (the engines suite runs the storage
+// npm run bench [-- --json] [-- --check] [-- --markdown] [-- --only NAME[,NAME…]] [-- --tag LABEL]:
+// runs every benchmark suite in this folder (or those whose file name contains a NAME), printing
+// each figure with its baseline. --check exits 1 when a target is missed; --markdown writes
+// test/bench/RESULTS.md. LABEL is appended to every figure's name (the engines suite runs the storage
 // suites again in another Node and labels them). TRACKSIDE_BENCH_BETTER_SQLITE3 names a
 // better-sqlite3 package built for this Node, used instead of the repository's.
-import { readdirSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { print, type Figure } from './report';
+import { markdown, print, type Figure } from './report';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -29,15 +30,19 @@ async function main(): Promise<void> {
     .filter((f) => f.endsWith('.bench.ts'))
     .filter((f) => !only || only.some((o) => f.includes(o)))
     .sort();
-  let missed = 0;
+  const figures: Figure[] = [];
   for (const file of suites) {
     const mod = (await import(join(__dirname, file))) as { run: () => Promise<Figure[]> };
     for (const f of await mod.run()) {
-      print(tag ? { ...f, name: `${f.name} [${tag}]` } : f, json);
-      if (!f.pass) missed++;
+      const named = tag ? { ...f, name: `${f.name} [${tag}]` } : f;
+      print(named, json);
+      figures.push(named);
     }
   }
+  const missed = figures.filter((f) => !f.pass).length;
   if (!json) process.stdout.write(`${missed === 0 ? 'all targets met' : `${missed} target(s) missed`}\n`);
+  if (process.argv.includes('--markdown')) writeFileSync(join(__dirname, 'RESULTS.md'), markdown(figures));
+  if (process.argv.includes('--check') && missed > 0) process.exitCode = 1;
 }
 
 void main();

@@ -155,8 +155,8 @@ export function startCodeServer(dirs: ServerDirs, timeout = 30_000): Promise<Cod
 }
 
 async function waitGroupGone(pgid: number, timeout: number): Promise<boolean> {
-  const deadline = Date.now() + timeout;
-  while (Date.now() < deadline) {
+  const deadline = performance.now() + timeout;
+  while (performance.now() < deadline) {
     if (!killGroup(pgid, 0)) return true;
     await new Promise((r) => setTimeout(r, 50));
   }

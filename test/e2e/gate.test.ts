@@ -50,9 +50,7 @@ e2eTest('gate verdicts on model versions, the gate history, and the report in th
   await vs.waitForTreeItem('v1', { description: /^1 evaluation$/ }); // the baseline of both gates, judged by none
 
   // The tooltip gives the verdict and its reasons.
-  await v2.hover();
-  const hover = vs.page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'Gate failed' }).first();
-  await hover.waitFor();
+  const hover = await vs.tooltip(v2, 'Gate failed');
   // (the hover may render spaces as no-break spaces: \s matches both)
   assert.match((await hover.textContent()) ?? '', /against\sv1\s\(@production\).*auc\sfell:\s-0\.015/s);
   await vs.page.keyboard.press('Escape');

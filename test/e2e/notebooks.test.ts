@@ -131,11 +131,19 @@ e2eTest('notebook: two saves make two checkpoints; compare with one; restore the
     return text.includes('# first edit') && !text.includes('# second edit');
   }, { message: 'the file restored to the first checkpoint' });
   await vs.notification(/restored to the checkpoint of/);
-  const afterRestore = checkpoints(vs.workspace);
-  const pre = afterRestore.find((c) => c.kind === 'pre-restore');
-  assert.ok(pre, 'the state before the restore was checkpointed');
+  const afterRestore = await waitFor(() => {
+    const all = checkpoints(vs.workspace);
+    return all.length === 3 ? all : undefined;
+  }, { message: 'the checkpoint before the restore' });
+  const pre = afterRestore[2];
+  assert.equal(pre.kind, 'pre-restore', 'the state before the restore was checkpointed');
   assert.equal(pre.hash, afterRestore[1].hash, 'the pre-restore checkpoint holds the second save');
   await vs.screenshot('notebook-restored');
+  // A restore is one entry: the save that wrote the restored content adds none (a manual checkpoint marks the end).
+  await vs.runCommand('Trackside: Create Notebook Checkpoint');
+  await vs.quickInputType('after restore');
+  await waitFor(() => checkpoints(vs.workspace).length === 4, { message: 'the manual checkpoint' });
+  assert.deepEqual(checkpoints(vs.workspace).map((c) => c.kind), ['auto', 'auto', 'pre-restore', 'manual']);
 
   // Undo in the notebook (focus on the cells, not inside a cell's text) reverts the whole restore.
   await vs.runCommand('Notebook: Focus First Cell');
@@ -162,7 +170,7 @@ e2eTest('notebook: Start Tracked Run executes the sample notebook; its run and l
   assert.equal(linked.run, id);
 
   await vs.expandTreeItem('breast-cancer-notebook');
-  await vs.waitForTreeItem(/^notebook-[0-9a-f]{6}$/, { description: /val\/auc 0\.\d+/ });
+  await vs.waitForTreeItem(/^notebook-[0-9a-f]{6}$/, { description: /val\/\w+ 0\.\d+/ });
   const rows = await checkpointRows(vs);
   await rows.filter({ hasText: /run notebook-[0-9a-f]{6}/ }).first().waitFor();
   await vs.page.mouse.move(0, 0);

@@ -28,6 +28,10 @@ export interface ProfileOptions {
   vsix?: string;
   /** Environment variables for code-server, which passes them on to its extension host. */
   env?: Record<string, string>;
+  /** Keep the sample's own `.vscode/` settings (its README opens at start); left out otherwise, so windows start empty. */
+  sampleSettings?: boolean;
+  /** Leave out `.trackside/`: a workspace Trackside has never seen (nothing activates it on startup by that folder). */
+  fresh?: boolean;
 }
 
 export interface Profile {
@@ -67,10 +71,11 @@ export function createProfile(opts: ProfileOptions = {}): Profile {
   const from = opts.workspaceFrom ?? join(repoRoot, 'sample');
   mkdirSync(workspace);
   if (existsSync(from)) {
-    cpSync(from, workspace, { recursive: true, filter: (src) => !['.trackside', '__pycache__'].includes(basename(src)) });
+    const skip = ['.trackside', '__pycache__', ...(opts.sampleSettings ? [] : ['.vscode'])];
+    cpSync(from, workspace, { recursive: true, filter: (src) => !skip.includes(basename(src)) });
   }
   // `workspaceContains:.trackside` is the activation event.
-  mkdirSync(join(workspace, '.trackside'), { recursive: true });
+  if (!opts.fresh) mkdirSync(join(workspace, '.trackside'), { recursive: true });
   if (opts.git) initGit(workspace);
 
   const extensionPath = resolve(opts.extensionPath ?? process.env.TRACKSIDE_E2E_EXTENSION ?? repoRoot);

@@ -45,7 +45,7 @@ for (const version of runs) {
   if (runs.length > 1) console.log(`\n# e2e on VS Code ${version}\n`);
   const result = spawnSync(
     process.execPath,
-    ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...options, ...tests],
+    ['--import', 'tsx', '--test', '--test-timeout=600000', '--test-concurrency=1', '--test-reporter=spec', ...options, ...tests],
     { cwd: root, stdio: 'inherit', env: { ...process.env, TRACKSIDE_E2E_VSCODE: version } },
   );
   if (result.error) throw result.error;

@@ -35,7 +35,7 @@ e2eTest('Start Tracked Run on the sample script: run appears, finishes with its 
 
   await vs.waitForFile(`.trackside/runs/${id}/events.jsonl`, { contains: '"finished"', timeout: 120_000 });
   await vs.expandTreeItem('breast-cancer');
-  const item = await vs.waitForTreeItem(/^train-/, { description: /val\/auc 0\.\d+/ });
+  const item = await vs.waitForTreeItem(/^train-/, { description: /val\/loss 0\.\d+/ });
   await item.locator('.codicon-pass').waitFor(); // finished runs show the pass icon
   await vs.screenshot('runs-finished-dark');
 

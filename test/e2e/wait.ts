@@ -14,7 +14,7 @@ export async function waitFor<T>(
   probe: () => T | undefined | false | Promise<T | undefined | false>,
   { timeout = 30_000, interval = 100, message = 'condition' }: WaitOptions = {},
 ): Promise<T> {
-  const deadline = Date.now() + timeout;
+  const deadline = performance.now() + timeout;
   let lastError: unknown;
   for (;;) {
     try {
@@ -23,7 +23,7 @@ export async function waitFor<T>(
     } catch (err) {
       lastError = err; // a probe may throw while the thing it reads is half-written
     }
-    if (Date.now() > deadline) {
+    if (performance.now() > deadline) {
       const cause = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
       throw new Error(`Timed out after ${timeout} ms waiting for ${message}${cause}`);
     }

@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { resultsSuffix } from './code-server.ts';
 import { screenshotsDir } from './paths.ts';
+import { waitFor } from './wait.ts';
 
 export interface WaitTimeout {
   timeout?: number;
@@ -14,11 +15,18 @@ const exactly = (s: string | RegExp) => (typeof s === 'string' ? new RegExp(`^\\
 const cssString = (s: string) => JSON.stringify(s);
 
 export class Workbench {
+  /** Clicks on tree rows that ran no command: the row was redrawn under the click. */
+  private lostClicks = 0;
+
   constructor(
     readonly page: Page,
     readonly extensionId: string,
     readonly timeout = 30_000,
-  ) {}
+  ) {
+    page.on('console', (m) => {
+      if (m.text().includes('Actual command not found')) this.lostClicks++;
+    });
+  }
 
   // ── quick input (command palette, quick picks, input boxes) ──
 
@@ -39,7 +47,12 @@ export class Workbench {
 
   /** Runs a palette command by its full title, e.g. "Trackside: Start Tracked Run". */
   async runCommand(title: string, { timeout = this.timeout }: WaitTimeout = {}): Promise<void> {
-    const deadline = Date.now() + timeout;
+    const deadline = performance.now() + timeout;
+    // A webview (an iframe) holding the focus keeps F1 to itself: the workbench takes it back.
+    await this.page.evaluate(() => {
+      const active = document.activeElement;
+      if (active instanceof HTMLIFrameElement) active.blur();
+    });
     // Commands of an extension appear once its manifest is loaded: reopen the palette until then.
     for (;;) {
       await this.page.keyboard.press('F1');
@@ -47,10 +60,10 @@ export class Workbench {
       await this.quickInputBox.fill(`>${title}`);
       const item = this.quickPickItem(title).first();
       try {
-        await item.waitFor({ state: 'visible', timeout: Math.min(5_000, Math.max(1, deadline - Date.now())) });
+        await item.waitFor({ state: 'visible', timeout: Math.min(5_000, Math.max(1, deadline - performance.now())) });
       } catch (err) {
         await this.page.keyboard.press('Escape');
-        if (Date.now() >= deadline) throw new Error(`Command "${title}" not found in the palette`, { cause: err });
+        if (performance.now() >= deadline) throw new Error(`Command "${title}" not found in the palette`, { cause: err });
         continue;
       }
       await item.click();
@@ -69,6 +82,16 @@ export class Workbench {
     await this.page
       .locator(`.editor-group-container.active .tab.active[data-resource-name=${cssString(name)}]`)
       .waitFor({ state: 'visible', timeout });
+    // The tab shows before the text is read; the extension host learns of the editor only once
+    // its model is attached (a palette command before that sees the editor before it).
+    if (!name.endsWith('.ipynb')) {
+      await this.page.locator(`.editor-group-container.active [data-uri$=${cssString(`/${name}`)}]`).first().waitFor({ state: 'attached', timeout });
+    }
+  }
+
+  /** Clicks an action in the active editor's title bar (it gets the editor's file, whatever the extension host thinks is active). */
+  async editorTitleAction(label: string | RegExp, { timeout = this.timeout }: WaitTimeout = {}): Promise<void> {
+    await this.page.locator('.editor-group-container.active .editor-actions').getByRole('button', { name: label }).first().click({ timeout });
   }
 
   /** Types into the open quick input (input box or quick pick filter) and presses Enter. */
@@ -76,6 +99,15 @@ export class Workbench {
     await this.quickInputBox.waitFor({ state: 'visible', timeout });
     await this.quickInputBox.fill(text);
     await this.quickInputBox.press('Enter');
+    // Enter waits for the extension's validation: until the box closes or moves on, a key or the palette would land in it (or cancel it).
+    await this.page.waitForFunction(
+      (typed) => {
+        const box = document.querySelector<HTMLInputElement>('.quick-input-widget .quick-input-box input');
+        return !box || box.offsetParent === null || box.value !== typed;
+      },
+      text,
+      { timeout },
+    );
   }
 
   /** Picks the item labelled `label` in the open quick pick (toggles it in a multi-select one). */
@@ -151,14 +183,32 @@ export class Workbench {
     return item.first();
   }
 
+  /**
+   * Clicks a tree row until `shown` is attached. A click on a row the tree is redrawing runs no
+   * command (VS Code logs "Actual command not found"): the row, found again, is clicked again.
+   */
+  async clickTreeItem(label: string | RegExp, shown: Locator, opts: WaitTimeout & { description?: string | RegExp } = {}): Promise<void> {
+    const timeout = opts.timeout ?? this.timeout;
+    for (let attempt = 1; ; attempt++) {
+      const lost = this.lostClicks;
+      await (await this.waitForTreeItem(label, opts)).click();
+      const outcome = await waitFor(async () => ((await shown.count()) > 0 ? 'shown' : this.lostClicks > lost && 'lost'), {
+        timeout: 2 * timeout,
+        message: `what a click on ${String(label)} shows`,
+      });
+      if (outcome === 'shown') return;
+      if (attempt === 3) throw new Error(`three clicks on ${String(label)} were lost to the tree being redrawn`);
+    }
+  }
+
   /** Expands a collapsible tree row (e.g. an experiment group) if it is collapsed. */
   async expandTreeItem(label: string | RegExp, { timeout = this.timeout }: WaitTimeout = {}): Promise<Locator> {
     // Rows are re-rendered when the tree refreshes: query again each time, never hold a handle.
     const row = this.treeItem(label).first();
     await row.waitFor({ state: 'visible', timeout });
-    const deadline = Date.now() + timeout;
+    const deadline = performance.now() + timeout;
     while ((await row.getAttribute('aria-expanded', { timeout })) !== 'true') {
-      if (Date.now() > deadline) throw new Error(`tree item ${String(label)} did not expand`);
+      if (performance.now() > deadline) throw new Error(`tree item ${String(label)} did not expand`);
       await row.locator('.monaco-tl-twistie').click({ timeout });
       await this.page
         .locator('.monaco-list-row[aria-expanded="true"]')
@@ -168,6 +218,19 @@ export class Workbench {
         .catch(() => undefined); // re-rendered meanwhile: look again
     }
     return row;
+  }
+
+  /** Hovers a row until its tooltip holding `text` shows (a refresh of the row cancels a pending hover: hover again). */
+  async tooltip(row: Locator, text: string | RegExp, { timeout = this.timeout }: WaitTimeout = {}): Promise<Locator> {
+    const hover = this.page.locator('.monaco-hover, .workbench-hover').filter({ hasText: text }).first();
+    const deadline = performance.now() + timeout;
+    for (;;) {
+      await this.page.mouse.move(0, 0);
+      await row.hover({ timeout });
+      const shown = await hover.waitFor({ state: 'visible', timeout: Math.min(5_000, Math.max(1, deadline - performance.now())) }).then(() => true, () => false);
+      if (shown) return hover;
+      if (performance.now() >= deadline) throw new Error(`no tooltip with ${String(text)} on hovering the row`);
+    }
   }
 
   /** Right-clicks a tree row and runs an action of its context menu. */

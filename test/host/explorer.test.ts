@@ -51,8 +51,10 @@ suite('explorer', () => {
     }
 
     assert.ok(ids.every((id) => app.runs.isActive(id)));
-    assert.deepEqual(app.runs.names().sort(), ['hold_0.py', 'hold_1.py']);
-    assert.deepEqual(bar.updates.at(-1)?.sort(), ['hold_0.py', 'hold_1.py']);
+    // Runs are named after their script and id ("hold_0-3b21e1").
+    const scripts = (names: string[] | undefined) => names?.map((n) => n.replace(/-[0-9a-f]{6}$/, '')).sort();
+    assert.deepEqual(scripts(app.runs.names()), ['hold_0', 'hold_1']);
+    assert.deepEqual(scripts(bar.updates.at(-1)), ['hold_0', 'hold_1']);
     assert.equal(bar.item.text, '$(sync~spin) 2 runs');
     assert.equal(bar.item.command, 'trackside.showRuns');
     for (const id of ids) {
@@ -67,6 +69,35 @@ suite('explorer', () => {
     assert.deepEqual(bar.updates.at(-1), [], 'the status bar was told to hide');
   });
 
+  test('a started run is revealed: its experiment group opens and its row is selected', async () => {
+    const app = await tracksideApp();
+    await vscode.commands.executeCommand('workbench.view.extension.trackside');
+    await waitFor(() => app.treeView.visible, { message: 'the Runs view visible' });
+    const dir = freshDir('reveal');
+    const experiment = `host-reveal-${dir.slice(-6)}`;
+    const first = await startedRun(app, () => vscode.commands.executeCommand('trackside.startRun', writeScript(dir, 'first.py', `import trackside\ntrackside.init(experiment="${experiment}").log({"a": 1})\n`)));
+    await waitForRun(app, first, (r) => r.status === 'finished');
+    await waitFor(() => explorerRun(app, first), { message: 'the first run listed' });
+    // Collapsed, as a user who never opened it sees it.
+    await vscode.commands.executeCommand('workbench.actions.treeView.trackside.runs.collapseAll');
+    // VS Code asks for a group's runs when it shows the group open.
+    const listed: string[] = [];
+    const list = app.explorer.getChildren.bind(app.explorer);
+    app.explorer.getChildren = (node) => {
+      if (node?.kind === 'experiment') listed.push(node.name);
+      return list(node);
+    };
+    afterThis(() => void Reflect.deleteProperty(app.explorer, 'getChildren'));
+    const script = writeScript(dir, 'held.py', HOLD.replace('host-active', experiment));
+    afterThis(() => writeFileSync(join(dir, 'release'), ''));
+    const id = await startedRun(app, () => vscode.commands.executeCommand('trackside.startRun', script));
+    // Listed first under the launch's Default, then under the experiment its script names: followed there.
+    await waitFor(() => listed.includes(experiment), { message: `its experiment ${experiment} shown open` });
+    await waitFor(() => app.treeView.selection.some((n) => n.kind === 'run' && n.run.id === id && n.run.experiment === experiment), { message: 'the started run selected in its experiment' });
+    writeFileSync(join(dir, 'release'), '');
+    await waitForRun(app, id, (r) => r.status === 'finished');
+  });
+
   test('filter status:failed narrows the tree; clear brings every run back', async () => {
     const app = await tracksideApp();
     afterThis(() => vscode.commands.executeCommand('trackside.clearFilter'));
@@ -77,7 +108,7 @@ suite('explorer', () => {
     const badId = await startedRun(app, () => vscode.commands.executeCommand('trackside.startRun', bad));
     await waitForRun(app, okId, (r) => r.status === 'finished');
     await waitForRun(app, badId, (r) => r.status === 'failed' && r.exitCode === 3);
-    await waitFor(() => errors.calls.some(([m]) => /bad\.py" failed with exit code 3/.test(String(m))), { message: 'the failure notification' });
+    await waitFor(() => errors.calls.some(([m]) => /"bad-[0-9a-f]{6}" failed with exit code 3/.test(String(m))), { message: 'the failure notification' });
 
     answerInputBoxes('status:failed');
     await vscode.commands.executeCommand('trackside.filterRuns');

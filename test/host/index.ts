@@ -4,18 +4,22 @@
 // TRACKSIDE_HOST_TEST_GREP=<regexp> runs only the tests whose "suite › name" matches.
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { takeCoverage } from 'node:v8';
 import { fullName, runTests, type RunResults } from './runner.ts';
 import './activation.test.ts';
 import './startRun.test.ts';
 import './runEdits.test.ts';
 import './explorer.test.ts';
 import './recovery.test.ts';
+import './sweepFiles.test.ts';
 
 export type { RunResults };
 
 export async function runAll(): Promise<RunResults> {
   const grep = process.env.TRACKSIDE_HOST_TEST_GREP;
   const results = await runTests({ timeout: 90_000, grep: grep ? new RegExp(grep) : undefined });
+  // The extension host is killed, never exits: its line coverage is written here, before the results.
+  if (process.env.NODE_V8_COVERAGE) takeCoverage();
   const out = process.env.TRACKSIDE_HOST_TEST_RESULTS;
   if (out) {
     mkdirSync(dirname(out), { recursive: true });

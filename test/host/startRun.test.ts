@@ -20,7 +20,8 @@ suite('start run', () => {
     const app = await tracksideApp();
     const script = writeScript(freshDir('start'), 'tiny.py', TINY);
     const id = await startedRun(app, () => vscode.commands.executeCommand('trackside.startRun', script));
-    const run = await waitForRun(app, id, (r) => r.status === 'finished');
+    // The client says finished before its process exits; the exit code comes after.
+    const run = await waitForRun(app, id, (r) => r.status === 'finished' && r.exitCode !== null);
     assert.equal(run.exitCode, 0);
     assert.equal(run.experiment, 'host-start');
     assert.match(String(run.script), /^host-tests\/start-[^/]+\/tiny\.py$/, 'script is relative to the workspace');
@@ -90,6 +91,68 @@ with open("argv.json", "w") as f:
     assert.deepEqual(run.params, { epochs: 2, lr: 0.1 });
     assert.deepEqual((run.command as string[]).slice(2), ['--lr', '0.1', '--epochs', '2']);
     assert.ok(events(app, id).some((e) => e.type === 'run' && e.source === 'editor'));
+  });
+
+  test('Rerun of a finished run reuses its terminal', async () => {
+    const app = await tracksideApp();
+    const script = writeScript(freshDir('reuse'), 'reuse.py', 'print("once more")\n');
+    const id = await startedRun(app, () => vscode.commands.executeCommand('trackside.startRun', script));
+    const { name } = await waitForRun(app, id, (r) => r.status === 'finished');
+    const first = await waitFor(() => vscode.window.terminals.find((t) => t.name === `Run: ${name}`), { message: "the run's terminal, named after it" });
+    const count = vscode.window.terminals.length;
+    const node = await waitFor(() => explorerRun(app, id), { message: 'the run in the Run Explorer' });
+    const again = await startedRun(app, () => vscode.commands.executeCommand('trackside.rerun', node));
+    const rerun = await waitForRun(app, again, (r) => r.status === 'finished');
+    assert.notEqual(rerun.name, name);
+    assert.equal(vscode.window.terminals.length, count, 'no second terminal');
+    assert.ok(vscode.window.terminals.includes(first), 'the first run terminal took the rerun');
+  });
+
+  test('trackside.terminal.closeOnFinish closes the terminal of a finished run, not of a failed one', async () => {
+    const app = await tracksideApp();
+    await setUserSetting('trackside', 'terminal.closeOnFinish', true);
+    const dir = freshDir('close');
+    const opened: string[] = [];
+    const listener = vscode.window.onDidOpenTerminal((t) => opened.push(t.name));
+    afterThis(() => listener.dispose());
+    const ok = await startedRun(app, () => vscode.commands.executeCommand('trackside.startRun', writeScript(dir, 'ok.py', 'print("done")\n')));
+    const okName = `Run: ${(await waitForRun(app, ok, (r) => r.status === 'finished')).name}`;
+    await waitFor(() => opened.length > 0 && !vscode.window.terminals.some((t) => t.name === okName), { message: 'the finished run terminal opened, then closed' });
+
+    const bad = await startedRun(app, () => vscode.commands.executeCommand('trackside.startRun', writeScript(dir, 'bad.py', 'raise SystemExit(3)\n')));
+    const failed = await waitForRun(app, bad, (r) => r.status === 'failed');
+    await waitFor(() => !app.runs.isActive(bad), { message: 'the failed run ended' });
+    assert.ok(vscode.window.terminals.some((t) => t.name === `Run: ${failed.name}`), "a failed run's output stays in sight");
+  });
+
+  test("with parameters: the box holds the script's argparse flags with their defaults, then the last run's values", async () => {
+    const app = await tracksideApp();
+    const dir = freshDir('flags');
+    const script = writeScript(dir, 'flags.py', `
+import argparse, json
+p = argparse.ArgumentParser()
+p.add_argument("--lr", type=float, default=0.01)
+p.add_argument("--epochs", type=int, default=5)
+a = p.parse_args()
+with open("args.json", "w") as f:
+    json.dump(vars(a), f)
+`);
+    const first = answerInputBoxes('lr=0.01 epochs=5');
+    const id = await startedRun(app, () => vscode.commands.executeCommand('trackside.startRunWithParams', script));
+    await waitForRun(app, id, (r) => r.status === 'finished');
+    const box = first.calls[0][0] as vscode.InputBoxOptions;
+    assert.equal(box.value, 'lr=0.01 epochs=5');
+    assert.match(String(box.prompt), /Defaults of --lr \(float\), --epochs \(int\)/);
+
+    answerInputBoxes('lr=0.3 epochs=5');
+    const again = await startedRun(app, () => vscode.commands.executeCommand('trackside.startRunWithParams', script));
+    await waitForRun(app, again, (r) => r.status === 'finished');
+    assert.deepEqual(JSON.parse(readFileSync(join(dir, 'args.json'), 'utf8')), { lr: 0.3, epochs: 5 });
+    const third = answerInputBoxes(undefined);
+    await vscode.commands.executeCommand('trackside.startRunWithParams', script);
+    const box3 = third.calls[0][0] as vscode.InputBoxOptions;
+    assert.equal(box3.value, 'lr=0.3 epochs=5', "prefilled with the last run's values");
+    assert.match(String(box3.prompt), /The last run's values/);
   });
 
   test('a missing interpreter gives an error pointing at the setting, and no run', async () => {

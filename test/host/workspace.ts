@@ -87,9 +87,7 @@ export type RunNode = ExplorerNode & { kind: 'run' };
 
 /** Every run node the Run Explorer's tree data provider lists now (all groups expanded). */
 export async function explorerRuns(app: App): Promise<RunNode[]> {
-  const groups = await app.explorer.getChildren();
-  const nodes = await Promise.all(groups.map((g) => app.explorer.getChildren(g)));
-  return nodes.flat().filter((n): n is RunNode => n.kind === 'run');
+  return (await app.explorer.listAll()).filter((n): n is RunNode => n.kind === 'run');
 }
 
 export async function explorerRun(app: App, id: string): Promise<RunNode | undefined> {

@@ -15,6 +15,10 @@ from unittest import mock
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 CLIENT_PATH = os.path.join(REPO, "src", "python")
+# While run.sh measures coverage, child Pythons load the hook that records theirs.
+CHILD_PYTHONPATH = os.pathsep.join(
+    [CLIENT_PATH] + ([os.path.join(REPO, "test", "python", "coverage_hook")] if os.environ.get("COVERAGE_PROCESS_START") else [])
+)
 
 
 def _reject_constant(name):
@@ -49,7 +53,7 @@ def metric_points(events):
 
 def client_env(**extra):
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKSIDE_")}
-    env["PYTHONPATH"] = CLIENT_PATH
+    env["PYTHONPATH"] = CHILD_PYTHONPATH
     env.update(extra)
     return env
 

@@ -6,7 +6,7 @@ import sys
 import tempfile
 import unittest
 
-from support import CLIENT_PATH  # noqa: F401  (sets up sys.path for the client)
+from support import CHILD_PYTHONPATH
 
 SCRIPT = r"""
 import sys, trackside
@@ -25,7 +25,7 @@ class OutputGuardTest(unittest.TestCase):
         with tempfile.TemporaryDirectory() as tmp:
             run_dir = os.path.join(tmp, ".trackside", "runs", "20260101-000000-abcdef")
             os.makedirs(os.path.join(run_dir, "files"))
-            env = dict(os.environ, TRACKSIDE_RUN_DIR=run_dir, PYTHONPATH=CLIENT_PATH)
+            env = dict(os.environ, TRACKSIDE_RUN_DIR=run_dir, PYTHONPATH=CHILD_PYTHONPATH)
             proc = subprocess.Popen([sys.executable, "-c", SCRIPT], stdin=subprocess.PIPE,
                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
             self.assertEqual(proc.stdout.readline().strip(), b"before")

@@ -5,6 +5,7 @@ editor builds, the same error messages, and the same SQL."""
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -24,7 +25,12 @@ with open(FIXTURE, encoding="utf-8") as f:
 
 
 def node_available():
-    return shutil.which("node") is not None and os.path.isdir(os.path.join(REPO, "node_modules", "tsx"))
+    """Whether node and the repository's node_modules are here. In CI (CI set) they must be:
+    the parity tests with the editor's reader never skip there."""
+    found = shutil.which("node") is not None and os.path.isdir(os.path.join(REPO, "node_modules", "tsx"))
+    if not found and os.environ.get("CI"):
+        raise RuntimeError("CI is set but node or node_modules is missing: the query and schema parity tests cannot run")
+    return found
 
 
 def node(args, **env):
@@ -102,6 +108,21 @@ class SharedCases(unittest.TestCase):
         ingest(self.root)
         self.assertTrue(os.path.exists(os.path.join(self.root, "index.db")))
         self.check_cases()
+
+    @unittest.skipUnless(node_available(), "needs node and the repository's node_modules to build an index")
+    def test_an_index_from_before_the_sweep_column_is_passed_over_for_the_run_folders(self):
+        ingest(self.root)
+        db = sqlite3.connect(os.path.join(self.root, "index.db"))
+        db.executescript("DROP INDEX runs_sweep; ALTER TABLE runs DROP COLUMN sweep; PRAGMA user_version = 6;")
+        db.close()
+        self.check_cases()
+        found = trackside.runs(where='sweep = "lr-grid"', order_by="id", root=self.root)
+        self.assertEqual([(r.id, r.sweep) for r in found],
+                         [("20260102-120000-aaaaa1", "lr-grid"), ("20260105-120000-bbbbb2", "lr-grid")])
+
+    def test_a_run_says_which_sweep_started_it(self):
+        self.assertEqual(trackside.get_run("bert-small", root=self.root).sweep, "LR Grid")
+        self.assertIsNone(trackside.get_run("20260120-120000-eeeee5", root=self.root).sweep)  # malformed: left out
 
     def test_errors_name_the_column_and_what_was_expected(self):
         for case in CASES["errors"]:

@@ -111,7 +111,26 @@ export function installVscodeStub(state: StubState): void {
   };
 }
 
+interface Memento {
+  get<T>(key: string, fallback?: T): T | undefined;
+  update(key: string, value: unknown): Promise<void>;
+}
+
+function memento(): Memento {
+  const values = new Map<string, unknown>();
+  return {
+    get: <T>(key: string, fallback?: T) => (values.has(key) ? (values.get(key) as T) : fallback),
+    update: async (key, value) => void values.set(key, value),
+  };
+}
+
 /** A minimal ExtensionContext. */
-export function fakeContext(extensionPath: string): { subscriptions: { dispose(): unknown }[]; extensionPath: string; globalStorageUri: { fsPath: string } } {
-  return { subscriptions: [], extensionPath, globalStorageUri: { fsPath: '/tmp/trackside-global' } };
+export function fakeContext(extensionPath: string): {
+  subscriptions: { dispose(): unknown }[];
+  extensionPath: string;
+  globalStorageUri: { fsPath: string };
+  workspaceState: Memento;
+  globalState: Memento;
+} {
+  return { subscriptions: [], extensionPath, globalStorageUri: { fsPath: '/tmp/trackside-global' }, workspaceState: memento(), globalState: memento() };
 }

@@ -57,10 +57,11 @@ test('putFile streams large files and leaves no temp files', async () => {
   assert.deepEqual(readdirSync(dir), [r.hash.slice(2)]);
 });
 
-test('blobPath refuses anything but a sha256 hex digest', () => {
+test('blobPath refuses anything but a sha256 hex digest; either case names the same blob', () => {
   assert.throws(() => blobPath('/r', '../../etc/passwd'));
-  assert.throws(() => blobPath('/r', 'ABCDEF'.padEnd(64, '0')));
   assert.throws(() => blobPath('/r', 'a'.repeat(63)));
+  assert.throws(() => blobPath('/r', 'g'.repeat(64)));
+  assert.equal(blobPath('/r', 'ABCDEF'.padEnd(64, '0')), blobPath('/r', 'abcdef'.padEnd(64, '0')));
 });
 
 test('putFile of a missing file rejects', async () => {

@@ -7,9 +7,11 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readEvents } from '../../src/core/eventReader';
+import { ENDED_STATUSES, RUN_STATUSES } from '../../src/core/events';
 import { ingestAll } from '../../src/core/ingest';
 import { points, summaries } from '../../src/core/metricQueries';
-import { blobPath, eventsPath } from '../../src/core/paths';
+import { blobPath } from '../../src/core/blobs';
+import { eventsPath, runDir } from '../../src/core/paths';
 import { getRun, listRuns } from '../../src/core/runQueries';
 import { openIndex, type Store } from '../../src/core/store';
 import { tempRoot, type TempRoot } from './runFolders';
@@ -133,12 +135,22 @@ test('the Python client is present', () => {
   assert.ok(existsSync(join(PYTHONPATH, 'trackside', '__init__.py')), 'src/python/trackside/__init__.py');
 });
 
+test('the client and the reader know the same run statuses', () => {
+  const ws = tempRoot('trackside-contract-');
+  try {
+    const out = python(ws, 'statuses.py', 'import json\nfrom trackside.statuses import ENDED_STATUSES, RUN_STATUSES\nprint(json.dumps([list(RUN_STATUSES), sorted(ENDED_STATUSES)]))\n');
+    assert.deepEqual(JSON.parse(out), [[...RUN_STATUSES], [...ENDED_STATUSES].sort()]);
+  } finally {
+    ws.cleanup();
+  }
+});
+
 test('a run written by the Python client ingests completely, with no bad lines', () => {
   const ws = tempRoot('trackside-contract-');
   try {
     const id = python(ws, 'train.py', TRAIN).trim();
     const other = python(ws, 'same_data.py', SAME_DATA).trim();
-    const file = eventsPath(ws.root, id);
+    const file = eventsPath(runDir(ws.root, id));
     const read = readEvents(file);
     assert.deepEqual(read.bad, []);
     assert.equal(readFileSync(file, 'utf8').endsWith('\n'), true);

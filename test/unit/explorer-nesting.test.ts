@@ -8,7 +8,8 @@ import { openIndex } from '../../src/core/store';
 import { methodsOn } from '../support/inProcessIndex';
 import { append, makeRun, tempRoot } from './runFolders';
 
-const NONE = { tags: [], statuses: [] };
+const NONE = {};
+const AUTO = { pinned: {}, fallback: '' };
 
 test('children are listed under their parent run; filtered listings are flat; orphans stay on top', () => {
   const tmp = tempRoot();
@@ -24,16 +25,16 @@ test('children are listed under their parent run; filtered listings are flat; or
     const index = methodsOn(store);
 
     assert.deepEqual(index.explorerGroups(NONE), [{ name: 'sweep', count: 2 }]);
-    const top = index.explorerRuns('sweep', NONE, 0, 100, '');
+    const top = index.explorerRuns('sweep', NONE, 0, 100, AUTO);
     assert.deepEqual(top.map((r) => [r.name, r.children, r.parent]), [['orphan', 0, undefined], ['parent', 2, undefined]]);
-    const kids = index.explorerChildren('20250101-000001-aaaaaa', '');
+    const kids = index.explorerChildren('20250101-000001-aaaaaa', AUTO);
     assert.deepEqual(kids.map((r) => [r.name, r.parent]), [['child 2', '20250101-000001-aaaaaa'], ['child 1', '20250101-000001-aaaaaa']]);
-    assert.equal(index.explorerRun('20250101-000002-bbbbbb', NONE, '')?.parent, '20250101-000001-aaaaaa');
-    assert.equal(index.explorerRun('20250101-000004-dddddd', NONE, '')?.parent, undefined);
+    assert.equal(index.explorerRun('20250101-000002-bbbbbb', NONE, AUTO)?.parent, '20250101-000001-aaaaaa');
+    assert.equal(index.explorerRun('20250101-000004-dddddd', NONE, AUTO)?.parent, undefined);
 
-    const filtered = { ...NONE, text: 'child' };
+    const filtered = { query: 'child' };
     assert.deepEqual(index.explorerGroups(filtered), [{ name: 'sweep', count: 2 }]);
-    assert.deepEqual(index.explorerRuns('sweep', filtered, 0, 100, '').map((r) => [r.name, r.children]), [['child 2', 0], ['child 1', 0]]);
+    assert.deepEqual(index.explorerRuns('sweep', filtered, 0, 100, AUTO).map((r) => [r.name, r.children]), [['child 2', 0], ['child 1', 0]]);
   } finally {
     store.close();
     tmp.cleanup();

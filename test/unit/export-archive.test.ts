@@ -9,7 +9,7 @@ import { putBytes } from '../../src/core/blobs';
 import { exportRunArchive, hashesNamedBy } from '../../src/core/export/runArchive';
 import { importPaths } from '../../src/core/import/importPaths';
 import { ingestAll } from '../../src/core/ingest';
-import { blobPath } from '../../src/core/paths';
+import { blobPath } from '../../src/core/blobs';
 import { openIndex } from '../../src/core/store';
 import { dumpIndex } from './indexDump';
 import { append, makeRun, metricsLine, tempRoot, type TempRoot } from './runFolders';

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { ARCHIVE_MANIFEST } from '../../src/core/export/runArchive';
 import { TarWriter } from '../../src/core/export/tarWriter';
 import { importPaths } from '../../src/core/import/importPaths';
-import { blobPath } from '../../src/core/paths';
+import { blobPath } from '../../src/core/blobs';
 import { tempRoot } from './runFolders';
 
 const MANIFEST = Buffer.from(JSON.stringify({ format: 'trackside-archive', version: 1, runs: [], blobs: 0 }));

@@ -13,7 +13,7 @@ import { importPaths } from '../../src/core/import/importPaths';
 import { ingestAll } from '../../src/core/ingest';
 import { listModels, listVersions } from '../../src/core/models/modelQueries';
 import { syncModels } from '../../src/core/models/modelSync';
-import { blobPath } from '../../src/core/paths';
+import { blobPath } from '../../src/core/blobs';
 import { getRun, listRuns, parentLinks } from '../../src/core/runQueries';
 import { openIndex, type Store } from '../../src/core/store';
 import { type MlflowRunSpec, mlrunsFiles, writeMlflowDb, writeMlflowFiles } from '../fixtures/import/mlflow';

@@ -5,7 +5,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { blobPath } from '../../src/core/paths';
+import { blobPath } from '../../src/core/blobs';
 import { importPaths } from '../../src/core/import/importPaths';
 import { parseMetaYaml } from '../../src/core/import/mlflowYaml';
 import { ingestAll } from '../../src/core/ingest';

@@ -91,7 +91,7 @@ test('requests by name are answered from the worker; the engine is named; new ru
     const [series] = await c.call('series', [{ runId: ids[0], key: 'loss', buckets: 100 }]);
     assert.equal(series.points, 10);
     assert.ok(series.steps instanceof Float64Array, 'typed arrays cross as typed arrays');
-    assert.equal((await c.call('explorerGroups', { tags: [], statuses: [] }))[0].count, 3);
+    assert.equal((await c.call('explorerGroups', {}))[0].count, 3);
     assert.ok(heard.engine, 'the worker says which engine it uses');
     assert.match(heard.engine.sqliteVersion, /^3\.\d+/);
     assert.ok(heard.notices.some((n) => n.changed.length === 3), 'the first pass tells of three new runs');
@@ -118,7 +118,8 @@ test('errors come back typed: a bad query names its column, an unknown run its r
       return true;
     });
     await assert.rejects(c.call('resolveRun', 'nothing-like-it'), { name: 'UnknownRunError' });
-    // The worker goes on answering after an error.
+    // The worker goes on answering after an error (its first pass may still be reading: finish it).
+    await c.job('ingestAll', {});
     assert.equal((await c.call('listRuns', {})).length, 1);
   } finally {
     c.dispose();

@@ -4,9 +4,10 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ingestAll, ingestRun } from '../../src/core/ingest';
 import { openIndex, type Store } from '../../src/core/store';
+import { compileQuery } from '../../src/core/query/compile';
 import { countRuns, experiments, getRun, listRuns, resolveRun } from '../../src/core/runQueries';
 import { latestValues, points, primaryMetric, summaries } from '../../src/core/metricQueries';
-import { deleteRun, renameRun, restoreRun, setNote, tagRun, untagRun } from '../../src/core/runEdits';
+import { deleteRun, renameRun, restoreRun, setNote, tagRun } from '../../src/core/runEdits';
 import { AmbiguousRunError, CorruptIndexError, UnknownRunError } from '../../src/core/errors';
 import { LOD_LEVELS, bucketWidth } from '../../src/core/lod';
 import { indexPath } from '../../src/core/paths';
@@ -82,7 +83,7 @@ test('tags, note, rename, delete and restore: from the log and from edits append
 
     renameRun(store, id, 'renamed');
     tagRun(store, id, ['best', 'keep']);
-    untagRun(store, id, ['y']);
+    tagRun(store, id, [], ['y']);
     setNote(store, id, 'a note\nwith two lines');
     const run = getRun(store, id);
     assert.equal(run?.name, 'renamed');
@@ -258,7 +259,7 @@ test('sys samples become sys/<key> points stepped per sample, across ingests', (
   });
 });
 
-test('primary metric: the last logged non-sys key unless a preferred key exists', () => {
+test('primary metric: a preferred key the run has, else the first val/, test/, eval/ metric, else the first logged; never sys/', () => {
   withStore((store, root) => {
     const id = '20240101-000000-121212';
     const f = makeRun(root, id);
@@ -267,10 +268,14 @@ test('primary metric: the last logged non-sys key unless a preferred key exists'
     assert.equal(primaryMetric(store, id)?.key, 'loss');
     assert.equal(primaryMetric(store, id, 'acc')?.key, 'acc');
     assert.equal(primaryMetric(store, id, 'missing')?.key, 'loss');
-    append(f, metricsLine(4, 1, { loss: 0.5, acc: 0.9 }));
+    // A probe logged last does not take over; a val/ metric does, and eval/ comes after test/.
+    append(f, metricsLine(4, 1, { loss: 0.5, acc: 0.9 }), metricsLine(5, 2, { 'eval/auc': 0.7, 'test/acc': 0.8 }), metricsLine(6, 3, { nan_probe: NaN }));
     ingestAll(store);
-    assert.equal(primaryMetric(store, id)?.key, 'acc');
-    assert.equal(primaryMetric(store, id)?.last, 0.9);
+    assert.equal(primaryMetric(store, id)?.key, 'test/acc');
+    append(f, metricsLine(7, 3, { 'val/loss': 0.4, 'val/acc': 0.85 }));
+    ingestAll(store);
+    assert.equal(primaryMetric(store, id)?.key, 'val/loss');
+    assert.equal(primaryMetric(store, id)?.last, 0.4);
     assert.equal(primaryMetric(store, 'nope'), undefined);
   });
 });
@@ -329,9 +334,10 @@ test('listing: paging, order, filters, counts, experiments and run references', 
     assert.equal(countRuns(store, { experiment: 'exp1' }), 8);
     assert.equal(countRuns(store, { experiment: null }), 9);
     assert.equal(countRuns(store, { tag: 'five' }), 5);
-    assert.deepEqual(listRuns(store, { text: '100%_' }).map((r) => r.id), [ids[7]]);
-    assert.equal(countRuns(store, { text: '%' }), 1);
-    assert.equal(countRuns(store, { text: 'FIVE' }), 5);
+    // Free words of the query language: substrings, `%` and `_` as themselves, any case.
+    assert.deepEqual(listRuns(store, { where: compileQuery('"100%_"') }).map((r) => r.id), [ids[7]]);
+    assert.equal(countRuns(store, { where: compileQuery('"%"') }), 1);
+    assert.equal(countRuns(store, { where: compileQuery('FIVE') }), 5);
     const names = listRuns(store, { limit: 100, order: { by: 'name' } }).map((r) => r.name);
     assert.deepEqual(names, [...names].sort((a, b) => a!.localeCompare(b!, 'en', { sensitivity: 'base' })));
     assert.deepEqual(

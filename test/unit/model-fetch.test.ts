@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { blobPath } from '../../src/core/blobs';
 import { ingestAll } from '../../src/core/ingest';
-import { MANIFEST, type FetchManifest, fetchModel, safeRelative, verifyFetched } from '../../src/core/models/fetchModel';
+import { MANIFEST, type FetchManifest, fetchModel, verifyFetched } from '../../src/core/models/fetchModel';
 import { resolveModelRef } from '../../src/core/models/modelQueries';
 import { syncModels } from '../../src/core/models/modelSync';
 import { registerCandidates, registerVersion } from '../../src/core/models/registerVersion';
@@ -71,8 +71,6 @@ test('a damaged blob stops the fetch; unsafe logged paths are refused', () => {
     writeFileSync(file, 'tampered');
     assert.throws(() => fetchModel(tmp.root, resolveModelRef(store, 'churn@1'), 'churn@1', join(tmp.workspace, 'out')), /damaged/);
     store.close();
-    for (const p of ['../x', '/etc/passwd', 'a//b', 'a\\b', './a', '']) assert.throws(() => safeRelative(p), p);
-    assert.equal(safeRelative('a/b.py'), 'a/b.py');
   } finally {
     tmp.cleanup();
   }

@@ -7,9 +7,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { ingestAll } from '../../src/core/ingest';
 import { compileQuery } from '../../src/core/query/compile';
-import { matchingRunIds } from '../../src/core/query/matchingRuns';
 import { QueryError } from '../../src/core/query/queryError';
-import { countRuns, listRuns } from '../../src/core/runQueries';
+import { countRuns, listRuns, runIds } from '../../src/core/runQueries';
 import { openIndex, type Store } from '../../src/core/store';
 import { append, makeRun, tempRoot } from './runFolders';
 
@@ -42,12 +41,12 @@ function matching(store: Store, query: string): string[] {
     .sort();
 }
 
-test('every shared case matches the expected runs (listRuns and countRuns)', () => {
+test('every shared case matches the expected runs (listRuns, countRuns and runIds)', () => {
   withFixtureIndex((store) => {
     for (const c of fixture.cases) {
       assert.deepEqual(matching(store, c.query), c.ids, c.query);
       assert.equal(countRuns(store, { where: compileQuery(c.query, { now: fixture.now }) }), c.ids.length, c.query);
-      assert.deepEqual([...matchingRunIds(store, c.query, { now: fixture.now })].sort(), c.ids, c.query);
+      assert.deepEqual(runIds(store, { where: compileQuery(c.query, { now: fixture.now }) }).sort(), c.ids, c.query);
     }
   });
 });

@@ -9,7 +9,7 @@ import { ingestAll } from '../../src/core/ingest';
 import { latestValues } from '../../src/core/metricQueries';
 import { getRun } from '../../src/core/runQueries';
 import { openIndex } from '../../src/core/store';
-import { toRunView } from '../../src/views/runView';
+import { localSources, toRunView } from '../../src/views/runView';
 import { append, makeRun, tempRoot } from './runFolders';
 
 const CLI = join(resolve(__dirname, '../..'), 'src/cli.ts');
@@ -36,7 +36,7 @@ test('a param and a metric named __proto__ are in getRun, the run view, latestVa
       assert.equal(JSON.stringify(run.params), PARAMS);
       assert.equal(Object.getPrototypeOf(run.params), Object.prototype);
       assert.deepEqual(run.metrics.map((m) => [m.key, m.count, m.last]), [['__proto__', 2, 0.5], ['loss', 2, Infinity]]);
-      assert.equal(JSON.stringify(toRunView(store, run, 'blobs').params), PARAMS);
+      assert.equal(JSON.stringify(toRunView(run, localSources(store, run.id, 'blobs')).params), PARAMS);
       const latest = latestValues(store, [ID]).get(ID)!;
       assert.deepEqual(Object.keys(latest), ['__proto__', 'loss']);
       assert.equal(latest['__proto__' as keyof typeof latest], 0.5);

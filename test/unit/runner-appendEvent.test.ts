@@ -6,7 +6,6 @@ import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readEvents } from '../../src/core/eventReader';
 import { ingestAll } from '../../src/core/ingest';
-import { appendEdit } from '../../src/core/runEdits';
 import { getRun } from '../../src/core/runQueries';
 import { openIndex } from '../../src/core/store';
 import { appendEvent } from '../../src/core/runner/eventLog';
@@ -30,7 +29,7 @@ test('a status appended after a torn last line is kept: the fragment is one bad 
     assert.deepEqual(read.events.at(-1), { t: 4, type: 'status', status: 'stopped', exit_code: null });
 
     // Edits go through the same append; a log that ends cleanly gets no blank line.
-    appendEdit(tmp.root, ID, { t: 5, type: 'note', text: 'after the kill' });
+    appendEvent(dir, { t: 5, type: 'note', text: 'after the kill' });
     assert.ok(readFileSync(file, 'utf8').endsWith('"exit_code":null}\n{"t":5,"type":"note","text":"after the kill"}\n'));
     const store = openIndex(tmp.root);
     try {

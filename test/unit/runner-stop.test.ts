@@ -4,17 +4,25 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StatusEvent } from '../../src/core/events';
 import { startRun } from '../../src/core/runner/startRun';
+import { signalGroup } from '../../src/core/runner/stopProcess';
 import type { RunHandle, StartRunOptions } from '../../src/core/runner/startRun';
 import { cleanupTempDirs, eventsOf, readEvents, tempWorkspace, waitFor } from '../fixtures/runner/helpers';
 
-test.after(cleanupTempDirs);
+// A test that fails part-way leaves no script behind (the immortal one would keep the suite alive).
+const live = new Set<RunHandle>();
+test.after(() => {
+  for (const run of live) signalGroup(run.pid, 'SIGKILL');
+  cleanupTempDirs();
+});
 
 async function started(program: string, extra: Partial<StartRunOptions> = {}): Promise<{ run: RunHandle; output: () => string }> {
   const { ws, root } = tempWorkspace();
   let out = '';
   const run = await startRun({ root, workspaceDir: ws, program, interpreter: 'python3', sysInterval: 0, git: false, onOutput: (t) => (out += t), ...extra });
+  live.add(run);
+  void run.onExit.then(() => live.delete(run));
   // Stop only once the script has set up its signal handlers.
-  await waitFor(() => out.includes('ready'), `${program} to be ready`);
+  await waitFor(() => /^ready\b.*\n/m.test(out), `${program} to be ready`); // the whole line: it may arrive in pieces
   return { run, output: () => out };
 }
 

@@ -2,19 +2,14 @@ import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { ingestAll } from '../../src/core/ingest';
 import { points } from '../../src/core/metricQueries';
+import type { ValueStats } from '../../src/core/lod';
 import { series, type Series } from '../../src/core/series';
 import { openIndex, type Store } from '../../src/core/store';
 import { append, makeRun, metricsLine, rng, tempRoot } from './runFolders';
 
 const RUN = '20240101-000000-5e5e5e';
 
-interface Bucket {
-  count: number;
-  nans: number;
-  min: number;
-  max: number;
-  firstStep: number;
-  lastStep: number;
+interface Bucket extends ValueStats {
   first: number;
   last: number;
 }

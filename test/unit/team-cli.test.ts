@@ -10,6 +10,13 @@ import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
 import { claimVersion, writeAlias } from '../../src/core/models/registryWrite';
 import { verifyFetched } from '../../src/core/models/fetchModel';
+import { listModels, listVersions } from '../../src/core/models/modelQueries';
+import { syncModels } from '../../src/core/models/modelSync';
+import { ingestAll } from '../../src/core/ingest';
+import { openIndex } from '../../src/core/store';
+import { openTeam } from '../../src/core/team/teamDb';
+import { listTeamModels, listTeamVersions } from '../../src/core/team/teamModels';
+import { TEAM_SCHEMA_VERSION } from '../../src/core/team/teamSchema';
 import { ADMIN_PASSWORD } from '../support/pgCluster';
 import { tempRoot, type TempRoot } from './runFolders';
 import { READER, type Team, WRITER, richRun, startTeam } from './teamFixtures';
@@ -115,6 +122,25 @@ test('model fetch --team writes the version from the team folder, every file ver
   assert.match(missing.stderr, /no alias "staging"/);
 });
 
+test("the Models view's team registry: the local models and versions with their aliases, and who pushed them, for a reader", async () => {
+  const db = openTeam({ url: team.cluster.url(READER.user), password: READER.password });
+  const store = openIndex(ws.root);
+  try {
+    ingestAll(store);
+    syncModels(store);
+    assert.deepEqual(await listTeamModels(db), listModels(store));
+    const versions = await listTeamVersions(db, 'churn');
+    assert.deepEqual(
+      versions.map(({ pushedBy, ...v }) => [v, pushedBy]),
+      listVersions(store, 'churn').map((v) => [v, userInfo().username]),
+    );
+    assert.deepEqual(await listTeamVersions(db, 'nope'), []);
+  } finally {
+    store.close();
+    await db.close();
+  }
+});
+
 test('team status says who may do what; team init again changes nothing', () => {
   const s = cli(elsewhere, as(READER), 'team', 'status');
   assert.equal(s.code, 0, s.stderr);
@@ -123,7 +149,7 @@ test('team status says who may do what; team init again changes nothing', () => 
   assert.match(w.stdout, /alice may push and read/);
   const init = cli(elsewhere, { ...as({ user: 'trackside_admin', password: ADMIN_PASSWORD }) }, 'team', 'init');
   assert.equal(init.code, 0, init.stderr);
-  assert.match(init.stdout, /schema version 1 already/);
+  assert.match(init.stdout, new RegExp(`schema version ${TEAM_SCHEMA_VERSION} already`));
 });
 
 test('the password may come from ~/.pgpass', () => {

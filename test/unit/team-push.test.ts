@@ -9,10 +9,14 @@ import { blobPath, hashBytes } from '../../src/core/blobs';
 import { ingestAll } from '../../src/core/ingest';
 import { series } from '../../src/core/series';
 import { type Store, openIndex } from '../../src/core/store';
+import { initTeam } from '../../src/core/team/teamInit';
 import { pushRuns } from '../../src/core/team/teamPush';
+import { TEAM_SCHEMA_VERSION } from '../../src/core/team/teamSchema';
 import { getTeamRun, listTeamRuns } from '../../src/core/team/teamRuns';
 import { teamSeries } from '../../src/core/team/teamSeries';
 import type { TeamDb } from '../../src/core/team/teamDb';
+import { seriesData } from '../../src/views/seriesData';
+import { teamSeriesData } from '../../src/worker/teamViews';
 import { append, metricsLine, tempRoot, type TempRoot } from './runFolders';
 import { type Team, assertSameAsLocal, richRun, startTeam } from './teamFixtures';
 
@@ -56,6 +60,18 @@ test('push then read: every field, every point, every level-of-detail row equals
   assert.equal(listed[0].pushedBy.length > 0, true);
 });
 
+test("a chart's answer for a team run (buckets with their edge times and epochs, from level rows pushed in many chunks) equals the local one", async () => {
+  for (const buckets of [50, 300, 2000]) {
+    for (const range of [{}, { xMin: 3.5, xMax: 2500.5 }, { xMin: 17, xMax: 290 }, { xMin: -5, xMax: 40.25 }]) {
+      for (const key of ['loss', 'acc', 'sys/cpu']) {
+        const want = seriesData(store, { runId: A, key, buckets, ...range });
+        const got = await teamSeriesData(db, { runId: `team:${A}`, key, buckets, ...range });
+        assert.deepStrictEqual({ ...got, runId: A }, want, `${key} ${buckets} ${JSON.stringify(range)}`);
+      }
+    }
+  }
+});
+
 test('chart series of a team run equal the local ones, whole and zoomed with unaligned edges', async () => {
   for (const maxBuckets of [5, 50, 300, 5000]) {
     for (const range of [{}, { xMin: 3.5, xMax: 2500.5 }, { xMin: 17, xMax: 290 }, { xMin: 1000, xMax: 1000 }, { xMin: -5, xMax: 40.25 }]) {
@@ -94,4 +110,25 @@ test('a second push sends nothing; events appended later are pushed alone, and t
   assert.equal((await db.query<{ n: number }>('SELECT count(*) AS n FROM trackside.points'))[0].n, before + 3);
   await assertSame(A);
   await assertSame(B);
+});
+
+test('a team index from before runs.sweep: refused until team init adds the column; the next push fills in the runs pushed before', async () => {
+  // Schema 1 as it was, holding runs pushed then (their sweep was not kept, their level rows had no edge times).
+  await team.admin.query('DROP INDEX trackside.runs_newest, trackside.summaries_kid_last, trackside.summaries_kid_min, trackside.summaries_kid_max');
+  await team.admin.query('CREATE INDEX summaries_kid ON trackside.summaries (kid)');
+  await team.admin.query('ALTER TABLE trackside.lod DROP COLUMN first_t, DROP COLUMN first_epoch, DROP COLUMN last_t, DROP COLUMN last_epoch, DROP COLUMN edge_times');
+  await team.admin.query('DROP INDEX trackside.runs_sweep');
+  await team.admin.query('ALTER TABLE trackside.runs DROP COLUMN sweep');
+  await team.admin.query('DELETE FROM trackside.migrations WHERE version > 1');
+  await assert.rejects(team.as().ready(), new RegExp(`schema version 1, this Trackside needs ${TEAM_SCHEMA_VERSION}: run "trackside team init"`));
+  assert.deepEqual(await initTeam(team.admin), { from: 1, to: TEAM_SCHEMA_VERSION, rolesCreated: [] });
+  const upgraded = team.as();
+  assert.deepEqual((await listTeamRuns(upgraded, { query: 'sweep = "lr-grid"' })).map((r) => r.id), []);
+  const report = await pushRuns(upgraded, { store, models: false });
+  assert.deepEqual(report.pushed, []); // their logs were pushed whole already
+  assert.deepEqual((await listTeamRuns(upgraded, { query: 'sweep = "lr-grid"' })).map((r) => r.id), [B, A]);
+  await assertSameAsLocal(store, upgraded, A);
+  // Level rows pushed before edge times were kept: a chart looks its edges up among the points.
+  const req = { runId: A, key: 'loss', buckets: 50 };
+  assert.deepStrictEqual({ ...(await teamSeriesData(upgraded, { ...req, runId: `team:${A}` })), runId: A }, seriesData(store, req));
 });

@@ -7,7 +7,7 @@ import { cpSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
-import { eventsPath } from '../../src/core/paths';
+import { eventsPath, runDir } from '../../src/core/paths';
 import { ingestAll } from '../../src/core/ingest';
 import { type Store, openIndex } from '../../src/core/store';
 import type { TeamDb } from '../../src/core/team/teamDb';
@@ -76,7 +76,7 @@ test('kill -9 of the client mid-push, then push again: exactly the local rows', 
   const id = '20240301-000000-c0ffee';
   bigRun(ws.root, id, 60_000);
   await richRun(ws.root, '20240301-000001-c0ffee');
-  const size = statSync(eventsPath(ws.root, id)).size;
+  const size = statSync(eventsPath(runDir(ws.root, id))).size;
   const db = team.as();
   const { child, done } = pushInChild(ws.root, 128 * 1024);
   const at = await partlyPushed(db, id, size);
@@ -106,7 +106,7 @@ test('the server restarted mid-push: the client says so plainly; pushed again, e
   const ws = workspace('trackside-team-restart-');
   const id = '20240302-000000-beef00';
   bigRun(ws.root, id, 60_000);
-  const size = statSync(eventsPath(ws.root, id)).size;
+  const size = statSync(eventsPath(runDir(ws.root, id))).size;
   const db = team.as();
   const { done } = pushInChild(ws.root, 128 * 1024);
   await partlyPushed(db, id, size);

@@ -83,6 +83,7 @@ export async function richRun(root: string, id: string, opts: { experiment?: str
       params: { lr: 0.1, opt: 'adam', layers: 3, pretrained: true, none: null, nested: { a: [1, 2] }, __proto__x: 'p' },
       tags: ['baseline', 'gpu'],
       source: 'client',
+      sweep: { id: '20231231-000000-5eeb01', name: 'lr-grid', trial: 1 },
     },
     { t: T0 + 1, type: 'params', values: { lr: 0.05, batch: 32 } },
     metricsLine(T0 + 2, 0, { loss: 1, acc: Number.NaN }, 0),

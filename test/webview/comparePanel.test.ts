@@ -81,6 +81,27 @@ test('one color per run, the same in the legend and every chart, distinct for 20
   }
 });
 
+test('charts come first, then the metrics, then the params diff, which folds and stays folded', async () => {
+  const { p } = await openCompare(ids.slice(0, 2));
+  try {
+    await p.page.locator('.params-diff').waitFor();
+    assert.deepEqual(await p.page.$$eval('details[data-section]', (ds) => ds.map((d) => (d as HTMLElement).dataset.section)), ['charts', 'summaries', 'params', 'images', 'diffs']);
+    await p.page.locator('[data-section="params"] > summary').click();
+    await p.page.waitForFunction(() => !(document.querySelector('[data-section="params"]') as HTMLDetailsElement).open);
+    assert.deepEqual((p.state as ComparePanelState).collapsed, ['params']);
+  } finally {
+    await p.close();
+  }
+  const { p: again } = await openCompare(ids.slice(0, 2), { runIds: ids.slice(0, 2), collapsed: ['params'] });
+  try {
+    await again.page.locator('.params-diff').waitFor({ state: 'attached' });
+    assert.equal(await again.page.locator('[data-section="params"]').evaluate((d) => (d as HTMLDetailsElement).open), false);
+    assert.equal(await again.page.locator('[data-section="charts"]').evaluate((d) => (d as HTMLDetailsElement).open), true);
+  } finally {
+    await again.close();
+  }
+});
+
 test('params: only differing rows until "Show all"; the best last value of each metric is marked', async () => {
   const { p } = await openCompare(ids.slice(0, 3));
   try {

@@ -11,7 +11,16 @@ import { repoRoot, screenshotsDir } from '../e2e/paths';
 
 export type ThemeName = 'dark' | 'light' | 'high-contrast';
 export const THEMES: ThemeName[] = ['dark', 'light', 'high-contrast'];
-export type PanelName = 'run' | 'compare' | 'table';
+export type PanelName = 'run' | 'compare' | 'table' | 'model' | 'sweep';
+
+/** Each panel's stylesheets, as the extension gives them (model.css is bundled with its script). */
+const PANEL_STYLES: Record<PanelName, string[]> = {
+  run: ['/media/panels.css'],
+  compare: ['/media/panels.css'],
+  table: ['/media/panels.css', '/media/table.css'],
+  model: ['/media/panels.css', '/dist/webview/model.css'],
+  sweep: ['/media/panels.css', '/media/sweep.css'],
+};
 
 interface CapturedTheme {
   bodyClass: string;
@@ -64,14 +73,14 @@ export class Harness {
         res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
         res.end(body);
       };
-      const panel = /^\/panel\/(run|compare|table)$/.exec(url.pathname);
+      const panel = /^\/panel\/(run|compare|table|model|sweep)$/.exec(url.pathname);
       if (panel) {
         const theme = themes[(url.searchParams.get('theme') as ThemeName) ?? 'dark'] ?? themes.dark;
         const html = panelHtml({
           title: `Trackside ${panel[1]}`,
           cspSource: this.origin,
           scriptUri: `/dist/webview/${panel[1]}.js`,
-          styleUris: ['/theme.css', '/media/panels.css', ...(panel[1] === 'table' ? ['/media/table.css'] : [])],
+          styleUris: ['/theme.css', ...PANEL_STYLES[panel[1] as PanelName]],
         }).replace('<body>', `<body class="${theme.bodyClass}" data-vscode-theme-kind="${theme.themeKind}" data-vscode-theme-name="${theme.themeName}">`);
         return send(200, 'text/html', html);
       }
@@ -219,11 +228,11 @@ export class PanelPage<In, Out extends { type: string }> {
 
   /** Waits until the webview has posted a message matching `match` (counting from `from`); returns it. */
   async waitForMessage<T extends Out['type']>(type: T, match: (m: Extract<Out, { type: T }>) => boolean = () => true, opts: { from?: number; timeout?: number } = {}): Promise<Extract<Out, { type: T }>> {
-    const deadline = Date.now() + (opts.timeout ?? 15_000);
+    const deadline = performance.now() + (opts.timeout ?? 15_000);
     for (;;) {
       const found = this.received.slice(opts.from ?? 0).find((m): m is Extract<Out, { type: T }> => m.type === type && match(m as Extract<Out, { type: T }>));
       if (found) return found;
-      const left = deadline - Date.now();
+      const left = deadline - performance.now();
       if (left <= 0) throw new Error(`no "${type}" message from the ${this.panel} webview; got ${this.received.map((m) => m.type).join(', ') || 'nothing'}`);
       await new Promise<void>((ok) => {
         const t = setTimeout(ok, left);

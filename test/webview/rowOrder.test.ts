@@ -1,8 +1,10 @@
-// The Runs Table's filter and multi-column sort over columnar data, and live row patches.
+// The Runs Table's filtered rows, filter completions and multi-column sort over columnar data,
+// and live row patches.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { TableData } from '../../src/protocol/tableData';
 import { buildColumns } from '../../webview/table/columns';
+import { completionsFor } from '../../webview/table/filterBox';
 import { SortRanks, filterRows, sortRows } from '../../webview/table/rowOrder';
 import { mergeTable } from '../../webview/table/tableMerge';
 
@@ -12,6 +14,7 @@ function table(): TableData {
     names: ['run-10', 'run-2', 'Run-1', 'other'],
     status: ['finished', 'failed', 'finished', 'running'],
     experiment: ['x', 'x', null, 'y'],
+    sweeps: ['lr', null, 'lr', null],
     started: Float64Array.of(4, 3, 2, 1),
     duration: Float64Array.of(10, NaN, 30, 20),
     tags: [['base'], ['base', 'gpu'], [], ['GPU']],
@@ -29,13 +32,27 @@ const sorted = (d: TableData, sort: { column: string; desc: boolean }[]) => {
   return sortRows([0, 1, 2, 3], sort, cols, new SortRanks(d.ids.length)).map((i) => d.ids[i]);
 };
 
-test('filter: free words (all must match, any field), status:, tag: (case-insensitive)', () => {
+test('filter: the rows of the runs the query selected, in data order; no query, every row', () => {
   const d = table();
-  assert.deepEqual(filterRows(d, 'status:failed').map((i) => d.ids[i]), ['b']);
-  assert.deepEqual(filterRows(d, 'tag:gpu').map((i) => d.ids[i]), ['b', 'd']);
-  assert.deepEqual(filterRows(d, 'run adam').map((i) => d.ids[i]), ['b']);
-  assert.deepEqual(filterRows(d, 'status:finished tag:base').map((i) => d.ids[i]), ['a']);
-  assert.deepEqual(filterRows(d, '').length, 4);
+  assert.deepEqual(filterRows(d, new Set(['d', 'b', 'gone'])).map((i) => d.ids[i]), ['b', 'd']);
+  assert.deepEqual(filterRows(d, new Set()), []);
+  assert.deepEqual(filterRows(d, undefined).length, 4);
+});
+
+test('filter completions: fields, params and metric keys of the loaded runs, a metric\'s summaries, status values', () => {
+  const d = table();
+  assert.deepEqual(completionsFor('par', '', d), ['params.', 'params.lr', 'params.opt']);
+  assert.deepEqual(completionsFor('params.', '', d), ['params.lr', 'params.opt']);
+  assert.deepEqual(completionsFor('metrics.v', '', d), ['metrics.val/loss']);
+  assert.deepEqual(completionsFor('metrics.val/loss.m', '', d), ['metrics.val/loss.min', 'metrics.val/loss.max']);
+  assert.deepEqual(completionsFor('st', '', d), ['status', 'started']);
+  assert.deepEqual(completionsFor('f', 'x and status:', d), ['finished', 'failed']);
+  assert.deepEqual(completionsFor('', 'lr > ', d), []);
+  assert.deepEqual(completionsFor('', 'sweep = ', d), ['"lr"']);
+  assert.deepEqual(completionsFor('l', 'x and sweep = "', d), ['lr"']);
+  assert.deepEqual(completionsFor('sw', '', d), ['sweep']);
+  d.params.push({ key: 'batch size', kind: 'number', values: Float64Array.of(1, 2, 3, 4) });
+  assert.deepEqual(completionsFor('params.b', '', d), ['params."batch size"']);
 });
 
 test('names sort naturally; numbers numerically; missing values last in both directions', () => {
@@ -59,6 +76,7 @@ test('a patch replaces changed rows, adds new ones and new columns, drops remove
     names: ['run-2b', 'new'],
     status: ['finished', 'running'],
     experiment: ['x', 'x'],
+    sweeps: [null, 'lr'],
     started: Float64Array.of(3, 5),
     duration: Float64Array.of(7, 1),
     tags: [['base'], []],
@@ -69,6 +87,7 @@ test('a patch replaces changed rows, adds new ones and new columns, drops remove
   const m = mergeTable(d, patch, ['d']);
   assert.deepEqual(m.ids, ['a', 'c', 'b', 'e']);
   assert.deepEqual(m.names, ['run-10', 'Run-1', 'run-2b', 'new']);
+  assert.deepEqual(m.sweeps, ['lr', 'lr', null, 'lr']);
   const lr = m.params.find((p) => p.key === 'lr')!;
   assert.equal(lr.kind, 'text');
   assert.deepEqual(lr.values, ['0.1', '0.1', 'auto', '0.3']);

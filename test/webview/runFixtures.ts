@@ -19,6 +19,8 @@ export interface FixtureRun {
   /** Metric keys, each logged at every step. */
   keys?: string[];
   steps?: number;
+  /** Keys logged only at these steps (a summary logged once, a few sys samples). */
+  sparse?: { key: string; steps: number[] }[];
   /** Value of a key at a step (default: a noisy curve shaped by `seed`). */
   value?: (key: string, step: number) => number;
   /** Makes runs' default curves differ. */
@@ -32,8 +34,8 @@ export interface FixtureRun {
   command?: string[];
   git?: { commit: string; branch?: string; dirty?: boolean };
   python?: { executable: string; version: string };
-  /** Image keys, each logged at these steps as a small generated PNG. */
-  images?: { key: string; steps: number[] }[];
+  /** Image keys, each logged at these steps as a generated PNG (32 px square unless `size`). */
+  images?: { key: string; steps: number[]; size?: number }[];
   artifacts?: { name: string; kind?: string; content: string }[];
   datasets?: { name: string; path: string; files: { path: string; content: string }[] }[];
   code?: { path: string; content: string }[];
@@ -115,13 +117,16 @@ export function writeRun(root: string, r: FixtureRun): void {
   const keys = r.keys ?? [];
   const steps = r.steps ?? 0;
   const value = r.value ?? ((k: string, step: number) => defaultValue(k, step, r.seed ?? 0));
-  const images = new Map<number, { key: string }[]>();
-  for (const im of r.images ?? []) for (const s of im.steps) images.set(s, [...(images.get(s) ?? []), { key: im.key }]);
+  const images = new Map<number, { key: string; size: number }[]>();
+  for (const im of r.images ?? []) for (const s of im.steps) images.set(s, [...(images.get(s) ?? []), { key: im.key, size: im.size ?? 32 }]);
+  const sparseAt = new Map<number, string[]>();
+  for (const s of r.sparse ?? []) for (const step of s.steps) sparseAt.set(step, [...(sparseAt.get(step) ?? []), s.key]);
   for (let step = 0; step < steps; step++) {
     const t = t0 + (step + 1) * stepMs;
-    if (keys.length) {
+    const logged = [...keys, ...(sparseAt.get(step) ?? [])];
+    if (logged.length) {
       const values: Record<string, number | string> = {};
-      for (const k of keys) {
+      for (const k of logged) {
         const v = value(k, step);
         // As the client writes them: non-finite values as strings.
         values[k] = Number.isFinite(v) ? v : Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
@@ -129,8 +134,8 @@ export function writeRun(root: string, r: FixtureRun): void {
       push({ t, type: 'metrics', step, ...(r.epochEvery ? { epoch: Math.floor(step / r.epochEvery) } : {}), values });
     }
     for (const im of images.get(step) ?? []) {
-      const png = testPng(32, 32, step * 37 + im.key.length * 11);
-      push({ t, type: 'image', key: im.key, step, format: 'png', width: 32, height: 32, ...putBlob(root, png) });
+      const png = testPng(im.size, im.size, step * 37 + im.key.length * 11);
+      push({ t, type: 'image', key: im.key, step, format: 'png', width: im.size, height: im.size, ...putBlob(root, png) });
     }
   }
   const tEnd = t0 + (steps + 1) * stepMs;

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { RunFromWebview, RunPanelState, RunToWebview } from '../../src/protocol/runPanel';
 import { emaDebiased } from '../../webview/shared/ema';
+import { methodsOn } from '../support/inProcessIndex';
 import { serveRun, workspace, type Workspace } from './fakeHosts';
 import { Harness, type PanelPage } from './harness';
 
@@ -214,8 +215,8 @@ test('smoothing draws the debiased EMA over the buckets as TensorBoard does; log
     await p.page.locator('vscode-checkbox.log-scale').click();
     await p.page.waitForFunction(() => (document.querySelector('.chart-card[data-key="lr"]') as HTMLElement & { tracksideChart?: { scales: { y: { type: string } } } }).tracksideChart?.scales.y.type === 'logarithmic');
 
-    await p.page.locator('vscode-dropdown.x-axis').click();
-    await p.page.locator('vscode-option[value="epoch"]').click();
+    await p.page.locator('vscode-single-select.x-axis').click();
+    await p.page.locator('vscode-single-select.x-axis').getByRole('option', { name: 'Epoch', exact: true }).click();
     await p.page.waitForFunction(() => {
       const c = (document.querySelector('.chart-card[data-key="lr"]') as HTMLElement & { tracksideChart?: { data: { datasets: { data: { x: number }[] }[] } } }).tracksideChart;
       const xs = c?.data.datasets[0].data.map((q) => q.x) ?? [];
@@ -232,7 +233,7 @@ test('tags, note, artifacts, datasets, code and output: edits and actions go to 
   const p = await openRun();
   try {
     await p.page.locator('.run-tags .tag').first().waitFor();
-    const field = p.page.locator('vscode-text-field.tag-input input');
+    const field = p.page.locator('vscode-textfield.tag-input input');
     await field.fill('promising');
     await field.press('Enter');
     assert.deepEqual(await p.waitForMessage('editTags'), { type: 'editTags', add: ['promising'], remove: [] });
@@ -240,33 +241,53 @@ test('tags, note, artifacts, datasets, code and output: edits and actions go to 
     await p.waitForMessage('editTags', (m) => m.remove[0] === 'baseline');
 
     await p.page.locator('.run-note vscode-button').click();
-    await p.page.locator('vscode-text-area.note-editor textarea').fill('second thoughts');
+    await p.page.locator('vscode-textarea.note-editor textarea').fill('second thoughts');
     await p.page.locator('.note-actions vscode-button').first().click();
     assert.deepEqual(await p.waitForMessage('editNote'), { type: 'editNote', text: 'second thoughts' });
 
-    await p.page.locator('vscode-panel-tab#tab-artifacts').click();
+    await p.page.locator('vscode-tab-header[data-tab="artifacts"]').click();
     await p.page.locator('vscode-button[data-action="saveAs"]').first().click();
     const art = await p.waitForMessage('artifact');
     assert.equal(art.action, 'saveAs');
     assert.match(art.hash, /^[0-9a-f]{64}$/);
 
-    await p.page.locator('vscode-panel-tab#tab-datasets').click();
+    await p.page.locator('vscode-tab-header[data-tab="datasets"]').click();
     assert.match((await p.page.locator('.dataset h2').textContent()) ?? '', /cifar10-train/);
     await p.page.locator('.same-data a', { hasText: 'earlier-run' }).click();
     assert.deepEqual(await p.waitForMessage('openRun'), { type: 'openRun', runId: '20240101-090000-d0d0d0' });
 
-    await p.page.locator('vscode-panel-tab#tab-code').click();
+    await p.page.locator('vscode-tab-header[data-tab="code"]').click();
     await p.page.locator('vscode-button[data-action="diff"]').click();
     assert.deepEqual(await p.waitForMessage('code'), { type: 'code', action: 'diff', path: 'train.py' });
 
     await p.post({ type: 'output', text: 'epoch 1 loss 0.9\nepoch 2 loss 0.5\nwarning: slow\n', reset: true, truncated: false, exists: true });
     await p.post({ type: 'output', text: 'epoch 3 loss 0.3\n', reset: false, truncated: false, exists: true });
-    await p.page.locator('vscode-panel-tab#tab-output').click();
-    await p.page.locator('vscode-text-field.output-search input').fill('EPOCH');
+    await p.page.locator('vscode-tab-header[data-tab="output"]').click();
+    await p.page.locator('vscode-textfield.output-search input').fill('EPOCH');
     await p.page.waitForFunction(() => document.querySelectorAll('.output-log mark').length === 3);
     assert.equal(await p.page.locator('.output-log').textContent(), 'epoch 1 loss 0.9\nepoch 2 loss 0.5\nepoch 3 loss 0.3\n');
     assert.equal((p.state as RunPanelState).outputQuery, 'EPOCH');
     assert.equal((p.state as RunPanelState).tab, 'output');
+  } finally {
+    await p.close();
+  }
+});
+
+test('a run edited elsewhere (a team run) shows its tags and note without edit controls, and says where they are edited', async () => {
+  const p = await openRun();
+  try {
+    await p.page.locator('.run-tags vscode-textfield.tag-input').waitFor();
+    const run = methodsOn(ws.store).runView(RUN, h.blobBase)!;
+    await p.post({ type: 'run', run: { ...run, editedElsewhere: 'A team run, pushed by alice from gpu1: edited there.' } });
+    await p.page.locator('.run-edited-elsewhere', { hasText: 'pushed by alice from gpu1' }).waitFor();
+    assert.equal(await p.page.locator('.run-tags .tag-text').first().textContent(), 'baseline');
+    assert.equal(await p.page.locator('.run-tags vscode-textfield, .run-tags .tag-remove').count(), 0);
+    assert.equal(await p.page.locator('.note-text').textContent(), 'first try');
+    assert.equal(await p.page.locator('.run-note vscode-button').count(), 0);
+    // The same run back as editable gets its controls again.
+    await p.post({ type: 'run', run });
+    await p.page.locator('.run-tags vscode-textfield.tag-input').waitFor();
+    assert.equal(await p.page.locator('.run-edited-elsewhere').isHidden(), true);
   } finally {
     await p.close();
   }
@@ -277,11 +298,11 @@ test('NaN and infinite values are shown as such, not dropped', async () => {
   serveRun(h, p, ws, '20240101-080000-f0f0f0');
   try {
     await p.page.locator('.summaries').waitFor();
-    const row = async (key: string) => p.page.locator(`.summaries tbody tr:has(th:text-is("${key}"))`).locator('td').allTextContents();
+    const row = async (key: string) => p.page.locator('.summaries tbody tr').filter({ has: p.page.locator('th', { hasText: new RegExp(`^${key}$`) }) }).locator('td').allTextContents();
     assert.deepEqual((await row('loss')).slice(0, 3), ['NaN', '0.25', '1']);
     assert.deepEqual((await row('loss'))[4], '5 (1 NaN)');
     assert.deepEqual((await row('grad_norm')).slice(0, 3), ['+Inf', '0', '+Inf']);
-    await p.page.locator('vscode-panel-tab#tab-metrics').click();
+    await p.page.locator('vscode-tab-header[data-tab="metrics"]').click();
     await p.page.locator('.chart-card[data-key="loss"] .chart-note', { hasText: '1 NaN' }).waitFor();
   } finally {
     await p.close();
@@ -291,7 +312,7 @@ test('NaN and infinite values are shown as such, not dropped', async () => {
 test('images: a slider per key walks the logged steps', async () => {
   const p = await openRun();
   try {
-    await p.page.locator('vscode-panel-tab#tab-images').click();
+    await p.page.locator('vscode-tab-header[data-tab="images"]').click();
     const card = p.page.locator('.image-card[data-key="samples"]');
     await card.locator('img').waitFor();
     assert.match((await card.locator('.image-step').textContent()) ?? '', /step 10000 \(3\/3\)/);

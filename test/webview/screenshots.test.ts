@@ -52,13 +52,13 @@ for (const theme of THEMES) {
     try {
       await p.page.locator('.chart-card[data-key="val/acc"][data-painted]').waitFor({ state: 'attached' });
       assert.ok(existsSync(await p.screenshot(`panel-run-metrics-${theme}`)));
-      await p.page.locator('vscode-panel-tab#tab-overview').click();
+      await p.page.locator('vscode-tab-header[data-tab="overview"]').click();
       await p.page.locator('.summaries').waitFor();
       await p.screenshot(`panel-run-overview-${theme}`);
-      await p.page.locator('vscode-panel-tab#tab-artifacts').click();
+      await p.page.locator('vscode-tab-header[data-tab="artifacts"]').click();
       await p.page.locator('.artifacts').waitFor();
       await p.screenshot(`panel-run-artifacts-${theme}`);
-      await p.page.locator('vscode-panel-tab#tab-images').click();
+      await p.page.locator('vscode-tab-header[data-tab="images"]').click();
       await p.page.waitForFunction(() => [...document.querySelectorAll('.image-card img')].every((i) => (i as HTMLImageElement).complete));
       await p.screenshot(`panel-run-images-${theme}`);
       assert.deepEqual(p.cspViolations, []);

@@ -80,11 +80,11 @@ test('Run panel: every field shows as text, on every tab', async () => {
     await p.post({ type: 'output', text: `${EVIL}\n${EVIL2}\n`, reset: true, truncated: false, exists: true });
     await check(p, [EVIL, EVIL2, `train/${EVIL}`]);
     for (const tab of ['overview', 'images', 'artifacts', 'datasets', 'output', 'code']) {
-      await p.page.locator(`vscode-panel-tab#tab-${tab}`).click();
-      await p.page.locator(`vscode-panel-view#view-${tab}`).waitFor();
+      await p.page.locator(`vscode-tab-header[data-tab="${tab}"]`).click();
+      await p.page.locator(`vscode-tab-panel[data-tab="${tab}"]`).waitFor();
     }
-    await p.page.locator('vscode-panel-tab#tab-output').click();
-    await p.page.locator('vscode-text-field.output-search input').fill('img');
+    await p.page.locator('vscode-tab-header[data-tab="output"]').click();
+    await p.page.locator('vscode-textfield.output-search input').fill('img');
     await p.page.locator('.output-log mark').first().waitFor();
     await check(p, [EVIL, EVIL2, `${EVIL}.py`, 'Traceback']);
     await p.screenshot('xss-run-output');

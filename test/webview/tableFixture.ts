@@ -19,6 +19,7 @@ export function syntheticTable(n: number, params = 30, metrics = 10): TableData 
     names: ids.map((_, i) => `run-${(i * 7919) % n}`),
     status: ids.map((_, i) => STATUSES[i % STATUSES.length]),
     experiment: ids.map((_, i) => `exp-${i % 12}`),
+    sweeps: ids.map((_, i) => (i % 9 === 0 ? `sweep-${i % 4}` : null)),
     started: Float64Array.from({ length: n }, (_, i) => t0 + (n - i) * 3_600_000),
     duration: Float64Array.from({ length: n }, () => Math.round(rand() * 7_200_000)),
     tags: ids.map((_, i) => (i % 5 === 0 ? ['baseline'] : i % 7 === 0 ? ['gpu', 'long'] : [])),

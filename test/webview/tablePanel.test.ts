@@ -85,17 +85,56 @@ test('sort: a click sorts by a column, a second click reverses, shift-click adds
   }
 });
 
-test('filter: free text, status: and tag: narrow the rows', async () => {
+test('filter: the query goes to the host, the rows it answers show, a syntax error shows under the box at its column', async () => {
   const p = await openTable();
   try {
-    const filter = p.page.locator('vscode-text-field.table-filter input');
-    for (const q of ['status:failed', 'tag:baseline', 'run-12', 'status:finished tag:gpu']) {
-      const expected = filterRows(data, q).length;
-      await filter.fill(q);
-      await p.page.waitForFunction((n) => document.querySelector('.table-count')?.textContent?.startsWith(`${n.toLocaleString('en-US')} of`), expected);
-      assert.equal((p.state as TablePanelState).filter, q);
-    }
-    assert.ok((await column(p, 1)).every((s) => s === 'finished'));
+    const box = p.page.locator('.table-filter input');
+    const failed = data.ids.filter((_, i) => data.status[i] === 'failed');
+    await box.fill('status:failed');
+    const ask = await p.waitForMessage('request', (m) => m.params.query === 'status:failed');
+    await p.post({ type: 'reply', id: ask.id, method: 'filter', value: failed });
+    await p.page.waitForFunction((n) => document.querySelector('.table-count')?.textContent === `${n.toLocaleString('en-US')} of 10,000 runs`, failed.length);
+    assert.ok((await column(p, 1)).every((s) => s === 'failed'));
+    assert.equal((p.state as TablePanelState).filter, 'status:failed');
+
+    await box.fill('params.lr >');
+    const bad = await p.waitForMessage('request', (m) => m.params.query === 'params.lr >');
+    await p.post({ type: 'reply', id: bad.id, method: 'filter', error: { message: 'Query error at column 12: expected a value, found end of query', column: 12 } });
+    const error = p.page.locator('.filter-error');
+    await error.waitFor();
+    assert.match((await error.textContent()) ?? '', /column 12: expected a value/);
+    assert.equal(await p.page.locator('.filter-error-where').textContent(), `params.lr >\n${' '.repeat(11)}^`);
+    assert.equal(await box.getAttribute('aria-invalid'), 'true');
+    // The last rows the host answered stay while the query is invalid.
+    assert.match((await p.page.locator('.table-count').textContent()) ?? '', new RegExp(`^${failed.length.toLocaleString('en-US')} of`));
+
+    await box.fill('');
+    await p.page.waitForFunction(() => document.querySelector('.table-count')?.textContent === '10,000 of 10,000 runs');
+    assert.ok(await error.isHidden());
+    await p.screenshot('table-filter-error');
+  } finally {
+    await p.close();
+  }
+});
+
+test('filter completion: field names and the loaded runs\' keys at the caret, picked with the keyboard', async () => {
+  const p = await openTable(syntheticTable(50, 3, 2));
+  try {
+    const box = p.page.locator('.table-filter input');
+    await box.click();
+    await box.pressSequentially('para');
+    await p.page.locator('.filter-completions li', { hasText: /^params\.$/ }).waitFor();
+    await box.press('Enter');
+    assert.equal(await box.inputValue(), 'params.');
+    await p.page.locator('.filter-completions li', { hasText: /^params\.param_00$/ }).waitFor();
+    await box.press('ArrowDown');
+    await box.press('Tab');
+    assert.equal(await box.inputValue(), 'params.param_01');
+    assert.ok(await p.page.locator('.filter-completions').isHidden());
+    await box.pressSequentially(' > 1 and metrics.val/metric_0.m');
+    await p.page.locator('.filter-completions li', { hasText: /^metrics\.val\/metric_0\.max$/ }).waitFor();
+    await box.press('Escape');
+    assert.ok(await p.page.locator('.filter-completions').isHidden());
   } finally {
     await p.close();
   }
@@ -142,11 +181,15 @@ test('metric over runs: one point per shown run with the metric, against start t
     await p.page.waitForFunction(() => Number((document.querySelector('.runs-chart') as HTMLElement).dataset.points) > 0);
     const expected = data.metrics[0].has.reduce((s, x) => s + x, 0);
     assert.equal(Number(await p.page.locator('.runs-chart').getAttribute('data-points')), expected);
-    await p.page.locator('vscode-text-field.table-filter input').fill('status:failed');
-    const failed = filterRows(data, 'status:failed').filter((i) => data.metrics[0].has[i]).length;
+    await p.page.locator('.table-filter input').fill('status:failed');
+    const ask = await p.waitForMessage('request', (m) => m.params.query === 'status:failed');
+    const ids = data.ids.filter((_, i) => data.status[i] === 'failed');
+    await p.post({ type: 'reply', id: ask.id, method: 'filter', value: ids });
+    const failed = filterRows(data, new Set(ids)).filter((i) => data.metrics[0].has[i]).length;
     await p.page.waitForFunction((n) => Number((document.querySelector('.runs-chart') as HTMLElement).dataset.points) === n, failed);
-    await p.page.locator('.runs-chart vscode-dropdown').nth(1).click();
-    await p.page.locator('.runs-chart vscode-option[value="p:param_03"]').click();
+    const against = p.page.locator('.runs-chart vscode-single-select').nth(1);
+    await against.click();
+    await against.getByRole('option', { name: 'param_03', exact: true }).click();
     assert.equal((p.state as TablePanelState).chart?.x, 'p:param_03');
   } finally {
     await p.close();
@@ -155,7 +198,7 @@ test('metric over runs: one point per shown run with the metric, against start t
 
 test('the newest page shows first, then every run replaces it', async () => {
   const all = syntheticTable(500, 3, 2);
-  const page: TableData = { ...all, ids: all.ids.slice(0, 20), names: all.names.slice(0, 20), status: all.status.slice(0, 20), experiment: all.experiment.slice(0, 20), started: all.started.slice(0, 20), duration: all.duration.slice(0, 20), tags: all.tags.slice(0, 20), notes: all.notes.slice(0, 20), params: [], metrics: [] };
+  const page: TableData = { ...all, ids: all.ids.slice(0, 20), names: all.names.slice(0, 20), status: all.status.slice(0, 20), experiment: all.experiment.slice(0, 20), sweeps: all.sweeps.slice(0, 20), started: all.started.slice(0, 20), duration: all.duration.slice(0, 20), tags: all.tags.slice(0, 20), notes: all.notes.slice(0, 20), params: [], metrics: [] };
   const p: Page = await h.open<TableToWebview, TableFromWebview>('table');
   try {
     await p.waitForMessage('ready');

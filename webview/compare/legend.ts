@@ -1,7 +1,7 @@
 // The runs of a comparison, each with its color: click to hide or show its lines, open it,
 // or take it out of the comparison.
 import type { RunView } from '../../src/protocol/runView';
-import { el, replaceChildren } from '../shared/dom';
+import { breakable, el, replaceChildren } from '../shared/dom';
 import { statusBadge } from '../shared/status';
 
 export interface LegendActions {
@@ -44,5 +44,5 @@ export function renderLegend(root: HTMLElement, runs: RunView[], colorOf: (id: s
 
 /** A column header naming a run with its color. */
 export function runHeader(r: RunView, color: string): HTMLElement {
-  return el('span', { class: 'run-col', title: r.id }, swatch(color), r.name);
+  return el('span', { class: 'run-col', title: r.id }, swatch(color), breakable(r.name));
 }

@@ -1,21 +1,20 @@
-// The Compare panel webview: a legend of runs (one color each, kept everywhere), the params
-// that differ, metric summaries with the best run marked, overlaid charts, images side by
-// side, and the dataset and code files that differ.
+// The Compare panel webview: a legend of runs (one color each, kept everywhere), overlaid
+// charts (values logged once as a summary above them), metric summaries with the best run
+// marked, the params that differ, images side by side, and the dataset and code files that
+// differ.
 import type { CompareFromWebview, ComparePanelState, CompareToWebview } from '../../src/protocol/comparePanel';
 import type { RunView } from '../../src/protocol/runView';
-import { ChartGrid, type GridRun, panelGridHost } from '../shared/chartGrid';
-import { DEFAULT_CONTROLS, chartToolbar } from '../shared/chartControls';
+import { type GridRun, isSeriesMessage, panelCharts } from '../shared/chartGrid';
 import { el } from '../shared/dom';
 import { onThemeChange, readTheme, runColor } from '../shared/theme';
-import { registerToolkit } from '../shared/toolkit';
+import '../shared/elements';
 import { connect } from '../shared/vscodeApi';
 import { renderDiffs } from './diffs';
 import { renderImages } from './images';
 import { renderLegend } from './legend';
 import { renderParams } from './params';
 import { renderSummaries } from './summaries';
-
-registerToolkit();
+import { SummaryStrip, singleValueKeys } from '../shared/summaryStrip';
 
 const channel = connect<CompareToWebview, CompareFromWebview, ComparePanelState>();
 const state: ComparePanelState = { runIds: [], ...channel.state() };
@@ -23,10 +22,9 @@ const save = () => channel.setState(state);
 const post = (m: CompareFromWebview) => channel.post(m);
 
 let theme = readTheme();
-let controls = { ...DEFAULT_CONTROLS, ...state.controls };
 let runs: RunView[] = [];
 let missing: string[] = [];
-const grid = new ChartGrid(controls, theme, panelGridHost(post, state, save), state.zoom);
+const { grid, toolbar } = panelCharts(post, state, save, theme);
 
 const title = el('h1', { text: 'Compare runs' });
 const legend = el('ul', { class: 'run-legend', attrs: { 'aria-label': 'Runs' } });
@@ -35,23 +33,25 @@ const paramsBody = el('div');
 const summariesBody = el('div');
 const imagesBody = el('div');
 const diffsBody = el('div');
-const section = (name: string, label: string, ...body: Node[]) =>
-  el('details', { class: 'section compare-section', attrs: { open: true }, dataset: { section: name } }, el('summary', {}, el('h2', { class: 'inline', text: label })), ...body);
+const section = (name: string, label: string, ...body: Node[]) => {
+  const d = el('details', { class: 'section compare-section', attrs: { open: !state.collapsed?.includes(name) }, dataset: { section: name } }, el('summary', {}, el('h2', { class: 'inline', text: label })), ...body);
+  d.addEventListener('toggle', () => {
+    const rest = (state.collapsed ?? []).filter((n) => n !== name);
+    state.collapsed = d.open ? rest : [...rest, name];
+    save();
+  });
+  return d;
+};
 
-const toolbar = chartToolbar(controls, (c) => {
-  controls = c;
-  state.controls = c;
-  save();
-  grid.setControls(c);
-});
-
+const summary = new SummaryStrip();
 const loading = el('div', { class: 'loading' }, el('vscode-progress-ring'), el('span', { text: 'Loading runs…' }));
+// What differs in the results first (charts, then the numbers), then what was set.
 const content = el(
   'div',
   { attrs: { hidden: true } },
-  section('params', 'Parameters', paramsBody),
+  section('charts', 'Charts', toolbar, summary.element, grid.element),
   section('summaries', 'Metrics', summariesBody),
-  section('charts', 'Charts', toolbar, grid.element),
+  section('params', 'Parameters', paramsBody),
   section('images', 'Images', imagesBody),
   section('diffs', 'Datasets and code', diffsBody),
 );
@@ -106,11 +106,18 @@ function render(): void {
   });
   renderSummaries(summariesBody, runs, colorOf);
   grid.setRuns(gridRuns());
-  const keys = [...new Set(runs.flatMap((r) => r.metrics.map((m) => m.key)))].sort();
+  const singles = singleValueKeys(runs);
+  const hidden = new Set(state.hidden ?? []);
+  summary.render(
+    [...singles].sort(),
+    runs.filter((r) => !hidden.has(r.id)).map((r) => ({ id: r.id, label: r.name, color: colorOf(r.id), metrics: r.metrics })),
+  );
+  const keys = [...new Set(runs.flatMap((r) => r.metrics.map((m) => m.key)))].filter((k) => !singles.has(k)).sort();
   grid.setKeys(keys);
-  renderImages(imagesBody, runs, colorOf, state, (key, step) => {
-    state.imageKey = key;
-    state.imageStep = step;
+  renderImages(imagesBody, runs, colorOf, state, (c) => {
+    if (c.key !== undefined) state.imageKey = c.key;
+    if (c.step !== undefined) state.imageStep = c.step;
+    if (c.size !== undefined) state.imageSize = c.size;
     save();
   });
   renderDiffs(diffsBody, runs, colorOf, (path, left, right) => post({ type: 'diffCode', path, left, right }));
@@ -123,6 +130,7 @@ onThemeChange(() => {
 });
 
 channel.onMessage((m) => {
+  if (isSeriesMessage(m)) return grid.take(m);
   switch (m.type) {
     case 'runs': {
       const first = content.hidden;
@@ -138,15 +146,6 @@ channel.onMessage((m) => {
       render();
       break;
     }
-    case 'series':
-      grid.receive(m.series);
-      break;
-    case 'seriesError':
-      grid.fail(m.keys, m.message);
-      break;
-    case 'append':
-      grid.append(m.points);
-      break;
   }
 });
 

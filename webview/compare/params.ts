@@ -2,7 +2,7 @@
 import type { RunView } from '../../src/protocol/runView';
 import { el, replaceChildren } from '../shared/dom';
 import { formatParam } from '../shared/format';
-import { checkedOf } from '../shared/toolkit';
+import { checkedOf } from '../shared/elements';
 import { runHeader } from './legend';
 
 export function renderParams(root: HTMLElement, runs: RunView[], colorOf: (id: string) => string, showAll: boolean, setShowAll: (all: boolean) => void): void {

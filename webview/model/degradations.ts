@@ -1,11 +1,11 @@
 // The degradations of this version: every metric of every evaluation that got worse than
 // the first evaluation by more than the tolerance.
-import type { VersionReport } from '../../src/core/models/versionReport';
+import type { ModelReportView } from '../../src/protocol/model';
 import { el, replaceChildren } from '../shared/dom';
 import { formatDate } from '../shared/format';
 import { changeText, percentText, valueText } from './format';
 
-export function renderDegradations(node: HTMLElement, r: VersionReport, openRun: (id: string) => void): void {
+export function renderDegradations(node: HTMLElement, r: ModelReportView, openRun: (id: string) => void): void {
   const baseline = r.evaluations.find((e) => e.baseline);
   if (!baseline) {
     replaceChildren(node, el('p', { class: 'empty', text: 'No finished evaluation of this version yet: the first one becomes the baseline the others are held to.' }));

@@ -1,6 +1,6 @@
 // Data drift per evaluation: the population stability index of each numeric column against
 // the version's training data, worst first.
-import type { VersionReport } from '../../src/core/models/versionReport';
+import type { ModelReportView } from '../../src/protocol/model';
 import { el, replaceChildren } from '../shared/dom';
 import { formatDate } from '../shared/format';
 import { simpleTable } from '../shared/table';
@@ -8,7 +8,7 @@ import { psiText } from './format';
 
 const LEVEL_TEXT = { stable: 'stable', moderate: 'moderate shift', major: 'major shift' } as const;
 
-export function renderDrift(node: HTMLElement, r: VersionReport, open: Set<string>, toggled: (runId: string, isOpen: boolean) => void): void {
+export function renderDrift(node: HTMLElement, r: ModelReportView, open: Set<string>, toggled: (runId: string, isOpen: boolean) => void): void {
   const withDrift = r.evaluations.filter((e) => e.drift.length);
   if (r.evaluations.length === 0) {
     replaceChildren(node);

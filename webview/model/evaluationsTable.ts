@@ -1,13 +1,13 @@
 // One row per evaluation: when, which data (dataset hashes), each metric with its change
 // against the baseline, and the worst-drifting column. Degraded rows and cells are marked.
-import type { EvaluationRow, VersionReport } from '../../src/core/models/versionReport';
+import type { EvaluationView, ModelReportView } from '../../src/protocol/model';
 import { el, replaceChildren } from '../shared/dom';
 import { formatDate } from '../shared/format';
 import { statusBadge } from '../shared/status';
 import { runLink } from './degradations';
 import { changeText, psiText, valueText } from './format';
 
-function metricCell(e: EvaluationRow, key: string): HTMLElement {
+function metricCell(e: EvaluationView, key: string): HTMLElement {
   const check = e.checks.find((c) => c.key === key);
   const td = el('td', { class: `num${check?.degraded ? ' degraded-cell' : ''}` }, valueText(e.values[key]));
   if (check) {
@@ -17,7 +17,7 @@ function metricCell(e: EvaluationRow, key: string): HTMLElement {
   return td;
 }
 
-export function renderEvaluations(node: HTMLElement, r: VersionReport, openRun: (id: string) => void): void {
+export function renderEvaluations(node: HTMLElement, r: ModelReportView, openRun: (id: string) => void): void {
   if (r.evaluations.length === 0) {
     replaceChildren(
       node,

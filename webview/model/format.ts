@@ -1,8 +1,8 @@
 // Text for changes against the baseline and PSI values.
-import type { MetricCheck } from '../../src/core/models/degradation';
+import type { MetricCheckView } from '../../src/protocol/model';
 import { formatMetric } from '../shared/format';
 
-export function changeText(c: MetricCheck): string {
+export function changeText(c: MetricCheckView): string {
   if (c.change === null) return c.degraded ? (c.value === null ? 'not a number' : 'worse than 0') : '';
   const pct = Math.abs(c.change * 100);
   if (pct < 0.05) return 'same';

@@ -1,7 +1,7 @@
 // The gate verdicts on this version, newest first: when, pass or fail, against what, on
 // which data, the metric deltas, whether it was promoted, the commit and CI run, and a
 // link to the full report (opened in the editor's Markdown preview).
-import type { GateRecord } from '../../src/core/models/gateQueries';
+import type { GateView } from '../../src/protocol/model';
 import { el, replaceChildren } from '../shared/dom';
 import { formatDate } from '../shared/format';
 
@@ -10,18 +10,18 @@ export interface GateActions {
   openUrl(url: string): void;
 }
 
-function against(g: GateRecord, version: number): string {
+function against(g: GateView, version: number): string {
   if (g.mode === 'degradation') return 'its first evaluation';
   if (g.version !== version) return `v${g.version} was held to this version`;
   return `v${g.baseline ?? '?'}${g.baseline_ref ? ` (${g.baseline_ref})` : ''}`;
 }
 
-function verdictBadge(g: GateRecord): HTMLElement {
+function verdictBadge(g: GateView): HTMLElement {
   const pass = g.verdict === 'pass';
   return el('span', { class: `badge gate-${g.verdict}`, text: pass ? '✓ passed' : '✗ failed', title: g.reasons.join('\n') });
 }
 
-export function renderGateHistory(node: HTMLElement, gates: GateRecord[], version: number, a: GateActions): void {
+export function renderGateHistory(node: HTMLElement, gates: GateView[], version: number, a: GateActions): void {
   if (!gates.length) {
     replaceChildren(node);
     node.hidden = true;

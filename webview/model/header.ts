@@ -1,6 +1,5 @@
 // The version's header: name, version switcher, aliases, and what it is made of.
-import type { VersionChoice } from '../../src/protocol/model';
-import type { VersionReport } from '../../src/core/models/versionReport';
+import type { ModelReportView, VersionChoice } from '../../src/protocol/model';
 import { el, replaceChildren } from '../shared/dom';
 import { formatBytes, formatDate } from '../shared/format';
 import { simpleTable, type Cell } from '../shared/table';
@@ -12,7 +11,7 @@ export interface HeaderActions {
   setAlias(): void;
 }
 
-export function renderHeader(node: HTMLElement, r: VersionReport, versions: VersionChoice[], a: HeaderActions): void {
+export function renderHeader(node: HTMLElement, r: ModelReportView, versions: VersionChoice[], a: HeaderActions): void {
   const select = el('select', { class: 'version-select', attrs: { 'aria-label': 'Version' } });
   for (const v of versions) {
     const option = el('option', { text: `v${v.version}${v.aliases.length ? ` (${v.aliases.join(', ')})` : ''}`, attrs: { value: v.version } });

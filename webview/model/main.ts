@@ -2,9 +2,7 @@
 // and listed, the drift of each evaluation's data against the training data, and the
 // verdicts of `trackside gate` on it.
 import './model.css';
-import type { ModelFromWebview, ModelPanelState, ModelToWebview, VersionChoice } from '../../src/protocol/model';
-import type { GateRecord } from '../../src/core/models/gateQueries';
-import type { VersionReport } from '../../src/core/models/versionReport';
+import type { GateView, ModelFromWebview, ModelPanelState, ModelReportView, ModelToWebview, VersionChoice } from '../../src/protocol/model';
 import { el, replaceChildren } from '../shared/dom';
 import { onThemeChange, readTheme } from '../shared/theme';
 import { connect } from '../shared/vscodeApi';
@@ -31,7 +29,7 @@ const loading = el('div', { class: 'loading', text: 'Loading model…' });
 const main = el('main', { class: 'model-panel' }, loading);
 document.body.append(main);
 
-let current: { report: VersionReport; versions: VersionChoice[]; gates: GateRecord[] } | undefined;
+let current: { report: ModelReportView; versions: VersionChoice[]; gates: GateView[] } | undefined;
 const openDrift = new Set(state.openDrift ?? []);
 
 function render(): void {

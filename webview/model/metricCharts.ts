@@ -2,10 +2,10 @@
 // baseline and the tolerance line; degraded evaluations drawn as larger triangles in the
 // theme's error color.
 import { CategoryScale, Chart, Filler, LinearScale, LineController, LineElement, PointElement, Tooltip, type ChartDataset } from 'chart.js';
-import type { VersionReport } from '../../src/core/models/versionReport';
+import type { ModelReportView } from '../../src/protocol/model';
 import { el, replaceChildren } from '../shared/dom';
 import { formatDate } from '../shared/format';
-import type { ChartTheme } from '../shared/theme';
+import { type ChartTheme, tooltipColors } from '../shared/theme';
 import { valueText } from './format';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Tooltip, Filler);
@@ -34,7 +34,7 @@ export class MetricCharts {
   readonly element = el('div', { class: 'chart-grid model-charts' });
   private charts: Chart[] = [];
 
-  render(r: VersionReport, colors: ChartColors): void {
+  render(r: ModelReportView, colors: ChartColors): void {
     for (const c of this.charts) c.destroy();
     this.charts = [];
     const evals = r.evaluations;
@@ -75,7 +75,7 @@ export class MetricCharts {
       if (limit !== null) {
         datasets.push({ label: `tolerance (${dir} is better)`, data: evals.map(() => limit), borderColor: colors.threshold, borderDash: [2, 3], borderWidth: 1, pointRadius: 0, pointHoverRadius: 0 });
       }
-      const chart = new Chart(canvas, {
+      const chart = new Chart<'line'>(canvas, {
         type: 'line',
         data: { labels, datasets },
         options: {
@@ -88,11 +88,7 @@ export class MetricCharts {
           },
           plugins: {
             tooltip: {
-              backgroundColor: t.tooltipBackground,
-              titleColor: t.tooltipForeground,
-              bodyColor: t.tooltipForeground,
-              borderColor: t.tooltipBorder,
-              borderWidth: 1,
+              ...tooltipColors(t),
               callbacks: {
                 title: (items) => (items.length ? `${labels[items[0].dataIndex]} · ${formatDate(evals[items[0].dataIndex].started)}` : ''),
                 label: (item) => `${item.dataset.label}: ${valueText(item.parsed.y)}${item.datasetIndex === 0 && degradedIdx.has(item.dataIndex) ? '  ⚠ degraded' : ''}`,

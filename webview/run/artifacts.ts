@@ -19,7 +19,7 @@ function actions(a: ArtifactActions, hash: string, file: string | undefined, whi
     { class: 'row-actions' },
     ...which.map((action) =>
       el('vscode-button', {
-        attrs: { appearance: 'secondary', 'aria-label': `${LABELS[action]} ${subject}` },
+        attrs: { secondary: true, 'aria-label': `${LABELS[action]} ${subject}` },
         dataset: { action },
         text: LABELS[action],
         on: { click: () => a.artifact(action, hash, file) },

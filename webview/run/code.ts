@@ -26,7 +26,7 @@ export function renderCode(root: HTMLElement, files: FileView[], script: string 
           'div',
           { class: 'row-actions' },
           ...(['open', 'diff', 'restore'] as CodeAction[]).map((action) =>
-            el('vscode-button', { attrs: { appearance: 'secondary', 'aria-label': `${LABELS[action]} ${f.path}` }, dataset: { action }, text: LABELS[action], on: { click: () => act(action, f.path) } }),
+            el('vscode-button', { attrs: { secondary: true, 'aria-label': `${LABELS[action]} ${f.path}` }, dataset: { action }, text: LABELS[action], on: { click: () => act(action, f.path) } }),
           ),
         ),
       ]),

@@ -1,13 +1,15 @@
-// The run's header: name, status, how long, where it came from, and its editable tags and note.
+// The run's header: name, status, how long, where it came from, and its tags and note
+// (editable for a run of this workspace; a team run says where it is edited instead).
 import type { RunView } from '../../src/protocol/runView';
 import { el, replaceChildren } from '../shared/dom';
 import { formatDate, formatDuration } from '../shared/format';
 import { statusBadge } from '../shared/status';
-import { valueOf } from '../shared/toolkit';
+import { labelled, setValue, valueOf } from '../shared/elements';
 
 export interface HeaderActions {
   editTags(add: string[], remove: string[]): void;
   editNote(text: string): void;
+  copy(text: string): void;
 }
 
 export class RunHeader {
@@ -17,13 +19,14 @@ export class RunHeader {
   private readonly command = el('div', { class: 'run-command' });
   private readonly tags = el('div', { class: 'run-tags', attrs: { role: 'list', 'aria-label': 'Tags' } });
   private readonly note = el('div', { class: 'run-note' });
+  private readonly elsewhere = el('p', { class: 'run-edited-elsewhere' });
   private run: RunView | undefined;
   private editingNote = false;
   private ticker: ReturnType<typeof setInterval> | undefined;
   private durationNode: HTMLElement | undefined;
 
   constructor(private readonly actions: HeaderActions) {
-    this.element.append(this.title, this.facts, this.command, this.tags, this.note);
+    this.element.append(this.title, this.facts, this.command, this.tags, this.note, this.elsewhere);
   }
 
   update(run: RunView): void {
@@ -32,9 +35,20 @@ export class RunHeader {
     replaceChildren(this.title, el('h1', { class: 'run-name', text: run.name, title: run.id }), statusBadge(run.status));
     this.renderFacts(run);
     const cmd = run.command ?? '';
-    replaceChildren(this.command, cmd ? el('code', { text: cmd, title: cmd }) : null);
-    if (!prev || prev.tags.join('\n') !== run.tags.join('\n')) this.renderTags(run);
-    if (!this.editingNote && (!prev || prev.note !== run.note)) this.renderNote(run);
+    // One line cut with an ellipsis; the whole command on hover and by Copy.
+    if (cmd !== this.command.dataset.command) {
+      this.command.dataset.command = cmd;
+      replaceChildren(
+        this.command,
+        cmd ? el('code', { class: 'run-command-text', text: cmd, title: cmd }) : null,
+        cmd ? el('vscode-toolbar-button', { class: 'copy-command', attrs: { label: 'Copy command', title: 'Copy the command' }, text: 'Copy', on: { click: () => this.actions.copy(cmd) } }) : null,
+      );
+    }
+    const lockChanged = prev?.editedElsewhere !== run.editedElsewhere;
+    this.elsewhere.textContent = run.editedElsewhere ?? '';
+    this.elsewhere.hidden = !run.editedElsewhere;
+    if (lockChanged || !prev || prev.tags.join('\n') !== run.tags.join('\n')) this.renderTags(run);
+    if (!this.editingNote && (lockChanged || !prev || prev.note !== run.note)) this.renderNote(run);
     if (run.status === 'running' && !this.ticker) this.ticker = setInterval(() => this.tick(), 1000);
     if (run.status !== 'running' && this.ticker) {
       clearInterval(this.ticker);
@@ -77,14 +91,19 @@ export class RunHeader {
   }
 
   private renderTags(run: RunView): void {
-    const input = el('vscode-text-field', { class: 'tag-input', attrs: { placeholder: 'Add tag', 'aria-label': 'Add tag', size: 12 } });
+    if (run.editedElsewhere) {
+      const tags = run.tags.map((t) => el('span', { class: 'tag', attrs: { role: 'listitem' } }, el('span', { class: 'tag-text', text: t })));
+      replaceChildren(this.tags, ...tags);
+      return;
+    }
+    const input = labelled(el('vscode-textfield', { class: 'tag-input', attrs: { placeholder: 'Add tag' } }), 'Add tag');
     const add = () => {
       const tags = valueOf(input)
         .split(',')
         .map((t) => t.trim())
         .filter((t) => t && !run.tags.includes(t));
       if (tags.length) this.actions.editTags([...new Set(tags)], []);
-      (input as unknown as { value: string }).value = '';
+      setValue(input, '');
     };
     input.addEventListener('keydown', (e) => {
       if ((e as KeyboardEvent).key === 'Enter') add();
@@ -104,14 +123,18 @@ export class RunHeader {
   }
 
   private renderNote(run: RunView): void {
-    const edit = el('vscode-button', { attrs: { appearance: 'secondary' }, text: run.note ? 'Edit Note' : 'Add Note', on: { click: () => this.editNote(run) } });
+    if (run.editedElsewhere) {
+      replaceChildren(this.note, run.note ? el('p', { class: 'note-text', text: run.note }) : null);
+      return;
+    }
+    const edit = el('vscode-button', { attrs: { secondary: true }, text: run.note ? 'Edit Note' : 'Add Note', on: { click: () => this.editNote(run) } });
     replaceChildren(this.note, run.note ? el('p', { class: 'note-text', text: run.note }) : null, edit);
   }
 
   private editNote(run: RunView): void {
     this.editingNote = true;
-    const area = el('vscode-text-area', { class: 'note-editor', attrs: { rows: 3, resize: 'vertical', 'aria-label': 'Note', placeholder: 'What was this run about?' } });
-    (area as unknown as { value: string }).value = run.note ?? '';
+    const area = labelled(el('vscode-textarea', { class: 'note-editor', attrs: { rows: 3, resize: 'vertical', placeholder: 'What was this run about?' } }), 'Note');
+    setValue(area, run.note ?? '');
     const done = (save: boolean) => {
       this.editingNote = false;
       const text = valueOf(area);
@@ -125,7 +148,7 @@ export class RunHeader {
         'div',
         { class: 'note-actions' },
         el('vscode-button', { text: 'Save', on: { click: () => done(true) } }),
-        el('vscode-button', { attrs: { appearance: 'secondary' }, text: 'Cancel', on: { click: () => done(false) } }),
+        el('vscode-button', { attrs: { secondary: true }, text: 'Cancel', on: { click: () => done(false) } }),
       ),
     );
     requestAnimationFrame(() => (area as unknown as HTMLElement).focus());

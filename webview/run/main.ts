@@ -2,11 +2,10 @@
 // output, code), live while the run is running.
 import type { ArtifactAction, RunFromWebview, RunPanelState, RunTab, RunToWebview } from '../../src/protocol/runPanel';
 import type { RunView } from '../../src/protocol/runView';
-import { ChartGrid, panelGridHost } from '../shared/chartGrid';
-import { DEFAULT_CONTROLS, chartToolbar } from '../shared/chartControls';
+import { isSeriesMessage, panelCharts } from '../shared/chartGrid';
 import { el, replaceChildren } from '../shared/dom';
 import { onThemeChange, readTheme, runColor } from '../shared/theme';
-import { registerToolkit } from '../shared/toolkit';
+import '../shared/elements';
 import { connect } from '../shared/vscodeApi';
 import { renderArtifacts, renderDatasets } from './artifacts';
 import { renderCode } from './code';
@@ -14,8 +13,8 @@ import { RunHeader } from './header';
 import { renderImages } from './images';
 import { OutputView } from './output';
 import { renderOverview } from './overview';
-
-registerToolkit();
+import { PanelTabs } from '../shared/panelTabs';
+import { SummaryStrip, singleValueKeys } from '../shared/summaryStrip';
 
 const channel = connect<RunToWebview, RunFromWebview, RunPanelState>();
 const state: RunPanelState = { runId: '', ...channel.state() };
@@ -35,17 +34,12 @@ const TABS: { id: RunTab; label: string }[] = [
 const header = new RunHeader({
   editTags: (add, remove) => post({ type: 'editTags', add, remove }),
   editNote: (text) => post({ type: 'editNote', text }),
+  copy: (text) => post({ type: 'copy', text }),
 });
-const views = new Map(TABS.map((t) => [t.id, el('vscode-panel-view', { attrs: { id: `view-${t.id}` } })]));
-const tabLabels = new Map(TABS.map((t) => [t.id, el('vscode-panel-tab', { attrs: { id: `tab-${t.id}` }, text: t.label })]));
-const panels = el('vscode-panels', { class: 'run-tabs', attrs: { 'aria-label': 'Run details' } }, ...tabLabels.values(), ...views.values());
-panels.addEventListener('change', () => {
-  const id = String((panels as unknown as { activeid?: string }).activeid ?? '').replace(/^tab-/, '');
-  if (id && id !== state.tab) {
-    state.tab = id as RunTab;
-    save();
-  }
-});
+const tabs = new PanelTabs<RunTab>(TABS, state.tab ?? 'overview', (id) => {
+  state.tab = id;
+  save();
+}, 'Run details');
 
 const sections = {
   overview: el('div', { class: 'tab-body' }),
@@ -61,22 +55,16 @@ const output = new OutputView(state.outputQuery ?? '', (q) => {
 });
 
 let theme = readTheme();
-let controls = { ...DEFAULT_CONTROLS, ...state.controls };
 let run: RunView | undefined;
-const grid = new ChartGrid(controls, theme, panelGridHost(post, state, save), state.zoom);
-const toolbar = chartToolbar(controls, (c) => {
-  controls = c;
-  state.controls = c;
-  save();
-  grid.setControls(c);
-});
-views.get('metrics')!.append(el('div', { class: 'tab-body' }, toolbar, sections.metricsEmpty, grid.element));
-views.get('overview')!.append(sections.overview);
-views.get('images')!.append(sections.images);
-views.get('artifacts')!.append(sections.artifacts);
-views.get('datasets')!.append(sections.datasets);
-views.get('output')!.append(el('div', { class: 'tab-body' }, output.element));
-views.get('code')!.append(sections.code);
+const { grid, toolbar } = panelCharts(post, state, save, theme);
+const summary = new SummaryStrip();
+tabs.view('metrics').append(el('div', { class: 'tab-body' }, toolbar, sections.metricsEmpty, summary.element, grid.element));
+tabs.view('overview').append(sections.overview);
+tabs.view('images').append(sections.images);
+tabs.view('artifacts').append(sections.artifacts);
+tabs.view('datasets').append(sections.datasets);
+tabs.view('output').append(el('div', { class: 'tab-body' }, output.element));
+tabs.view('code').append(sections.code);
 
 const loading = el('div', { class: 'loading' }, el('vscode-progress-ring'), el('span', { text: 'Loading run…' }));
 document.body.append(el('main', { class: 'run-panel' }, header.element, loading));
@@ -116,9 +104,8 @@ function showRun(r: RunView): void {
   document.title = r.name;
   header.update(r);
   if (first) {
-    loading.replaceWith(panels);
-    const initial = state.tab ?? (r.metrics.length ? 'metrics' : 'overview');
-    panels.setAttribute('activeid', `tab-${initial}`);
+    loading.replaceWith(tabs.element);
+    tabs.select(state.tab ?? (r.metrics.length ? 'metrics' : 'overview'), true);
   }
   const counts: Partial<Record<string, number>> = {
     metrics: r.metrics.length,
@@ -129,12 +116,15 @@ function showRun(r: RunView): void {
   };
   for (const t of TABS) {
     const n = counts[t.id];
-    tabLabels.get(t.id)!.textContent = n === undefined ? t.label : `${t.label} (${n})`;
+    tabs.setLabel(t.id, n === undefined ? t.label : `${t.label} (${n})`);
   }
-  section('overview', { ...r, tags: 0, note: 0 }, () => renderOverview(sections.overview, r));
+  // The charts first: their series are asked for while the rest is rendered.
   sections.metricsEmpty.hidden = r.metrics.length > 0;
   grid.setRuns(gridRuns(r));
-  grid.setKeys(r.metrics.map((m) => m.key));
+  const singles = singleValueKeys([r]);
+  summary.render([...singles].sort(), [{ id: r.id, label: r.name, color: runColor(theme, 0), metrics: r.metrics }]);
+  grid.setKeys(r.metrics.map((m) => m.key).filter((k) => !singles.has(k)));
+  section('overview', { ...r, tags: 0, note: 0 }, () => renderOverview(sections.overview, r));
   section('images', r.images, () =>
     renderImages(sections.images, r.images, state.imageSteps ?? {}, (key, step) => {
       state.imageSteps = { ...state.imageSteps, [key]: step };
@@ -147,18 +137,10 @@ function showRun(r: RunView): void {
 }
 
 channel.onMessage((m) => {
+  if (isSeriesMessage(m)) return grid.take(m);
   switch (m.type) {
     case 'run':
       showRun(m.run);
-      break;
-    case 'series':
-      grid.receive(m.series);
-      break;
-    case 'seriesError':
-      grid.fail(m.keys, m.message);
-      break;
-    case 'append':
-      grid.append(m.points);
       break;
     case 'output':
       output.update(m.text, m.reset, m.truncated, m.exists);

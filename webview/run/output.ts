@@ -1,7 +1,7 @@
 // The Output tab: the tail of the run's output log, with a search that keeps only matching
 // lines and marks the matches. Escape sequences (colors, cursor moves) are dropped.
 import { el, replaceChildren } from '../shared/dom';
-import { valueOf } from '../shared/toolkit';
+import { labelled, valueOf } from '../shared/elements';
 
 const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007]*\u0007|\r(?!\n)/g;
 const MAX_CHARS = 1_000_000;
@@ -18,7 +18,7 @@ export class OutputView {
 
   constructor(query: string, private readonly onQuery: (q: string) => void) {
     this.query = query;
-    this.search = el('vscode-text-field', { class: 'output-search', attrs: { placeholder: 'Search output', 'aria-label': 'Search output', value: query } });
+    this.search = labelled(el('vscode-textfield', { class: 'output-search', attrs: { placeholder: 'Search output', value: query } }), 'Search output');
     this.search.addEventListener('input', () => {
       this.query = valueOf(this.search);
       this.onQuery(this.query);

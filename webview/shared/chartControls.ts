@@ -3,7 +3,7 @@ import type { ChartControls } from '../../src/protocol/runPanel';
 import { X_AXES, type XAxis } from '../../src/protocol/series';
 import { el } from './dom';
 import { X_AXIS_LABELS } from './format';
-import { checkedOf, valueOf } from './toolkit';
+import { checkedOf, valueOf } from './elements';
 
 export const DEFAULT_CONTROLS: ChartControls = { xAxis: 'step', smoothing: 0, logScale: false };
 
@@ -14,7 +14,7 @@ export function chartToolbar(initial: ChartControls, onChange: (c: ChartControls
     onChange(c);
   };
   const axis = el(
-    'vscode-dropdown',
+    'vscode-single-select',
     { class: 'x-axis', attrs: { 'aria-label': 'X axis' }, on: { change: () => set({ xAxis: valueOf(axis) as XAxis }) } },
     ...X_AXES.map((x) => el('vscode-option', { attrs: { value: x, selected: x === c.xAxis }, text: X_AXIS_LABELS[x] })),
   );

@@ -2,7 +2,8 @@
 // Owns what each chart holds: the whole-series buckets, the zoomed buckets while zoomed,
 // live appends, and asking the host for (re)downsampled data at the chart's pixel width.
 import type { ChartControls } from '../../src/protocol/runPanel';
-import type { AppendedPoints, SeriesData, SeriesRequest, StepRange } from '../../src/protocol/series';
+import type { AppendedPoints, SeriesData, SeriesRequest, SeriesToWebview, StepRange } from '../../src/protocol/series';
+import { DEFAULT_CONTROLS, chartToolbar } from './chartControls';
 import { stepRangeFor } from './chartPoints';
 import { el } from './dom';
 import { type ChartLine, MetricChart } from './metricChart';
@@ -31,7 +32,32 @@ type ZoomRanges = Record<string, { xMin: number; xMax: number }>;
  * The host a panel gives its grid: numbered series requests through `post`, and each key's
  * zoom kept in the panel's saved state so a reload restores it.
  */
-export function panelGridHost(
+/** A message about series (answers, failures, live points), for ChartGrid.take. */
+export function isSeriesMessage(m: { type: string }): m is SeriesToWebview {
+  return m.type === 'series' || m.type === 'seriesError' || m.type === 'append';
+}
+
+/**
+ * The Run and Compare panels' charts: the grid and its toolbar, whose choices (and the zoom)
+ * are kept in the panel's saved state.
+ */
+export function panelCharts(
+  post: (m: { type: 'requestSeries'; requestId: number; requests: SeriesRequest[] }) => void,
+  state: { zoom?: ZoomRanges; controls?: ChartControls },
+  save: () => void,
+  theme: ChartTheme,
+): { grid: ChartGrid; toolbar: HTMLElement } {
+  const controls = { ...DEFAULT_CONTROLS, ...state.controls };
+  const grid = new ChartGrid(controls, theme, panelGridHost(post, state, save), state.zoom);
+  const toolbar = chartToolbar(controls, (c) => {
+    state.controls = c;
+    save();
+    grid.setControls(c);
+  });
+  return { grid, toolbar };
+}
+
+function panelGridHost(
   post: (m: { type: 'requestSeries'; requestId: number; requests: SeriesRequest[] }) => void,
   state: { zoom?: ZoomRanges },
   save: () => void,
@@ -146,6 +172,13 @@ export class ChartGrid {
   setTheme(t: ChartTheme): void {
     this.theme = t;
     for (const s of this.keys.values()) s.chart.setTheme(t);
+  }
+
+  /** A series message from the host. */
+  take(m: SeriesToWebview): void {
+    if (m.type === 'series') this.receive(m.series);
+    else if (m.type === 'seriesError') this.fail(m.keys, m.message);
+    else this.append(m.points);
   }
 
   /** Series from the host: whole ones replace the overview, ranged ones the zoomed view. */
@@ -316,5 +349,7 @@ export function groupOf(key: string): string {
 /** Unprefixed first, then by name, system metrics last. */
 export function compareGroups(a: string, b: string): number {
   const rank = (g: string) => (g === '' ? 0 : g === 'sys' ? 2 : 1);
-  return rank(a) - rank(b) || a.localeCompare(b);
+  // Not localeCompare: its first call loads the collator (~30 ms), in the way of the first chart.
+  const order = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+  return rank(a) - rank(b) || order(a.toLowerCase(), b.toLowerCase()) || order(a, b);
 }

@@ -49,3 +49,14 @@ export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
   if (!node) throw new Error(`#${id} is missing`);
   return node as T;
 }
+
+/**
+ * A name (`train/accuracy_top5`, a file path) that may wrap after its separators / _ . - but
+ * not inside a word: the text with a line-break opportunity (<wbr>) after each separator.
+ */
+export function breakable(text: string): DocumentFragment {
+  const frag = document.createDocumentFragment();
+  for (const part of text.split(/(?<=[/_.\-])/)) frag.append(part, document.createElement('wbr'));
+  frag.lastChild?.remove();
+  return frag;
+}

@@ -21,7 +21,9 @@ export function formatClock(ms: number): string {
   return h ? `${sign}${h}:${String(m).padStart(2, '0')}:${ss}` : `${sign}${m}:${ss}`;
 }
 
-/** A tick or hover label for an x value on the given axis. */
+const DAY = 86_400_000;
+
+/** A tick or hover label for an x value on the given axis (`span`: the axis' range, ms). */
 export function formatX(x: number, axis: XAxis, span = 0): string {
   switch (axis) {
     case 'step':
@@ -31,10 +33,12 @@ export function formatX(x: number, axis: XAxis, span = 0): string {
     case 'relative':
       return formatClock(x);
     case 'wall': {
+      // As fine as the span needs: seconds within minutes, the day across days, dates across months.
       const d = new Date(x);
       const pad = (v: number) => String(v).padStart(2, '0');
+      if (span > 30 * DAY) return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
       const time = `${pad(d.getHours())}:${pad(d.getMinutes())}${span < 120_000 ? `:${pad(d.getSeconds())}` : ''}`;
-      return span > 86_400_000 ? `${d.getMonth() + 1}/${d.getDate()} ${time}` : time;
+      return span > DAY ? `${d.getMonth() + 1}/${d.getDate()} ${time}` : time;
     }
   }
 }

@@ -30,3 +30,8 @@ export function imageElement(img: ImageView, alt: string): HTMLImageElement {
     attrs: { src: img.src, alt, width: img.width ?? undefined, height: img.height ?? undefined, loading: 'lazy', decoding: 'async' },
   });
 }
+
+/** The image as a button that opens it large (the viewer takes the keyboard from there). */
+export function openableImage(img: ImageView, alt: string, open: () => void): HTMLButtonElement {
+  return el('button', { class: 'image-open', attrs: { type: 'button', title: 'Open large (natural size)', 'aria-label': `Open ${alt} large` }, on: { click: open } }, imageElement(img, alt));
+}

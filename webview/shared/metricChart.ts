@@ -22,7 +22,7 @@ import { type XY, hasAxis, rawPoints, smoothedPoints } from './chartPoints';
 import { el } from './dom';
 import { X_AXIS_LABELS, formatMetric, formatX } from './format';
 import type { SeriesBuffer } from './seriesBuffer';
-import { type ChartTheme, withAlpha } from './theme';
+import { type ChartTheme, tooltipColors, withAlpha } from './theme';
 
 declare module 'chart.js' {
   interface InteractionModeMap {
@@ -134,16 +134,17 @@ export class MetricChart {
     this.canvas = el('canvas', { attrs: { role: 'img', 'aria-label': `Chart of ${opts.title}` } });
     this.zoomBox = el('div', { class: 'zoom-box', attrs: { hidden: true } });
     this.canvasBox = el('div', { class: 'chart-canvas' }, this.canvas, this.zoomBox);
-    this.resetButton = el('vscode-button', {
+    this.resetButton = el('vscode-toolbar-button', {
       class: 'chart-reset',
-      attrs: { appearance: 'icon', 'aria-label': 'Reset zoom', title: 'Reset zoom (double-click the chart)', hidden: true },
+      attrs: { label: 'Reset zoom', title: 'Reset zoom (double-click the chart)', hidden: true },
       text: '⤢',
       on: { click: () => this.resetZoom() },
     });
     this.note = el('span', { class: 'chart-note' });
     this.element = el(
       'section',
-      { class: 'chart-card', dataset: { key }, attrs: { 'aria-label': opts.title } },
+      // The context menu's "Show This Metric in the Explorer" in a Run panel reads the key here.
+      { class: 'chart-card', dataset: { key }, attrs: { 'aria-label': opts.title, 'data-vscode-context': JSON.stringify({ webviewSection: 'metric', metricKey: key }) } },
       el('header', { class: 'chart-title' }, el('span', { class: 'chart-name', text: opts.title, title: opts.title }), this.note, this.resetButton),
       this.canvasBox,
     );
@@ -218,7 +219,15 @@ export class MetricChart {
 
   /** Out of view but laid out and stale: the grid paints these when the page is idle. */
   get needsIdlePaint(): boolean {
-    return this.dirty && !this.visible && this.canvasBox.clientWidth > 0;
+    return this.dirty && !this.waiting && !this.visible && this.canvasBox.clientWidth > 0;
+  }
+
+  /**
+   * No series given yet: a chart.js instance made now would only be drawn again with the data,
+   * and ten of them (~150 ms) stood in the way of the first answers.
+   */
+  private get waiting(): boolean {
+    return !this.chart && this.lines.length === 0;
   }
 
   paintNow(): void {
@@ -255,6 +264,7 @@ export class MetricChart {
   }
 
   private draw(): void {
+    if (this.waiting) return;
     if (this.redrawTimer) {
       clearTimeout(this.redrawTimer);
       this.redrawTimer = undefined;
@@ -275,8 +285,10 @@ export class MetricChart {
       const smooth = c.smoothing > 0 ? smoothedPoints(line.data, o) : [];
       points += raw.length;
       const faint = c.smoothing > 0;
-      datasets.push(this.dataset(line, 'raw', raw, faint ? withAlpha(line.color, this.theme.kind.startsWith('high') ? 0.45 : 0.3) : line.color, faint ? 1 : 1.5));
-      datasets.push(this.dataset(line, 'smooth', smooth, line.color, 1.75));
+      datasets.push(this.dataset(line, 'raw', raw, faint ? withAlpha(line.color, this.theme.kind.startsWith('high') ? 0.45 : 0.3) : line.color, faint ? 1 : 1.5, faint ? 0 : dotRadius(raw.length)));
+      // No smoothing, no smoothed line: chart.js resolves every dataset's options (half the
+      // cost of a first draw with many runs).
+      if (c.smoothing > 0) datasets.push(this.dataset(line, 'smooth', smooth, line.color, 1.75, dotRadius(smooth.length)));
     }
     this.note.textContent = missingAxis ? `no ${X_AXIS_LABELS[c.xAxis].toLowerCase()} logged` : nanNote(this.lines);
     if (!this.chart) this.create(datasets);
@@ -290,7 +302,7 @@ export class MetricChart {
     if (points > 0) this.element.dataset.painted = String(Number(this.element.dataset.painted ?? 0) + 1);
   }
 
-  private dataset(line: ChartLine, kind: 'raw' | 'smooth', data: Pt[], color: string, width: number): LineDataset {
+  private dataset(line: ChartLine, kind: 'raw' | 'smooth', data: Pt[], color: string, width: number, radius: number): LineDataset {
     return {
       type: 'line',
       label: line.label,
@@ -300,8 +312,8 @@ export class MetricChart {
       borderColor: color,
       backgroundColor: color,
       borderWidth: width,
-      pointRadius: 0,
-      pointHoverRadius: kind === 'raw' && this.controls.smoothing > 0 ? 0 : 3,
+      pointRadius: radius,
+      pointHoverRadius: kind === 'raw' && this.controls.smoothing > 0 ? 0 : Math.max(3, radius + 1.5),
       pointHitRadius: 0,
       spanGaps: false,
       normalized: true,
@@ -332,11 +344,7 @@ export class MetricChart {
           tooltip: {
             enabled: true,
             animation: false,
-            backgroundColor: t.tooltipBackground,
-            titleColor: t.tooltipForeground,
-            bodyColor: t.tooltipForeground,
-            borderColor: t.tooltipBorder,
-            borderWidth: 1,
+            ...tooltipColors(t),
             cornerRadius: 2,
             boxPadding: 4,
             titleFont: { family: t.fontFamily, weight: 'bold' },
@@ -465,6 +473,14 @@ export class MetricChart {
     this.element.remove();
   }
 }
+
+/** A line of a few points shows them (a lone point is otherwise invisible); a dense one does not. */
+export function dotRadius(points: number): number {
+  if (points === 0 || points > FEW_POINTS) return 0;
+  return points === 1 ? 3.5 : 2.5;
+}
+
+const FEW_POINTS = 40;
 
 function nanNote(lines: ChartLine[]): string {
   let nans = 0;

@@ -8,6 +8,7 @@ const ICONS: Record<RunStatusView, string> = {
   failed: '✕',
   stopped: '■',
   crashed: '!',
+  pruned: '✂',
 };
 
 export function statusBadge(status: RunStatusView): HTMLElement {

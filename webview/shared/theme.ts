@@ -115,3 +115,8 @@ export function onThemeChange(fn: () => void): void {
   observer.observe(document.body, { attributes: true, attributeFilter: ['class'] });
   observer.observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
 }
+
+/** The tooltip box of every chart, in the editor's hover colors. */
+export function tooltipColors(t: ChartTheme): { backgroundColor: string; titleColor: string; bodyColor: string; borderColor: string; borderWidth: number } {
+  return { backgroundColor: t.tooltipBackground, titleColor: t.tooltipForeground, bodyColor: t.tooltipForeground, borderColor: t.tooltipBorder, borderWidth: 1 };
+}

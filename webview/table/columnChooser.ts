@@ -1,7 +1,7 @@
 // Which columns the table shows: run fields, params and metric summaries, with a filter for
 // long lists and show-all / hide-all per group.
 import { el, replaceChildren } from '../shared/dom';
-import { checkedOf, valueOf } from '../shared/toolkit';
+import { checkedOf, labelled, valueOf } from '../shared/elements';
 import type { Column, ColumnGroup } from './columns';
 
 const GROUPS: { group: ColumnGroup; label: string }[] = [
@@ -18,12 +18,12 @@ export class ColumnChooser {
   private shown = new Set<string>();
 
   constructor(private readonly onChange: (shown: Set<string>) => void) {
-    this.search = el('vscode-text-field', { attrs: { placeholder: 'Find a column', 'aria-label': 'Find a column' } });
+    this.search = labelled(el('vscode-textfield', { attrs: { placeholder: 'Find a column' } }), 'Find a column');
     this.search.addEventListener('input', () => this.render());
     this.element = el(
       'div',
       { class: 'column-chooser', attrs: { role: 'dialog', 'aria-label': 'Columns', hidden: true } },
-      el('div', { class: 'chooser-head' }, this.search, el('vscode-button', { attrs: { appearance: 'icon', 'aria-label': 'Close' }, text: '✕', on: { click: () => this.toggle(false) } })),
+      el('div', { class: 'chooser-head' }, this.search, el('vscode-toolbar-button', { attrs: { label: 'Close' }, text: '✕', on: { click: () => this.toggle(false) } })),
       this.list,
     );
     this.element.addEventListener('keydown', (e) => {

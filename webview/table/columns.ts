@@ -33,6 +33,8 @@ export function buildColumns(d: TableData): Column[] {
     { id: 'name', label: 'Name', group: 'run', numeric: false, width: 220, str: (i) => d.names[i], text: (i) => d.names[i], byDefault: true },
     { id: 'status', label: 'Status', group: 'run', numeric: false, width: 92, str: (i) => d.status[i], text: (i) => d.status[i], byDefault: true },
     { id: 'experiment', label: 'Experiment', group: 'run', numeric: false, width: 140, str: (i) => d.experiment[i], text: (i) => d.experiment[i] ?? '', byDefault: true },
+    // Shown once any run came from a sweep.
+    { id: 'sweep', label: 'Sweep', group: 'run', numeric: false, width: 120, str: (i) => d.sweeps[i], text: (i) => d.sweeps[i] ?? '', byDefault: d.sweeps.some((s) => s !== null) },
     { id: 'started', label: 'Started', group: 'run', numeric: true, width: 144, num: (i) => d.started[i], text: (i) => formatDate(d.started[i]), byDefault: true },
     { id: 'duration', label: 'Duration', group: 'run', numeric: true, width: 84, align: 'right', num: (i) => d.duration[i], text: (i) => formatDuration(d.duration[i]), byDefault: true },
     { id: 'tags', label: 'Tags', group: 'run', numeric: false, width: 140, str: (i) => d.tags[i].join(', ') || null, text: (i) => d.tags[i].join(', '), byDefault: true },

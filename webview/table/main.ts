@@ -1,24 +1,24 @@
 // The Runs Table webview: every run a row (virtualized), sortable by several columns,
 // filterable, with a column chooser, Compare for selected runs, and the metric-over-runs chart.
-import type { SortKey, TableFromWebview, TablePanelState, TableToWebview } from '../../src/protocol/tablePanel';
+import type { SortKey, TableFromWebview, TablePanelState, TableRequests, TableToWebview } from '../../src/protocol/tablePanel';
 import type { TableData } from '../../src/protocol/tableData';
 import { el } from '../shared/dom';
+import { RequestFailed, Requests } from '../shared/requests';
 import { onThemeChange, readTheme } from '../shared/theme';
-import { registerToolkit, valueOf } from '../shared/toolkit';
 import { connect } from '../shared/vscodeApi';
 import { ColumnChooser } from './columnChooser';
+import { FilterBox } from './filterBox';
 import { type Column, buildColumns } from './columns';
 import { SortRanks, filterRows, sortRows } from './rowOrder';
 import { RunsChart } from './runsChart';
 import { mergeTable } from './tableMerge';
 import { VirtualTable } from './virtualTable';
 
-registerToolkit();
-
 const channel = connect<TableToWebview, TableFromWebview, TablePanelState>();
 const state: TablePanelState = { sort: [{ column: 'started', desc: true }], filter: '', ...channel.state() };
 const save = () => channel.setState(state);
 const post = (m: TableFromWebview) => channel.post(m);
+const requests = new Requests<TableRequests>(post);
 
 let data: TableData | undefined;
 let columns: Column[] = [];
@@ -49,19 +49,42 @@ const table = new VirtualTable({
   },
 });
 
-const filter = el('vscode-text-field', {
-  class: 'table-filter',
-  attrs: { placeholder: 'Filter: text, status:failed, tag:baseline', 'aria-label': 'Filter runs', value: state.filter ?? '' },
-});
 let filterTimer: ReturnType<typeof setTimeout> | undefined;
-filter.addEventListener('input', () => {
+const filter = new FilterBox(state.filter ?? '', (text) => {
   clearTimeout(filterTimer);
   filterTimer = setTimeout(() => {
-    state.filter = valueOf(filter);
+    state.filter = text;
     save();
-    refresh();
+    requestFilter();
   }, 120);
 });
+/** Ids the filter query selects, as the host's index answered; undefined: no filter. */
+let matches: Set<string> | undefined;
+let filterRequest = 0;
+
+/** The host evaluates the query; until it answers, the rows shown stay as they are. */
+function requestFilter(): void {
+  const query = (state.filter ?? '').trim();
+  const asked = ++filterRequest;
+  if (!query) {
+    matches = undefined;
+    filter.clearError();
+    refresh();
+    return;
+  }
+  // Only the answer to the latest query counts.
+  requests.ask('filter', { query }).then(
+    (ids) => {
+      if (asked !== filterRequest) return;
+      matches = new Set(ids);
+      filter.clearError();
+      refresh();
+    },
+    (err: unknown) => {
+      if (asked === filterRequest && err instanceof RequestFailed) filter.showError(err.error.message, 'column' in err.error ? err.error.column : 1);
+    },
+  );
+}
 const count = el('span', { class: 'table-count muted', attrs: { 'aria-live': 'polite' } });
 const compare = el('vscode-button', {
   attrs: { disabled: true },
@@ -69,7 +92,7 @@ const compare = el('vscode-button', {
   on: { click: () => table.selected.size >= 2 && post({ type: 'compare', runIds: orderedSelection() }) },
 });
 const open = el('vscode-button', {
-  attrs: { appearance: 'secondary', disabled: true },
+  attrs: { secondary: true, disabled: true },
   text: 'Open',
   on: { click: () => orderedSelection().slice(0, 5).forEach((runId) => post({ type: 'openRun', runId })) },
 });
@@ -79,8 +102,8 @@ const chooser = new ColumnChooser((s) => {
   save();
   applyColumns();
 });
-const columnsButton = el('vscode-button', { attrs: { appearance: 'secondary', 'aria-haspopup': 'dialog' }, text: 'Columns…', on: { click: () => chooser.toggle() } });
-const chartButton = el('vscode-button', { attrs: { appearance: 'secondary', 'aria-pressed': String(!!state.chart?.open) }, text: 'Chart', on: { click: () => toggleChart() } });
+const columnsButton = el('vscode-button', { attrs: { secondary: true, 'aria-haspopup': 'dialog' }, text: 'Columns…', on: { click: () => chooser.toggle() } });
+const chartButton = el('vscode-button', { attrs: { secondary: true, 'aria-pressed': String(!!state.chart?.open) }, text: 'Chart', on: { click: () => toggleChart() } });
 
 const runsChart = new RunsChart(state.chart ?? {}, readTheme(), {
   choose: (c) => {
@@ -96,7 +119,7 @@ const runsChart = new RunsChart(state.chart ?? {}, readTheme(), {
 runsChart.element.hidden = !state.chart?.open;
 
 const loading = el('div', { class: 'loading' }, el('vscode-progress-ring'), el('span', { text: 'Loading runs…' }));
-const toolbar = el('div', { class: 'table-toolbar', attrs: { role: 'toolbar', 'aria-label': 'Runs table' } }, filter, count, el('span', { class: 'spacer' }), open, compare, chartButton, columnsButton);
+const toolbar = el('div', { class: 'table-toolbar', attrs: { role: 'toolbar', 'aria-label': 'Runs table' } }, filter.element, count, el('span', { class: 'spacer' }), open, compare, chartButton, columnsButton);
 document.body.append(el('main', { class: 'table-panel' }, toolbar, chooser.element, runsChart.element, loading));
 
 function orderedSelection(): string[] {
@@ -140,7 +163,7 @@ function updateSelection(): void {
 /** Filter, sort and show the rows (after new data, or a new filter). */
 function refresh(): void {
   if (!data) return;
-  order = filterRows(data, state.filter ?? '');
+  order = filterRows(data, matches);
   sortRows(order, state.sort ?? [], byId, ranks);
   table.setRows(order, data.ids);
   count.textContent = `${order.length.toLocaleString('en-US')} of ${data.ids.length.toLocaleString('en-US')}${complete ? '' : '+'} runs${complete ? '' : ' (loading the rest…)'}`;
@@ -163,7 +186,10 @@ function setData(d: TableData): void {
   applyColumns();
   table.setSort(state.sort ?? []);
   runsChart.setColumns(columns);
+  filter.setData(d);
   refresh();
+  // Runs added or changed may now match the query, or no longer.
+  if (state.filter?.trim()) requestFilter();
 }
 
 onThemeChange(() => runsChart.setTheme(readTheme()));
@@ -176,6 +202,9 @@ channel.onMessage((m) => {
       break;
     case 'rowsChanged':
       if (data) setData(mergeTable(data, m.data, m.removed));
+      break;
+    case 'reply':
+      requests.settle(m);
       break;
   }
 });

@@ -1,29 +1,14 @@
-// Which rows the table shows and in what order: the filter box (free text, status:x, tag:x)
-// and a multi-column sort, over row indices of the columnar data. Pure: no DOM.
-import { parseRunFilter } from '../../src/core/display';
+// Which rows the table shows and in what order: the runs the filter query selected (the
+// host's index evaluates it) and a multi-column sort, over row indices of the columnar data.
+// Pure: no DOM.
 import type { SortKey } from '../../src/protocol/tablePanel';
 import type { TableData } from '../../src/protocol/tableData';
 import type { Column } from './columns';
 
-/** Indices of the rows matching the query, in data order. */
-export function filterRows(d: TableData, query: string): number[] {
-  const f = parseRunFilter(query);
-  const words = (f.text ?? '').toLowerCase().split(/\s+/).filter(Boolean);
-  const statuses = f.statuses;
-  const tags = f.tags.map((t) => t.toLowerCase());
+/** Indices of the rows of the runs in `matches` (every row without one), in data order. */
+export function filterRows(d: TableData, matches: ReadonlySet<string> | undefined): number[] {
   const out: number[] = [];
-  for (let i = 0; i < d.ids.length; i++) {
-    if (statuses.length && !statuses.includes(d.status[i])) continue;
-    if (tags.length) {
-      const own = d.tags[i].map((t) => t.toLowerCase());
-      if (!tags.every((t) => own.includes(t))) continue;
-    }
-    if (words.length) {
-      const hay = `${d.names[i]}\n${d.ids[i]}\n${d.experiment[i] ?? ''}\n${d.tags[i].join('\n')}\n${d.notes[i] ?? ''}`.toLowerCase();
-      if (!words.every((w) => hay.includes(w))) continue;
-    }
-    out.push(i);
-  }
+  for (let i = 0; i < d.ids.length; i++) if (!matches || matches.has(d.ids[i])) out.push(i);
   return out;
 }
 

@@ -4,9 +4,9 @@
 import { Chart, LinearScale, PointElement, ScatterController, Tooltip, type ChartDataset } from 'chart.js';
 import type { TableData } from '../../src/protocol/tableData';
 import { el, replaceChildren } from '../shared/dom';
-import { formatDate, formatMetric } from '../shared/format';
-import type { ChartTheme } from '../shared/theme';
-import { valueOf } from '../shared/toolkit';
+import { formatDate, formatMetric, formatX } from '../shared/format';
+import { type ChartTheme, tooltipColors } from '../shared/theme';
+import { valueOf } from '../shared/elements';
 import type { Column } from './columns';
 
 interface RunPoint {
@@ -51,7 +51,7 @@ export class RunsChart {
     if (!this.choice.x || !this.xCols.some((c) => c.id === this.choice.x)) this.choice = { ...this.choice, x: 'started' };
     const select = (label: string, cols: Column[], current: string | undefined, set: (id: string) => void) => {
       const dd = el(
-        'vscode-dropdown',
+        'vscode-single-select',
         { attrs: { 'aria-label': label }, on: { change: () => set(valueOf(dd)) } },
         ...cols.map((c) => el('vscode-option', { attrs: { value: c.id, selected: c.id === current }, text: c.id === 'started' ? 'Start time' : c.label })),
       );
@@ -133,11 +133,7 @@ export class RunsChart {
           plugins: {
             legend: { display: false },
             tooltip: {
-              backgroundColor: t.tooltipBackground,
-              titleColor: t.tooltipForeground,
-              bodyColor: t.tooltipForeground,
-              borderColor: t.tooltipBorder,
-              borderWidth: 1,
+              ...tooltipColors(t),
               callbacks: {
                 title: (items) => (items[0] && this.data ? this.data.names[(items[0].raw as RunPoint).row] : ''),
                 label: (item) => {
@@ -159,8 +155,9 @@ export class RunsChart {
         },
       });
     } else this.chart.data.datasets = datasets;
-    const x = this.chart.options.scales!.x as { ticks: { callback?: (v: number | string) => string } };
-    x.ticks.callback = (v) => (isTime ? formatDate(Number(v)).slice(0, 10) : formatMetric(Number(v)));
+    const x = this.chart.options.scales!.x as { ticks: { callback?: (this: { min: number; max: number }, v: number | string) => string } };
+    // Start times read as dates, times or both, as the span of the shown runs needs.
+    x.ticks.callback = isTime ? function (v) { return formatX(Number(v), 'wall', this.max - this.min); } : (v) => formatMetric(Number(v));
     this.chart.update('none');
     this.element.dataset.points = String(plain.length + picked.length);
   }

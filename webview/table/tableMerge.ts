@@ -52,6 +52,7 @@ export function mergeTable(base: TableData, patch: TableData, removed: readonly 
     names: pick(base.names, patch.names),
     status: pick(base.status, patch.status),
     experiment: pick(base.experiment, patch.experiment),
+    sweeps: pick(base.sweeps, patch.sweeps),
     started: pickNum(base.started, patch.started),
     duration: pickNum(base.duration, patch.duration),
     tags: pick(base.tags, patch.tags),

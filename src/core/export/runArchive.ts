@@ -6,8 +6,8 @@
 //   runs/<id>/meta.json, events.jsonl, files/…
 //   blobs/sha256/<2 hex>/<62 hex>
 import { lstatSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { isBlobHash } from '../blobs';
-import { blobPath, runDir } from '../paths';
+import { blobPath, isBlobHash } from '../blobs';
+import { runDir } from '../paths';
 import { TarWriter } from './tarWriter';
 import { listFiles } from '../listFiles';
 

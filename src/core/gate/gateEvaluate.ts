@@ -13,8 +13,7 @@ import { buildChildEnv } from '../runner/childEnv';
 import { gitInfo } from '../runner/gitInfo';
 import { OutputLog } from '../runner/outputLog';
 import { describeProcess, writePidFile } from '../runner/pidFile';
-import { createRunFolder } from '../runner/runFolder';
-import { newRunId } from '../runner/runId';
+import { newRunFolder } from '../runner/runFolder';
 
 /** A word for a POSIX shell (or cmd.exe), quoted. */
 export function shellQuote(word: string): string {
@@ -47,19 +46,8 @@ export interface EvaluationDone {
   signal: NodeJS.Signals | null;
 }
 
-function makeFolder(root: string): { id: string; dir: string } {
-  for (let attempt = 0; ; attempt++) {
-    const id = newRunId();
-    try {
-      return { id, dir: createRunFolder(root, id).dir };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 5) throw err;
-    }
-  }
-}
-
 export async function runEvaluation(req: EvaluationRequest): Promise<EvaluationDone> {
-  const { id, dir } = makeFolder(req.root);
+  const { id, dir } = newRunFolder(req.root);
   const git = await gitInfo(req.cwd);
   appendEvent(dir, {
     type: 'run',

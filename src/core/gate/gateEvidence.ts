@@ -1,8 +1,8 @@
 // What the gate holds each side to: finished evaluation runs of a version, found by the
 // hash of the data set they logged, so both sides are judged on the very same data.
-import { createHash } from 'node:crypto';
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { manifestHash } from '../import/mlflowArtifacts';
+import { hashFileSync } from '../blobs';
 import { listFiles } from '../listFiles';
 import { type EvaluationInfo, evaluations } from '../models/modelQueries';
 import type { Store } from '../store';
@@ -33,23 +33,6 @@ export function commonDataset(candidate: EvaluationInfo[], baseline: EvaluationI
   return undefined;
 }
 
-function hashFile(path: string): { hash: string; size: number } {
-  const fd = openSync(path, 'r');
-  try {
-    const h = createHash('sha256');
-    const buf = Buffer.allocUnsafe(1 << 20);
-    let size = 0;
-    for (;;) {
-      const n = readSync(fd, buf, 0, buf.length, null);
-      if (n <= 0) break;
-      h.update(buf.subarray(0, n));
-      size += n;
-    }
-    return { hash: h.digest('hex'), size };
-  } finally {
-    closeSync(fd);
-  }
-}
 
 /**
  * The hash `log_dataset` gives a file or folder: a file's SHA-256, a folder's manifest hash.
@@ -62,8 +45,8 @@ export function dataSetHash(path: string): string | undefined {
   } catch {
     return undefined;
   }
-  if (!isDir) return hashFile(path).hash;
-  return manifestHash(listFiles(path).map(([rel, abs]) => ({ path: rel, ...hashFile(abs) })));
+  if (!isDir) return hashFileSync(path).hash;
+  return manifestHash(listFiles(path).map(([rel, abs]) => ({ path: rel, ...hashFileSync(abs) })));
 }
 
 /** "customers (data/test.csv)" for the data set `hash` as an evaluation logged it. */

@@ -2,7 +2,7 @@
 // documented in README.md next to this file), the Markdown report is rendered from, and
 // the gate log keeps a summary of.
 import type { Direction } from '../models/degradation';
-import type { DriftLevel } from '../models/psi';
+import type { ColumnDrift } from '../models/versionReport';
 
 export type GateMode = 'compare' | 'degradation';
 export type GateOutcome = 'pass' | 'fail' | 'missing';
@@ -46,14 +46,7 @@ export interface GateMetric {
   reason: string;
 }
 
-export interface GateDriftColumn {
-  /** The evaluation's data set and the training data set it was held to. */
-  dataset: string;
-  reference: string;
-  column: string;
-  kind: 'numeric' | 'text';
-  psi: number;
-  level: DriftLevel;
+export interface GateDriftColumn extends ColumnDrift {
   /** false when over --max-psi. */
   pass: boolean;
 }

@@ -8,18 +8,15 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { open } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { ARCHIVE_FORMAT, ARCHIVE_MANIFEST } from '../export/runArchive';
-import { blobPath, isValidRunId, runDir, runsDir } from '../paths';
+import { blobPath } from '../blobs';
+import { isValidRunId, runDir, runsDir } from '../paths';
+import { safeRelative } from '../safePaths';
 import { type ImportOptions, type ImportReport, emptyImportReport } from './importTypes';
 import { stagingName } from './importedRun';
 import { TarFormatError, readTar } from './tarReader';
 
 const RUN_FILE = /^runs\/([^/]+)\/(.+)$/;
 const BLOB = /^blobs\/sha256\/([0-9a-f]{2})\/([0-9a-f]{62})$/;
-
-/** A relative POSIX path that stays where it is put: no absolute, empty, . or .. parts. */
-function safeRelative(rel: string): boolean {
-  return !rel.startsWith('/') && !rel.includes('\\') && !/^[a-zA-Z]:/.test(rel) && rel.split('/').every((p) => p !== '' && p !== '.' && p !== '..');
-}
 
 async function writeStream(file: string, body: AsyncIterable<Buffer>, hash?: ReturnType<typeof createHash>): Promise<void> {
   mkdirSync(dirname(file), { recursive: true });
@@ -59,7 +56,7 @@ export async function importArchive(root: string, path: string, opts: ImportOpti
       const run = RUN_FILE.exec(entry.path);
       if (run) {
         const [, id, rel] = run;
-        if (!isValidRunId(id) || !safeRelative(rel)) {
+        if (!isValidRunId(id) || safeRelative(rel) === undefined) {
           report.errors.push({ path: `${path}:${entry.path}`, message: 'unsafe path in archive; entry skipped' });
           return;
         }

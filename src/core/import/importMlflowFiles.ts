@@ -21,6 +21,7 @@ import { type MlflowContext, type MlflowPoint, type MlflowRun, syncMlflowRun } f
 import { type MetaYaml, MetaYamlError, metaInt, metaString, readMetaYaml } from './mlflowYaml';
 import { importSlot } from './importedRun';
 import { StateIndex } from './stateIndex';
+import { subdirs } from '../listFiles';
 
 /** Folders of an experiment that are not runs; folders of mlruns that are not experiments. */
 const NOT_RUNS = new Set(['tags', 'datasets', 'traces', 'models', 'inputs', 'outputs']);
@@ -37,17 +38,6 @@ function tryMeta(dir: string): MetaYaml | undefined {
 
 const isRunMeta = (m: MetaYaml | undefined): boolean => !!m && (m.run_uuid != null || m.run_id != null);
 const isExperimentMeta = (m: MetaYaml | undefined): boolean => !!m && m.experiment_id != null && m.name != null && !isRunMeta(m) && m.model_id == null;
-
-function subdirs(dir: string): string[] {
-  try {
-    return readdirSync(dir, { withFileTypes: true })
-      .filter((d) => d.isDirectory() && !d.name.startsWith('.'))
-      .map((d) => join(dir, d.name))
-      .sort();
-  } catch {
-    return [];
-  }
-}
 
 /** A run folder, by its meta.yaml or, without one, by the folders MLflow makes in every run. */
 function looksLikeRun(dir: string): boolean {
@@ -174,16 +164,19 @@ function readMetricFile(key: string, file: string, mark: FileMark, before: FileM
   return from + Buffer.byteLength(text.slice(0, end), 'utf8');
 }
 
-function readRun(dir: string, experiment: string | null, within: string, state: SyncState | undefined, marks: Record<string, FileMark>, report: ImportReport, opts: ImportOptions): MlflowRun {
-  let m: MetaYaml | undefined;
-  let problem: string | undefined;
+/** A folder's meta.yaml, or what is wrong with it. */
+function readMeta(dir: string): { meta?: MetaYaml; problem?: string } {
   try {
-    m = readMetaYaml(dir);
-    if (!m) problem = 'meta.yaml is missing';
+    const meta = readMetaYaml(dir);
+    return meta ? { meta } : { problem: 'meta.yaml is missing' };
   } catch (e) {
     if (!(e instanceof MetaYamlError)) throw e;
-    problem = e.message;
+    return { problem: e.message };
   }
+}
+
+function readRun(dir: string, experiment: string | null, within: string, state: SyncState | undefined, marks: Record<string, FileMark>, report: ImportReport, opts: ImportOptions): MlflowRun {
+  const { meta: m, problem } = readMeta(dir);
   if (problem) report.warnings.push({ path: join(dir, 'meta.yaml'), message: `${problem}: run imported without its name, status and times from it` });
   const uuid = metaString(m, 'run_uuid') ?? metaString(m, 'run_id') ?? basename(dir);
   const metrics: MlflowPoint[] = [];
@@ -226,18 +219,10 @@ function plan(path: string, kind: MlflowFolderKind, report: ImportReport): Plann
   const experiments = kind === 'run' ? [dirname(path)] : kind === 'experiment' ? [path] : subdirs(path).filter((d) => !NOT_EXPERIMENTS.has(basename(d)) && looksLikeExperiment(d));
   const out: PlannedRun[] = [];
   for (const expDir of experiments) {
-    let em: MetaYaml | undefined;
-    let problem: string | undefined;
-    try {
-      em = readMetaYaml(expDir);
-      if (!em) problem = 'meta.yaml is missing';
-    } catch (e) {
-      if (!(e instanceof MetaYamlError)) throw e;
-      problem = e.message;
-    }
+    const { meta, problem } = readMeta(expDir);
     // A run folder given on its own may sit in any folder: only a real experiment names it.
     if (problem && kind !== 'run') report.warnings.push({ path: join(expDir, 'meta.yaml'), message: `${problem}: experiment imported under its folder name "${basename(expDir)}"` });
-    if (em && !isExperimentMeta(em)) em = undefined;
+    const em = meta && isExperimentMeta(meta) ? meta : undefined;
     if (em?.lifecycle_stage === 'deleted') {
       report.skipped.push({ path: expDir, reason: 'experiment deleted in MLflow' });
       continue;

@@ -50,7 +50,7 @@ export function importRunId(startMs: number, origin: string, attempt = 0): strin
 export function recordedOrigin(root: string, id: string): string | undefined {
   let fd: number;
   try {
-    fd = openSync(eventsPath(root, id), 'r');
+    fd = openSync(eventsPath(runDir(root, id)), 'r');
   } catch {
     return undefined;
   }

@@ -13,13 +13,14 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSy
 import { appendJsonLine } from '../appendLine';
 import { basename, dirname, join } from 'node:path';
 import type { FileEntry, ModelEvent } from '../events';
-import { eventsPath } from '../paths';
+import { eventsPath, runDir } from '../paths';
 import { isValidAlias } from '../models/modelNames';
 import { claimVersion, writeAlias } from '../models/registryWrite';
 import { importsDir } from './importState';
 import { findArtifactDir, manifestHash, storeFolder } from './mlflowArtifacts';
 import type { MlflowContext } from './mlflowRun';
 import { type MetaYaml, metaInt, metaString, readMetaYaml } from './mlflowYaml';
+import { subdirs } from '../listFiles';
 
 export interface ModelSources {
   /** mlruns/models, when the whole store is imported. */
@@ -65,17 +66,6 @@ function safeMeta(dir: string, ctx: MlflowContext): MetaYaml | undefined {
   }
 }
 
-function dirs(dir: string): string[] {
-  try {
-    return readdirSync(dir, { withFileTypes: true })
-      .filter((d) => d.isDirectory() && !d.name.startsWith('.'))
-      .map((d) => join(dir, d.name))
-      .sort();
-  } catch {
-    return [];
-  }
-}
-
 function textFiles(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
   try {
@@ -97,7 +87,7 @@ interface LoggedModel {
 function loggedModels(ctx: MlflowContext, experiments: string[]): Map<string, LoggedModel> {
   const out = new Map<string, LoggedModel>();
   for (const exp of experiments) {
-    for (const dir of dirs(join(exp, 'models'))) {
+    for (const dir of subdirs(join(exp, 'models'))) {
       const m = safeMeta(dir, ctx);
       const id = metaString(m, 'model_id');
       if (!m || !id) continue;
@@ -174,7 +164,7 @@ async function register(
   const version = claimVersion(root, { ...body, ...(run ? { run } : {}), source: 'import' });
   marks.versions[origin] = { name, version };
   saveMarks(root, marks);
-  if (run && existsSync(eventsPath(root, run))) appendJsonLine(eventsPath(root, run), { ...body, version });
+  if (run && existsSync(eventsPath(runDir(root, run)))) appendJsonLine(eventsPath(runDir(root, run)), { ...body, version });
 }
 
 export async function importMlflowModels(ctx: MlflowContext, src: ModelSources): Promise<void> {
@@ -182,13 +172,13 @@ export async function importMlflowModels(ctx: MlflowContext, src: ModelSources):
   const logged = loggedModels(ctx, src.experiments);
   const marks = loadMarks(root);
   const usedLogged = new Set<string>();
-  for (const modelDir of src.registry ? dirs(src.registry) : []) {
+  for (const modelDir of src.registry ? subdirs(src.registry) : []) {
     const rm = safeMeta(modelDir, ctx);
     const mlflowName = metaString(rm, 'name') ?? basename(modelDir);
     const name = modelName(mlflowName);
     if (name !== mlflowName) report.warnings.push({ path: modelDir, message: `model "${mlflowName}" registered as "${name}" (Trackside names allow letters, digits, "_", "-" and ".")` });
     const versions = new Map<number, number>(); // MLflow version → Trackside version
-    for (const vdir of dirs(modelDir).filter((d) => /^version-\d+$/.test(basename(d))).sort((a, b) => Number(basename(a).slice(8)) - Number(basename(b).slice(8)))) {
+    for (const vdir of subdirs(modelDir).filter((d) => /^version-\d+$/.test(basename(d))).sort((a, b) => Number(basename(a).slice(8)) - Number(basename(b).slice(8)))) {
       const vm = safeMeta(vdir, ctx);
       if (!vm) continue;
       const v = metaInt(vm, 'version') ?? Number(basename(vdir).slice(8));

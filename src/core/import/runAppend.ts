@@ -5,14 +5,14 @@
 // Nothing else writes to an imported run's log in that window but a user's edit, which is
 // rare enough there to accept.
 import { closeSync, fstatSync, openSync, readSync, statSync, truncateSync, writeSync } from 'node:fs';
-import { eventsPath } from '../paths';
+import { eventsPath, runDir } from '../paths';
 import { RunLines } from './importedRun';
 import { type SyncState, saveState } from './importState';
 
 /** Undoes a half-written append left by an import that was killed. */
 export function recoverPending(root: string, state: SyncState): void {
   if (state.pending === undefined) return;
-  const file = eventsPath(root, state.id);
+  const file = eventsPath(runDir(root, state.id));
   try {
     if (statSync(file).size > state.pending) truncateSync(file, state.pending);
   } catch {
@@ -31,7 +31,7 @@ export class RunAppender extends RunLines {
     private readonly state: SyncState,
   ) {
     super(state.id);
-    this.file = eventsPath(root, state.id);
+    this.file = eventsPath(runDir(root, state.id));
   }
 
   protected write(s: string): void {

@@ -9,7 +9,8 @@
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { blobPath } from '../blobs';
+import { blobPath, hashFileSync } from '../blobs';
+import { safeRelative } from '../safePaths';
 import type { FileEntry } from '../events';
 import type { VersionInfo } from './modelQueries';
 
@@ -39,13 +40,11 @@ export interface FetchManifest {
   datasets: { name: string; hash: string }[];
 }
 
-/** A logged relative path as a safe one: no absolute paths, "..", "." or empty segments. */
-export function safeRelative(path: string): string {
-  const parts = path.split('/');
-  if (path.includes('\\') || path.includes('\0') || parts.some((p) => p === '' || p === '.' || p === '..')) {
-    throw new Error(`refusing to write to ${JSON.stringify(path)}: not a plain relative path`);
-  }
-  return parts.join('/');
+/** A logged relative path, refused unless it is a plain relative one. */
+function plainPath(path: string): string {
+  const safe = safeRelative(path);
+  if (safe === undefined) throw new Error(`refusing to write to ${JSON.stringify(path)}: not a plain relative path`);
+  return safe;
 }
 
 const CHUNK = 1 << 20;
@@ -87,12 +86,12 @@ export function copyVerified(root: string, f: FileEntry, to: string): void {
 /** The files of a version in fetch layout (paths relative to DIR). */
 export function fetchFiles(v: VersionInfo): ManifestFile[] {
   const r = v.record;
-  const weights = safeRelative(r.weights ?? 'weights');
+  const weights = plainPath(r.weights ?? 'weights');
   if (weights.includes('/')) throw new Error(`refusing weights name ${JSON.stringify(weights)}`);
   const files: ManifestFile[] = r.files?.length
-    ? r.files.map((f) => ({ path: `weights/${weights}/${safeRelative(f.path)}`, hash: f.hash, size: f.size, role: 'weights' }))
+    ? r.files.map((f) => ({ path: `weights/${weights}/${plainPath(f.path)}`, hash: f.hash, size: f.size, role: 'weights' }))
     : [{ path: `weights/${weights}`, hash: r.hash, size: r.size, role: 'weights' }];
-  for (const f of r.code) files.push({ path: `code/${safeRelative(f.path)}`, hash: f.hash, size: f.size, role: 'code' });
+  for (const f of r.code) files.push({ path: `code/${plainPath(f.path)}`, hash: f.hash, size: f.size, role: 'code' });
   return files;
 }
 
@@ -123,30 +122,13 @@ export function fetchModel(root: string, v: VersionInfo, ref: string, dir: strin
   return manifest;
 }
 
-function hashFileSync(path: string): { hash: string; size: number } {
-  const fd = openSync(path, 'r');
-  try {
-    const h = createHash('sha256');
-    const buf = Buffer.allocUnsafe(CHUNK);
-    let size = 0;
-    for (;;) {
-      const n = readSync(fd, buf, 0, CHUNK, null);
-      if (n <= 0) break;
-      h.update(buf.subarray(0, n));
-      size += n;
-    }
-    return { hash: h.digest('hex'), size };
-  } finally {
-    closeSync(fd);
-  }
-}
 
 /** Checks a fetched folder against its manifest; returns the problems (none: intact). */
 export function verifyFetched(dir: string): string[] {
   const manifest = JSON.parse(readFileSync(join(dir, MANIFEST), 'utf8')) as FetchManifest;
   const problems: string[] = [];
   for (const f of manifest.files) {
-    const path = join(dir, ...safeRelative(f.path).split('/'));
+    const path = join(dir, ...plainPath(f.path).split('/'));
     if (!existsSync(path)) {
       problems.push(`${f.path}: missing`);
       continue;

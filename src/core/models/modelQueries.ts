@@ -72,7 +72,8 @@ export function listModels(store: Store): ModelInfo[] {
   });
 }
 
-interface VersionRow {
+/** A version row as the registry's queries read it (the team index's adds to it). */
+export interface VersionRow {
   name: string;
   version: number;
   run_id: string | null;
@@ -89,7 +90,8 @@ const VERSION_SQL = `SELECT v.name, v.version, v.run_id, v.hash, v.size, v.t, v.
     (SELECT count(*) FROM model_refs m JOIN runs e ON e.rid = m.rid WHERE m.name = v.name AND m.version = v.version AND e.deleted = 0) AS evaluations
   FROM model_versions v LEFT JOIN runs r ON r.id = v.run_id`;
 
-function toVersion(row: VersionRow, aliases: Map<number, string[]>, latest: number): VersionInfo {
+/** A version row with its aliases (`latest` added to the highest version). */
+export function toVersion(row: VersionRow, aliases: Map<number, string[]>, latest: number): VersionInfo {
   const names = [...(aliases.get(row.version) ?? [])];
   if (row.version === latest) names.push(LATEST);
   return {

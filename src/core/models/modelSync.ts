@@ -2,12 +2,12 @@
 // read (they never change once written), each alias log is read from its saved offset and
 // folded in order, and models whose folder is gone are dropped. Cheap when nothing changed
 // (a directory listing and a stat per model), so every model query may call it first.
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import type { BadLine } from '../eventReader';
-import { type ReadPosition, readEventChunks } from '../eventReader';
 import type { Store } from '../store';
 import { isValidModelName } from './modelNames';
 import { syncGates } from './gateSync';
+import { syncModelLog } from './logSync';
 import { aliasLog, modelsDir, versionFile, versionOfFileName, versionsDir } from './registryPaths';
 import { parseVersionRecord } from './versionRecord';
 
@@ -114,53 +114,16 @@ function syncVersions(store: Store, name: string, report: ModelSyncReport): bool
   return changed;
 }
 
-function fileSize(file: string): number {
-  try {
-    return statSync(file).size;
-  } catch {
-    return 0;
-  }
-}
-
-function savedPosition(store: Store, name: string): ReadPosition | undefined {
-  const row = store.stmt('SELECT offset, lines FROM model_logs WHERE name = ?').get(name) as { offset: number; lines: number } | undefined;
-  return row ? { offset: row.offset, line: row.lines } : undefined;
-}
-
 function syncAliases(store: Store, name: string, report: ModelSyncReport): boolean {
-  const file = aliasLog(store.root, name);
-  const size = fileSize(file);
-  let pos = savedPosition(store, name);
-  if (pos?.offset === size || (pos === undefined && size === 0)) return false;
-  let changed = false;
-  if (pos === undefined || size < pos.offset) {
-    // New, or the log was replaced rather than appended to: fold it from the start.
-    store.transaction(() => {
-        store.stmt('DELETE FROM model_aliases WHERE name = ?').run(name);
-        store.stmt('INSERT OR REPLACE INTO model_logs (name, offset, lines, bad) VALUES (?, 0, 0, 0)').run(name);
-      }, 'immediate');
-    pos = { offset: 0, line: 0 };
-    changed = true;
-  }
-  for (const chunk of readEventChunks(file, pos)) {
-    const applied = store.transaction(() => {
-        // Another window may have read this part already: then stop, it is in the index.
-        if (savedPosition(store, name)?.offset !== chunk.start.offset) return false;
-        let bad = chunk.bad.length;
-        for (const ev of chunk.events) {
-          if (ev.type !== 'alias') {
-            bad++;
-            continue;
-          }
-          if (ev.removed === true) store.stmt('DELETE FROM model_aliases WHERE name = ? AND alias = ?').run(name, ev.alias);
-          else store.stmt('INSERT OR REPLACE INTO model_aliases (name, alias, version, t) VALUES (?, ?, ?, ?)').run(name, ev.alias, ev.version, ev.t);
-        }
-        store.stmt('UPDATE model_logs SET offset = ?, lines = ?, bad = bad + ? WHERE name = ?').run(chunk.end.offset, chunk.end.line, bad, name);
-        return true;
-      }, 'immediate');
-    if (!applied) break;
-    for (const b of chunk.bad) report.bad.push(b);
-    changed = true;
-  }
-  return changed;
+  return syncModelLog(store, name, {
+    file: aliasLog(store.root, name),
+    positions: 'model_logs',
+    clear: () => store.stmt('DELETE FROM model_aliases WHERE name = ?').run(name),
+    apply: (ev) => {
+      if (ev.type !== 'alias') return false;
+      if (ev.removed === true) store.stmt('DELETE FROM model_aliases WHERE name = ? AND alias = ?').run(name, ev.alias);
+      else store.stmt('INSERT OR REPLACE INTO model_aliases (name, alias, version, t) VALUES (?, ?, ?, ?)').run(name, ev.alias, ev.version, ev.t);
+      return true;
+    },
+  }, report);
 }

@@ -5,7 +5,7 @@
 import { readEvents } from '../eventReader';
 import type { FileEntry, ModelEvent } from '../events';
 import { ingestRun } from '../ingest';
-import { eventsPath } from '../paths';
+import { eventsPath, runDir } from '../paths';
 import { getRun } from '../runQueries';
 import type { Store } from '../store';
 import { checkModelName } from './modelNames';
@@ -45,7 +45,7 @@ export function registerCandidates(store: Store, runId: string): RegisterCandida
 function modelEvents(store: Store, runId: string): ModelEvent[] {
   const has = store.stmt('SELECT 1 FROM run_models m JOIN runs r ON r.rid = m.rid WHERE r.id = ? LIMIT 1').get(runId);
   if (!has) return [];
-  return readEvents(eventsPath(store.root, runId)).events.filter((e): e is ModelEvent => e.type === 'model');
+  return readEvents(eventsPath(runDir(store.root, runId))).events.filter((e): e is ModelEvent => e.type === 'model');
 }
 
 export interface RegisterOptions {
@@ -88,7 +88,7 @@ export function registerVersion(store: Store, o: RegisterOptions): number {
     datasets: event?.datasets ?? run.datasets.map((d) => ({ name: d.name, hash: d.hash })),
   };
   const version = claimVersion(store.root, { ...body, run: o.runId, source: 'editor' });
-  appendJsonLine(eventsPath(store.root, o.runId), { ...body, version });
+  appendJsonLine(eventsPath(runDir(store.root, o.runId)), { ...body, version });
   ingestRun(store, o.runId);
   syncModels(store);
   return version;

@@ -2,10 +2,10 @@
 // the thread pool (WebCrypto) while this thread parses the notebook, so a save of a large
 // notebook blocks the extension host only for the parse. Files too large to parse are still
 // stored (streamed, never held in memory) without a fingerprint.
-import { randomBytes, webcrypto } from 'node:crypto';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { blobPath, hasBlob, putFile } from '../blobs';
+import { webcrypto } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { putFile, putHashed } from '../blobs';
 import { notebookFingerprint, type NotebookFingerprint } from './fingerprint';
 import { MAX_NOTEBOOK_BYTES, NotebookFormatError, parseNotebook, tooLarge } from './parseNotebook';
 
@@ -34,21 +34,7 @@ export async function captureNotebook(root: string, file: string, maxParseBytes 
     unreadable = err.message;
   }
   const hash = Buffer.from(await hashing).toString('hex');
-  await storeBlob(root, bytes, hash);
+  await putHashed(root, bytes, hash);
   return { hash, size: bytes.length, ...(fingerprint ? { fingerprint } : {}), ...(unreadable ? { unreadable } : {}) };
 }
 
-/** Like blobs.putBytes with the hash already known: written once, through a temp file and a rename. */
-async function storeBlob(root: string, bytes: Buffer, hash: string): Promise<void> {
-  if (await hasBlob(root, hash)) return;
-  const final = blobPath(root, hash);
-  await mkdir(dirname(final), { recursive: true });
-  const tmp = join(dirname(final), `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
-  try {
-    await writeFile(tmp, bytes);
-    await rename(tmp, final);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
-}

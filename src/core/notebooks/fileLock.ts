@@ -28,7 +28,7 @@ export function withFileLock<T>(lockPath: string, fn: () => Promise<T> | T, opts
 
 async function holding<T>(lockPath: string, fn: () => Promise<T> | T, opts: LockOptions): Promise<T> {
   const staleMs = opts.staleMs ?? 10_000;
-  const deadline = Date.now() + (opts.timeoutMs ?? 5_000);
+  const deadline = performance.now() + (opts.timeoutMs ?? 5_000);
   for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
     try {
       const fh = await open(lockPath, 'wx');
@@ -45,7 +45,7 @@ async function holding<T>(lockPath: string, fn: () => Promise<T> | T, opts: Lock
         await rm(lockPath, { force: true });
         continue;
       }
-      if (Date.now() > deadline) throw new Error(`${lockPath} is held by another process.`);
+      if (performance.now() > deadline) throw new Error(`${lockPath} is held by another process.`);
       await new Promise((r) => setTimeout(r, delay));
     }
   }

@@ -6,7 +6,7 @@ export interface TimeSpan {
   hi: number;
 }
 
-export type TextColumn = 'id' | 'name' | 'experiment' | 'note' | 'job' | 'source' | 'host' | 'git_branch';
+export type TextColumn = 'id' | 'name' | 'experiment' | 'note' | 'job' | 'source' | 'host' | 'git_branch' | 'sweep';
 export type TimeColumn = 'started' | 'ended' | 'updated';
 export type MetricAgg = 'last' | 'min' | 'max' | 'count';
 export type DatasetPart = 'any' | 'name' | 'path' | 'hash';

@@ -9,6 +9,8 @@ import { QueryError } from './queryError';
 export interface CompiledQuery {
   sql: string;
   params: Record<string, string | number>;
+  /** The query finds runs through a metric summary index (see listRuns). */
+  byMetric?: true;
 }
 
 export type QueryOptions = ParseOptions;
@@ -30,9 +32,10 @@ export function compileNode(node: QueryNode): CompiledQuery {
     params[name] = v;
     return `@${name}`;
   };
-  const sql = new Compiler(bind).node(node);
+  const compiler = new Compiler(bind);
+  const sql = compiler.node(node);
   if (count > MAX_SQL_VALUES) throw tooBig(`at most ${MAX_SQL_VALUES} values`, `${count} values`);
-  return { sql, params };
+  return compiler.byMetric ? { sql, params, byMetric: true } : { sql, params };
 }
 
 // SQLite refuses an expression nested deeper than 1000 and more than 32766 bound values. Checked
@@ -119,6 +122,8 @@ function byCost(items: QueryNode[]): QueryNode[] {
 }
 
 class Compiler {
+  byMetric = false;
+
   constructor(private readonly bind: (v: string | number) => string) {}
 
   node(n: QueryNode): string {
@@ -173,7 +178,10 @@ class Compiler {
       case 'param':
         return `EXISTS (SELECT 1 FROM params p WHERE p.rid = r.rid AND p.key = ${this.bind(f.key)} AND ${this.paramCond(op, values)})`;
       case 'metric':
-        return `EXISTS (SELECT 1 FROM summaries s WHERE s.rid = r.rid AND s.kid = (SELECT kid FROM metric_keys WHERE key = ${this.bind(f.key)}) AND s.${f.agg} ${ORDER_SQL[op]} ${this.bind(values[0] as number)})`;
+        // Through the summaries' (kid, value) index: the runs whose metric is in range, not a
+        // look at every run's summary.
+        this.byMetric = true;
+        return `r.rid IN (SELECT s.rid FROM summaries s WHERE s.kid = (SELECT kid FROM metric_keys WHERE key = ${this.bind(f.key)}) AND s.${f.agg} ${ORDER_SQL[op]} ${this.bind(values[0] as number)})`;
     }
   }
 

@@ -10,6 +10,7 @@ const TEXT: Record<string, TextColumn> = {
   source: 'source',
   host: 'host',
   'git.branch': 'git_branch',
+  sweep: 'sweep',
 };
 
 const AGGS: readonly MetricAgg[] = ['last', 'min', 'max', 'count'];
@@ -19,6 +20,7 @@ export const FIELD_NAMES: readonly string[] = [
   'id',
   'name',
   'experiment',
+  'sweep',
   'status',
   'tags',
   'note',

@@ -12,13 +12,13 @@
 //
 // `status:failed` and `tag:baseline` are the `:` form of `=`. `~` is a case-insensitive
 // substring match in which `*` matches anything; `contains` the same without wildcards.
+import { RUN_STATUSES } from '../events';
 import type { Field, Op, QueryNode, Value } from './ast';
 import { EXPECTED_FIELD, describeOps, fieldOps, resolveField } from './fields';
 import { QueryError } from './queryError';
 import { parseDuration, parseNumber, parseTime } from './queryValues';
 import { type Token, columnAt, describeToken, tokenize } from './tokenize';
 
-export const STATUSES: readonly string[] = ['running', 'finished', 'failed', 'stopped', 'crashed'];
 const MAX_DEPTH = 100;
 const KEYWORDS = new Set(['and', 'or', 'not', 'contains', 'in', '&&', '||']);
 const OP_TEXT: Record<string, { op: Op; negate: boolean }> = {
@@ -191,7 +191,7 @@ class Parser {
     switch (field.kind) {
       case 'status': {
         const s = t.text.toLowerCase();
-        if (!STATUSES.includes(s)) throw this.error(t, `a status (${STATUSES.join(', ')})`);
+        if (!(RUN_STATUSES as readonly string[]).includes(s)) throw this.error(t, `a status (${RUN_STATUSES.join(', ')})`);
         return s;
       }
       case 'time': {

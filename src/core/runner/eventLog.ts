@@ -1,9 +1,9 @@
 // Appends to a run's events.jsonl: the one way TypeScript writes an event (status, crashed,
 // reattach, sys samples, edits). One O_APPEND write per line, so lines from the editor and
 // from the Python client never interleave, and torn-line safe (see appendJsonLine).
-import { join } from 'node:path';
 import { appendJsonLine } from '../appendLine';
 import type { RunLogEvent } from '../events';
+import { eventsPath } from '../paths';
 
 /** An event as written; `t` defaults to now. */
 export type NewEvent = RunLogEvent extends infer E
@@ -11,10 +11,6 @@ export type NewEvent = RunLogEvent extends infer E
     ? Omit<E, 't'> & { t?: number }
     : never
   : never;
-
-export function eventsPath(dir: string): string {
-  return join(dir, 'events.jsonl');
-}
 
 /**
  * Appends one event to the log in run folder `dir`, `t` first. After a writer that died

@@ -3,7 +3,7 @@
 import { closeSync, fstatSync, readSync } from 'node:fs';
 import type { RunEvent, StatusEvent } from '../events';
 import { MAX_LINE_BYTES, openRegularFile } from '../regularFile';
-import { eventsPath } from './eventLog';
+import { eventsPath } from '../paths';
 
 // Most logs end with their status: start small, read larger pieces only when needed.
 const FIRST_CHUNK = 4 * 1024;

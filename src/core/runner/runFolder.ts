@@ -3,6 +3,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EVENT_LOG_VERSION } from '../events';
 import { runDir, runsDir } from '../paths';
+import { newRunId } from './runId';
 
 export interface RunMeta {
   version: number;
@@ -23,4 +24,17 @@ export function createRunFolder(root: string, id: string, now: number = Date.now
   writeFileSync(tmp, JSON.stringify(meta) + '\n');
   renameSync(tmp, join(dir, 'meta.json'));
   return { dir, meta };
+}
+
+/** A new run's folder under a fresh id. */
+export function newRunFolder(root: string): { id: string; dir: string } {
+  for (let attempt = 0; ; attempt++) {
+    const id = newRunId();
+    try {
+      return { id, dir: createRunFolder(root, id).dir };
+    } catch (err) {
+      // Same second and same 6 random hex: try another id.
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 5) throw err;
+    }
+  }
 }

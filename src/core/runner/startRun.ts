@@ -22,8 +22,8 @@ import { DEFAULT_OUTPUT_CAP_BYTES, OutputLog } from './outputLog';
 import { pairsToParams, paramsToArgs } from './params';
 import type { ParamPair } from './params';
 import { describeProcess, writePidFile } from './pidFile';
-import { createRunFolder } from './runFolder';
-import { newRunId, shortRunId } from './runId';
+import { newRunFolder } from './runFolder';
+import { shortRunId } from './runId';
 import { snapshotCode } from './snapshot';
 import type { SnapshotOptions, SnapshotResult } from './snapshot';
 import { stopProcessGroup } from './stopProcess';
@@ -55,6 +55,8 @@ export interface StartRunOptions {
   paramsAsArgs?: boolean;
   tags?: readonly string[];
   note?: string;
+  /** The sweep trial this run is. */
+  sweep?: RunEvent['sweep'];
   /** Snapshot settings; false takes no snapshot. */
   snapshot?: SnapshotOptions | false;
   /** false skips git; options tune it. */
@@ -82,6 +84,8 @@ export interface RunExit {
 
 export interface RunHandle {
   readonly id: string;
+  /** The name the run started with (its `run` event's). */
+  readonly name: string;
   readonly dir: string;
   readonly pid: number;
   /** argv as spawned. */
@@ -136,7 +140,7 @@ export async function startRun(opts: StartRunOptions): Promise<RunHandle> {
   if (opts.params !== undefined && opts.paramsAsArgs !== false) args.push(...paramsToArgs(opts.params));
   const command = programAbs ? [interp.executable, programAbs, ...args] : [interp.executable, '-m', opts.module!, ...args];
 
-  const { id, dir } = makeFolder(opts.root);
+  const { id, dir } = newRunFolder(opts.root);
   let git: GitInfo | undefined;
   let snapshot: SnapshotResult | undefined;
   let diffHash: string | undefined;
@@ -167,6 +171,7 @@ export async function startRun(opts: StartRunOptions): Promise<RunHandle> {
     ...(params ? { params } : {}),
     ...(opts.tags?.length ? { tags: [...opts.tags] } : {}),
     ...(opts.note ? { note: opts.note } : {}),
+    ...(opts.sweep ? { sweep: opts.sweep } : {}),
   };
   appendEvent(dir, runEvent);
   if (snapshot) {
@@ -195,12 +200,13 @@ export async function startRun(opts: StartRunOptions): Promise<RunHandle> {
   writePidFile(dir, describeProcess(pid));
   appendEvent(dir, { type: 'run', source: 'editor', pid });
 
-  return follow({ opts, id, dir, pid, child, command, interp, git, snapshot, startedAt });
+  return follow({ opts, id, name: runEvent.name!, dir, pid, child, command, interp, git, snapshot, startedAt });
 }
 
 interface Started {
   opts: StartRunOptions;
   id: string;
+  name: string;
   dir: string;
   pid: number;
   child: ChildProcess;
@@ -286,6 +292,7 @@ function follow(s: Started): RunHandle {
   let stopping: Promise<RunExit> | undefined;
   return {
     id: s.id,
+    name: s.name,
     dir,
     pid,
     command: s.command,
@@ -324,17 +331,6 @@ function buildPath(env: StartRunOptions['env']): string | undefined {
   return env && 'PATH' in env ? env.PATH : process.env.PATH;
 }
 
-function makeFolder(root: string): { id: string; dir: string } {
-  for (let attempt = 0; ; attempt++) {
-    const id = newRunId();
-    try {
-      return { id, dir: createRunFolder(root, id).dir };
-    } catch (err) {
-      // Same second and same 6 random hex: try another id.
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 5) throw err;
-    }
-  }
-}
 
 function displayPath(workspaceDir: string, abs: string): string {
   const rel = relative(workspaceDir, abs);

@@ -1,11 +1,9 @@
 // Blobs into the team folder (<team>/blobs/sha256/ab/cdef…, the layout of a .trackside
 // folder): each hash copied once, to a temp name beside its place and then renamed, so a
 // reader never sees half a file and two pushers of one blob both end with the same bytes.
-import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, copyFile, mkdir, rename, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { blobPath, isBlobHash } from '../blobs';
+import { access, copyFile } from 'node:fs/promises';
+import { blobPath, isBlobHash, writeBeside } from '../blobs';
 
 export interface BlobCopyReport {
   copied: number;
@@ -40,15 +38,7 @@ export async function copyBlobs(localRoot: string, teamFolder: string, hashes: I
       if (!report.missing.includes(hash)) report.missing.push(hash);
       continue;
     }
-    await mkdir(dirname(target), { recursive: true });
-    const tmp = join(dirname(target), `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
-    try {
-      await copyFile(source, tmp);
-      await rename(tmp, target);
-    } catch (e) {
-      await rm(tmp, { force: true });
-      throw e;
-    }
+    await writeBeside(target, (tmp) => copyFile(source, tmp));
     known.add(hash);
     report.copied++;
   }

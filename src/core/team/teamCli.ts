@@ -15,6 +15,7 @@ import { TeamError } from './teamErrors';
 import { initTeam } from './teamInit';
 import { resolveTeamModelRef } from './teamModels';
 import { type PushReport, pushRuns } from './teamPush';
+import { pushSummary } from './teamPushText';
 import { type TeamFilter, countTeamRuns, getTeamRun, listTeamRuns, resolveTeamRun, teamLatestValues } from './teamRuns';
 import { TEAM_SCHEMA_VERSION } from './teamSchema';
 
@@ -111,9 +112,7 @@ export async function cmdPush(argv: string[], io: TeamIo): Promise<number> {
 }
 
 function pushText(r: PushReport, target: string): string {
-  const events = r.pushed.reduce((n, x) => n + x.events, 0);
-  const points = r.pushed.reduce((n, x) => n + x.points, 0);
-  const lines = [`Pushed ${r.pushed.length} run(s) (${events} event(s), ${points} metric point(s), ${r.blobs.copied} blob(s)) to ${target}; ${r.unchanged} already there.`];
+  const lines = [pushSummary(r, target)];
   for (const p of r.pushed) lines.push(`  ${p.id}  +${p.events} event(s)`);
   const m = r.models;
   if (m.versions || m.aliases || m.checkpoints) lines.push(`Models: ${m.versions} version(s), ${m.aliases} alias move(s); ${m.checkpoints} notebook checkpoint(s).`);

@@ -3,7 +3,7 @@
 // version is pushed once; a number another machine already pushed for another model version
 // is reported, never replaced. Alias logs are pushed from where this workspace left off
 // (per workspace: several machines move aliases), each alias ending at its latest move.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ReadPosition, START, readEventChunks } from '../eventReader';
 import { listModelFolders } from '../models/modelSync';
@@ -13,6 +13,7 @@ import { isDeletion, parseCheckpointLine, type CheckpointRecord } from '../noteb
 import type { TeamDb } from './teamDb';
 import { pgSafeAll } from './teamText';
 import type { Pusher } from './teamWho';
+import { fileSize } from '../regularFile';
 
 export interface ModelPushReport {
   versions: number;
@@ -29,14 +30,6 @@ export interface ModelPushOptions {
   runs?: ReadonlySet<string>;
   /** Copies these blobs to the team folder. */
   blobs(hashes: Iterable<string>): Promise<void>;
-}
-
-function fileSize(file: string): number {
-  try {
-    return statSync(file).size;
-  } catch {
-    return 0;
-  }
 }
 
 /** Where a workspace's logs were pushed from: the same folder on the same machine by the same user. */

@@ -3,12 +3,12 @@
 // and each chunk's rows are committed together with the new position, so a push killed or
 // cut off at any point leaves whole chunks only and the next push sends exactly the rest.
 // Blobs a chunk names reach the team folder before its rows do.
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import type { ParsedEvent } from '../eventParse';
 import { type ReadPosition, START, readEventChunks } from '../eventReader';
 import { listRunFolders } from '../ingest';
-import { eventsPath } from '../paths';
+import { eventsPath, runDir } from '../paths';
 import type { Store } from '../store';
 import { type BlobCopyReport, copyBlobs } from './teamBlobs';
 import type { TeamClient, TeamDb } from './teamDb';
@@ -16,9 +16,10 @@ import { TeamError } from './teamErrors';
 import { type SummaryRow, foldEvents, stepsToLookUp } from './teamFold';
 import { pushModels, type ModelPushReport } from './teamModelsPush';
 import { TEAM_RUN_TABLES } from './teamSchema';
-import { pgSafeAll } from './teamText';
+import { pgSafe, pgSafeAll } from './teamText';
 import { type Pusher, pusher } from './teamWho';
 import { writeFolded } from './teamWrite';
+import { fileSize } from '../regularFile';
 
 export interface PushOptions {
   /** The workspace's index, up to date (run metadata, and the runs to push). */
@@ -67,6 +68,7 @@ interface TeamRunRow {
   log_offset: number;
   log_lines: number;
   log_head: string | null;
+  sweep: string | null;
 }
 
 /** Pushes runs (and the model registry) of the workspace `opts.store.root` to the team index. */
@@ -78,13 +80,13 @@ export async function pushRuns(db: TeamDb, opts: PushOptions): Promise<PushRepor
   const who = opts.who ?? pusher();
   const ids = opts.ids ?? listRunFolders(root) ?? [];
   const report: PushReport = { pushed: [], unchanged: 0, skipped: [], blobs: { copied: 0, missing: [] }, models: { versions: 0, aliases: 0, checkpoints: 0, conflicts: [] } };
-  const team = new Map((await db.query<TeamRunRow>('SELECT id, rid, log_offset, log_lines, log_head FROM trackside.runs WHERE id = ANY($1::text[])', [ids])).map((r) => [r.id, r]));
+  const team = new Map((await db.query<TeamRunRow>('SELECT id, rid, log_offset, log_lines, log_head, sweep FROM trackside.runs WHERE id = ANY($1::text[])', [ids])).map((r) => [r.id, r]));
   const ctx: PushContext = { db, root, who, store: opts.store, kids: new Map(), blobsKnown: new Set(), report, chunkBytes: opts.chunkBytes ?? DEFAULT_CHUNK, signal: opts.signal };
   let done = 0;
   for (const id of ids) {
     opts.signal?.throwIfAborted();
     done++;
-    const size = fileSize(eventsPath(root, id));
+    const size = fileSize(eventsPath(runDir(root, id)));
     const have = team.get(id);
     if (have && have.log_offset === size) {
       report.unchanged++;
@@ -100,8 +102,24 @@ export async function pushRuns(db: TeamDb, opts: PushOptions): Promise<PushRepor
     }
     opts.onProgress?.({ run: id, done, total: ids.length, bytes: size });
   }
+  await fillSweeps(db, opts.store, [...team.values()].filter((r) => r.sweep === null).map((r) => r.id));
   if (opts.models !== false) report.models = await pushModels(db, { root, who, runs: opts.ids ? new Set(opts.ids) : undefined, blobs: (hashes) => copyBlobs(root, db.blobs!, hashes, ctx.blobsKnown, report.blobs) });
   return report;
+}
+
+/**
+ * Runs pushed before the team index had runs.sweep: their sweep from this workspace's index
+ * (their logs were pushed already, so no fold sees their run event again).
+ */
+async function fillSweeps(db: TeamDb, store: Store, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  const rows = store.stmt('SELECT id, sweep FROM runs WHERE sweep IS NOT NULL AND id IN (SELECT value FROM json_each(?))').raw().all(JSON.stringify(ids)) as [string, string][];
+  if (rows.length === 0) return;
+  await db.query(
+    `UPDATE trackside.runs r SET sweep = u.sweep, change = nextval('trackside.changes')
+     FROM unnest($1::text[], $2::text[]) AS u(id, sweep) WHERE r.id = u.id AND r.sweep IS NULL`,
+    [rows.map((r) => r[0]), rows.map((r) => pgSafe(r[1]))],
+  );
 }
 
 /** A trackside_reader's push stops here, before anything is sent. */
@@ -125,14 +143,6 @@ interface PushContext {
   signal: AbortSignal | undefined;
 }
 
-function fileSize(file: string): number {
-  try {
-    return statSync(file).size;
-  } catch {
-    return 0;
-  }
-}
-
 /** SHA-256 of the log's first line, once it is complete (the run's identity across machines). */
 function headOf(file: string): string | null {
   let fd: number;
@@ -153,7 +163,7 @@ function headOf(file: string): string | null {
 }
 
 async function pushRun(ctx: PushContext, id: string, have: TeamRunRow | undefined): Promise<PushedRun> {
-  const file = eventsPath(ctx.root, id);
+  const file = eventsPath(runDir(ctx.root, id));
   const head = headOf(file);
   const out: PushedRun = { id, events: 0, points: 0, bytes: 0 };
   if (have?.log_head && head && have.log_head !== head) throw conflict(id, ctx);
@@ -177,7 +187,7 @@ const META_SQL = 'SELECT created, imported FROM runs WHERE id = ?';
 /** Pushes chunks from `from`; returns the team's position when another pusher got there first. */
 async function pushFrom(ctx: PushContext, id: string, head: string | null, from: ReadPosition, out: PushedRun): Promise<ReadPosition | undefined> {
   const meta = ctx.store.stmt(META_SQL).get(id) as { created: number | null; imported: string | null } | undefined;
-  for (const chunk of readEventChunks(eventsPath(ctx.root, id), from, { chunkBytes: ctx.chunkBytes })) {
+  for (const chunk of readEventChunks(eventsPath(runDir(ctx.root, id)), from, { chunkBytes: ctx.chunkBytes })) {
     ctx.signal?.throwIfAborted();
     await copyBlobs(ctx.root, ctx.db.blobs!, blobsOf(chunk.events), ctx.blobsKnown, ctx.report.blobs);
     await keyIds(ctx, chunk.events);
@@ -269,7 +279,12 @@ async function nextSeqs(c: TeamClient, ctx: PushContext, rid: number, lookups: M
   return new Map(rows.map((r) => [`${keyOf.get(r.kid)}\0${r.step}`, r.next]));
 }
 
-/** Key ids for the chunk's metric keys, made outside the run's transaction (pushers of other runs never wait on it). */
+/**
+ * Key ids for the chunk's metric keys, made outside the run's transaction (pushers of other
+ * runs never wait on it). New keys get their ids in the order the log first names them, as
+ * the local index numbers its keys (the explorer's "first logged" metric breaks ties by id);
+ * one statement each, so concurrent pushers of the same new keys cannot deadlock.
+ */
 async function keyIds(ctx: PushContext, events: readonly ParsedEvent[]): Promise<void> {
   const missing = new Set<string>();
   for (const ev of events) {
@@ -277,10 +292,15 @@ async function keyIds(ctx: PushContext, events: readonly ParsedEvent[]): Promise
     if (ev.type === 'sys') for (const key in ev.values) if (!ctx.kids.has(`sys/${key}`)) missing.add(`sys/${key}`);
   }
   if (missing.size === 0) return;
-  const keys = [...missing].sort();
+  const keys = [...missing];
   await ctx.db.withClient(async (c) => {
-    await c.query('INSERT INTO trackside.metric_keys (key) SELECT unnest($1::text[]) ON CONFLICT (key) DO NOTHING', [keys]);
-    for (const r of (await c.query<{ kid: number; key: string }>('SELECT kid, key FROM trackside.metric_keys WHERE key = ANY($1::text[])', [keys])).rows) ctx.kids.set(r.key, r.kid);
+    const known = async (): Promise<void> => {
+      for (const r of (await c.query<{ kid: number; key: string }>('SELECT kid, key FROM trackside.metric_keys WHERE key = ANY($1::text[])', [keys])).rows) ctx.kids.set(r.key, r.kid);
+    };
+    await known();
+    const fresh = keys.filter((k) => !ctx.kids.has(k));
+    for (const key of fresh) await c.query('INSERT INTO trackside.metric_keys (key) VALUES ($1) ON CONFLICT (key) DO NOTHING', [key]);
+    if (fresh.length) await known();
   }, true);
 }
 

@@ -3,8 +3,8 @@
 // Every listing is paged and reads the runs, tags and summaries tables only.
 import { AmbiguousRunError, UnknownRunError } from '../errors';
 import type { ParamValue, RunStatus } from '../events';
-import type { MetricSummary } from '../metricQueries';
-import type { ArtifactInfo, CodeFileInfo, DatasetInfo, FileInfo, ImageInfo, RunDetail, RunInfo, RunOrderBy } from '../runQueries';
+import { type MetricSummary, type MetricSummaryRow, toSummary } from '../metricQueries';
+import { type ArtifactInfo, type CodeFileInfo, type DatasetInfo, type FileInfo, type ImageInfo, type RunDetail, type RunInfo, type RunOrderBy, type RunRow as LocalRunRow, toRunInfo } from '../runQueries';
 import type { TeamDb } from './teamDb';
 import { PgParams, compileTeamQuery } from './teamQuery';
 
@@ -50,59 +50,18 @@ const ORDER_SQL: Record<RunOrderBy, string> = {
 };
 
 const RUN_COLUMNS = `r.rid, r.id, r.name, r.experiment, r.status, r.exit_code, r.error,
-  coalesce(r.started, r.created) AS started, r.ended, r.updated, r.note, r.deleted, r.host, r.pid, r.source, r.job, r.imported, r.parent,
+  coalesce(r.started, r.created) AS started, r.ended, r.updated, r.note, r.deleted, r.host, r.pid, r.source, r.job, r.imported, r.parent, r.sweep,
   (SELECT coalesce(json_agg(t.tag ORDER BY t.tag COLLATE "C"), '[]'::json) FROM trackside.tags t WHERE t.rid = r.rid) AS tags,
   r.pushed_by, r.pushed_host`;
 
-interface RunRow {
-  rid: number;
-  id: string;
-  name: string | null;
-  experiment: string | null;
-  status: RunStatus;
-  exit_code: number | null;
-  error: string | null;
-  started: number | null;
-  ended: number | null;
-  updated: number | null;
-  note: string | null;
-  deleted: number;
-  host: string | null;
-  pid: number | null;
-  source: string | null;
-  job: string | null;
-  imported: string | null;
-  parent: string | null;
+interface RunRow extends LocalRunRow {
   tags: string[];
   pushed_by: string;
   pushed_host: string;
 }
 
-function toRunInfo(r: RunRow): TeamRunInfo {
-  const end = r.ended ?? r.updated;
-  return {
-    id: r.id,
-    name: r.name,
-    experiment: r.experiment,
-    status: r.status,
-    exitCode: r.exit_code,
-    error: r.error,
-    started: r.started,
-    ended: r.ended,
-    updated: r.updated,
-    duration: r.started !== null && end !== null ? Math.max(0, end - r.started) : null,
-    note: r.note,
-    tags: r.tags,
-    deleted: r.deleted !== 0,
-    host: r.host,
-    pid: r.pid,
-    source: r.source,
-    job: r.job,
-    imported: r.imported,
-    parent: r.parent,
-    pushedBy: r.pushed_by,
-    pushedHost: r.pushed_host,
-  };
+function toTeamRunInfo(r: RunRow): TeamRunInfo {
+  return { ...toRunInfo(r), pushedBy: r.pushed_by, pushedHost: r.pushed_host };
 }
 
 function where(f: TeamFilter, p: PgParams): string {
@@ -131,7 +90,7 @@ export async function listTeamRuns(db: TeamDb, opts: TeamListOptions = {}): Prom
     `SELECT ${RUN_COLUMNS} FROM trackside.runs r ${cond} ORDER BY ${orderSql} ${dir} NULLS LAST, r.id COLLATE "C" ${dir} LIMIT ${limit} OFFSET ${offset}`,
     p.values,
   );
-  return rows.map(toRunInfo);
+  return rows.map(toTeamRunInfo);
 }
 
 export async function countTeamRuns(db: TeamDb, filter: TeamFilter = {}): Promise<number> {
@@ -147,12 +106,14 @@ export interface TeamGroup {
   running: number;
 }
 
-/** Non-deleted team runs counted by experiment, then by who pushed them. */
-export async function teamGroups(db: TeamDb): Promise<TeamGroup[]> {
+/** Team runs matching the filter (non-deleted by default), counted by experiment, then by who pushed them. */
+export async function teamGroups(db: TeamDb, filter: TeamFilter = {}): Promise<TeamGroup[]> {
+  const p = new PgParams();
   return db.query<TeamGroup>(
-    `SELECT experiment, pushed_by AS person, count(*) AS runs, count(*) FILTER (WHERE status = 'running') AS running
-     FROM trackside.runs WHERE deleted = 0 GROUP BY experiment, pushed_by
-     ORDER BY lower(experiment) COLLATE "C" NULLS FIRST, pushed_by COLLATE "C"`,
+    `SELECT r.experiment, r.pushed_by AS person, count(*) AS runs, count(*) FILTER (WHERE r.status = 'running') AS running
+     FROM trackside.runs r ${where(filter, p)} GROUP BY r.experiment, r.pushed_by
+     ORDER BY lower(r.experiment) COLLATE "C" NULLS FIRST, r.pushed_by COLLATE "C"`,
+    p.values,
   );
 }
 
@@ -168,35 +129,9 @@ export async function resolveTeamRun(db: TeamDb, ref: string): Promise<string> {
   throw new UnknownRunError(ref);
 }
 
-interface SummaryRow {
-  key: string;
-  count: number;
-  nans: number;
-  min: number | null;
-  max: number | null;
-  first_step: number;
-  last_step: number;
-  last: number | null;
-  t: number | null;
-}
-
-function toSummary(r: SummaryRow): MetricSummary {
-  return {
-    key: r.key,
-    count: r.count,
-    nans: r.nans,
-    min: r.min ?? Number.NaN,
-    max: r.max ?? Number.NaN,
-    firstStep: r.first_step,
-    lastStep: r.last_step,
-    last: r.last ?? Number.NaN,
-    t: r.t,
-  };
-}
-
 /** Every metric of a team run (by its rid), sorted by key. */
 export async function teamSummaries(db: TeamDb, rid: number): Promise<MetricSummary[]> {
-  const rows = await db.query<SummaryRow>(
+  const rows = await db.query<MetricSummaryRow>(
     `SELECT k.key, s.count, s.nans, s.min, s.max, s.first_step, s.last_step, s.last, s.t
      FROM trackside.summaries s JOIN trackside.metric_keys k ON k.kid = s.kid WHERE s.rid = $1 ORDER BY k.key COLLATE "C"`,
     [rid],
@@ -243,7 +178,7 @@ export async function getTeamRun(db: TeamDb, id: string): Promise<TeamRunDetail 
   const hasGit = row.git_commit !== null || row.git_branch !== null || row.git_dirty !== null || row.git_diff !== null;
   const hasPython = row.python_executable !== null || row.python_version !== null;
   return {
-    ...toRunInfo(row),
+    ...toTeamRunInfo(row),
     command: row.command === null ? null : (JSON.parse(row.command) as string[] | string),
     cwd: row.cwd,
     script: row.script,
@@ -275,13 +210,21 @@ export async function teamLatestValues(db: TeamDb, ids: readonly string[], opts:
   return out;
 }
 
-/** The metric shown beside each run in a list: `preferred` when it has it, else its latest non-sys metric. */
-export async function teamPrimaryMetrics(db: TeamDb, rids: readonly number[], preferred?: string): Promise<Map<number, { key: string; value: number }>> {
+/**
+ * The metric shown beside each run in a list, chosen as the local explorer chooses
+ * (primaryMetric): the run's preferred key when it logged it, else its first val/, test/ or
+ * eval/ metric, else its first logged one (by first step, then key id); sys/ keys only when
+ * preferred. `preferred` is per rid (an experiment's pinned key, or the setting).
+ */
+export async function teamPrimaryMetrics(db: TeamDb, preferred: ReadonlyMap<number, string>): Promise<Map<number, { key: string; value: number }>> {
   const rows = await db.query<{ rid: number; key: string; last: number | null }>(
-    `SELECT DISTINCT ON (s.rid) s.rid, k.key, s.last FROM trackside.summaries s JOIN trackside.metric_keys k ON k.kid = s.kid
-     WHERE s.rid = ANY($1::int8[]) AND (k.key = $2 OR left(k.key, 4) <> 'sys/')
-     ORDER BY s.rid, (k.key = $2) DESC, s.seq DESC`,
-    [rids, preferred ?? ''],
+    `SELECT DISTINCT ON (s.rid) s.rid, k.key, s.last FROM unnest($1::int8[], $2::text[]) AS u(rid, preferred)
+     JOIN trackside.summaries s ON s.rid = u.rid JOIN trackside.metric_keys k ON k.kid = s.kid
+     WHERE k.key = u.preferred OR left(k.key, 4) <> 'sys/'
+     ORDER BY s.rid, (k.key = u.preferred) DESC,
+       CASE WHEN left(k.key, 4) = 'val/' THEN 0 WHEN left(k.key, 5) = 'test/' THEN 1 WHEN left(k.key, 5) = 'eval/' THEN 2 ELSE 3 END,
+       s.first_step, s.kid`,
+    [[...preferred.keys()], [...preferred.values()]],
   );
   return new Map(rows.map((r) => [r.rid, { key: r.key, value: r.last ?? Number.NaN }]));
 }

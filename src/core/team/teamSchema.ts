@@ -8,6 +8,8 @@
 // ms. Numbers that come from event logs are double precision (a log may hold any finite
 // number); ids of rows made here are bigint.
 
+import { RUN_TABLES } from '../schema';
+
 export const TEAM_MIGRATIONS: readonly string[] = [
   // 1: runs, their records and points, models and checkpoints' metadata
   `
@@ -264,23 +266,36 @@ export const TEAM_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX checkpoints_run ON trackside.checkpoints (run_id);
   `,
+  // 2: the name of the sweep that started a run. Runs pushed before get it at their next
+  // push from the pushing workspace's index (teamPush.ts).
+  `
+  ALTER TABLE trackside.runs ADD COLUMN sweep text;
+  CREATE INDEX runs_sweep ON trackside.runs (sweep) WHERE sweep IS NOT NULL;
+  `,
+  // 3: reads that stay fast over many runs and long series. Lists page newest first along an
+  // index of their own order; a metric condition reads the runs within its range of one key.
+  // Each level-of-detail row keeps the time and epoch of its first and last point, so a chart
+  // needs no look-up of points at its bucket edges (edge_times: set by pushes from this
+  // version on; rows pushed before are read the old way).
+  `
+  CREATE INDEX runs_newest ON trackside.runs ((coalesce(started, created)) DESC NULLS LAST, id COLLATE "C" DESC);
+  DROP INDEX trackside.summaries_kid;
+  CREATE INDEX summaries_kid_last ON trackside.summaries (kid, last);
+  CREATE INDEX summaries_kid_min ON trackside.summaries (kid, min);
+  CREATE INDEX summaries_kid_max ON trackside.summaries (kid, max);
+  ALTER TABLE trackside.lod
+    ADD COLUMN first_t double precision,
+    ADD COLUMN first_epoch double precision,
+    ADD COLUMN last_t double precision,
+    ADD COLUMN last_epoch double precision,
+    ADD COLUMN edge_times boolean NOT NULL DEFAULT false;
+  `,
 ];
 
 export const TEAM_SCHEMA_VERSION = TEAM_MIGRATIONS.length;
 
-/** Tables holding a run's rows by rid (emptied when a run's log was replaced and is pushed again). */
-export const TEAM_RUN_TABLES: readonly string[] = [
-  'params',
-  'points',
-  'summaries',
-  'lod',
-  'tags',
-  'images',
-  'code_files',
-  'bad_lines',
-  'run_models',
-  'model_refs',
-];
+/** Tables holding a run's rows by rid (emptied when a run's log was replaced and is pushed again): the local ones but the read offsets. */
+export const TEAM_RUN_TABLES: readonly string[] = RUN_TABLES.filter((t) => t !== 'ingest_offsets');
 
 export const WRITER_ROLE = 'trackside_writer';
 export const READER_ROLE = 'trackside_reader';

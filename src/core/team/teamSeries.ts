@@ -2,73 +2,107 @@
 // level-of-detail rows pushed with the run: a 1M-point series costs one grouped query over a
 // few thousand rows, never a read of its points. Buckets are the ones series.ts gives for
 // the local index (aligned to multiples of the bucket width, refined at zoom edges down to
-// raw points), so a team run draws exactly as it did locally.
-import { type Agg, LOD_BASE, LOD_LEVELS, bucketWidth } from '../lod';
-import type { Series, SeriesOptions } from '../series';
+// raw points), so a team run draws exactly as it did locally. Level rows pushed by this
+// version also carry the time and epoch of their first and last point: the chart's bucket
+// edges then come with the buckets, without a look-up of points.
+import { LOD_BASE, type ValueStatsRow, bucketWidth } from '../lod';
+import { BucketFold, type PointRow, type Series, type SeriesOptions, exactSeries, planBuckets, seriesOf } from '../series';
 import type { TeamDb } from './teamDb';
 
-type PointRow = { step: number; value: number | null };
-type LodRow = { g: number; count: number; nans: number; min: number | null; max: number | null; first_step: number; last_step: number; first: number | null; last: number | null };
+type LodRow = ValueStatsRow & {
+  g: number;
+  first: number | null;
+  last: number | null;
+  first_t: number | null;
+  first_epoch: number | null;
+  last_t: number | null;
+  last_epoch: number | null;
+  edge_times: boolean;
+};
+
+/** A point at a bucket edge: step, seq (for a level row's edges: below or above any real seq), time, epoch. */
+export type TeamEdgeRow = [step: number, seq: number, t: number | null, epoch: number | null];
+
+/** A series and, when every level row read had them, the times and epochs at its pieces' edges. */
+export interface TeamSeriesAnswer {
+  series: Series;
+  edges: TeamEdgeRow[] | undefined;
+}
+
+const BEFORE_ANY_SEQ = -1;
+const AFTER_ANY_SEQ = 2 ** 31;
 
 const SQL_EXTENT = `SELECT s.rid, s.kid, s.first_step, s.last_step, s.count FROM trackside.runs r
   JOIN trackside.metric_keys k ON k.key = $2 JOIN trackside.summaries s ON s.rid = r.rid AND s.kid = k.kid WHERE r.id = $1`;
-const SQL_POINTS = `SELECT step, value FROM trackside.points WHERE rid = $1 AND kid = $2 AND step >= $3 AND step <= $4 AND step < $5 ORDER BY step, seq`;
-/** Level rows wholly inside [a, b], grouped k level buckets to an output bucket. */
-const SQL_GROUPED = `SELECT floor(bucket / $4::float8) AS g, sum(count)::int8 AS count, sum(nans)::int8 AS nans, min(min) AS min, max(max) AS max,
-    min(first_step) AS first_step, max(last_step) AS last_step,
-    (array_agg(first ORDER BY first_step))[1] AS first, (array_agg(last ORDER BY last_step DESC))[1] AS last
-  FROM trackside.lod WHERE rid = $1 AND kid = $2 AND level = $3 AND bucket >= $5 AND bucket <= $6 AND first_step >= $7 AND last_step <= $8
-  GROUP BY 1 ORDER BY 1`;
+const SQL_POINTS = `SELECT step, seq, value, t, epoch FROM trackside.points WHERE rid = $1 AND kid = $2 AND step >= $3 AND step <= $4 AND step < $5 ORDER BY step, seq`;
+/**
+ * Level rows wholly inside [a, b], grouped k level buckets to an output bucket. A group's
+ * first and last values (and their times) are those of its lowest and highest bucket, read
+ * by key rather than sorted out of every row (one index look-up each: OFFSET 0 keeps the
+ * planner from joining whole scans, which it picks for a fresh push without statistics).
+ */
+const SQL_GROUPED = `WITH grp AS (
+    SELECT floor(bucket / $4::float8) AS g, sum(count)::int8 AS count, sum(nans)::int8 AS nans, min(min) AS min, max(max) AS max,
+      min(first_step) AS first_step, max(last_step) AS last_step, min(bucket) AS b0, max(bucket) AS b1
+    FROM trackside.lod WHERE rid = $1 AND kid = $2 AND level = $3 AND bucket >= $5 AND bucket <= $6 AND first_step >= $7 AND last_step <= $8
+    GROUP BY 1)
+  SELECT grp.g, grp.count, grp.nans, grp.min, grp.max, grp.first_step, grp.last_step, f.first, l.last,
+    f.first_t, f.first_epoch, l.last_t, l.last_epoch, f.edge_times AND l.edge_times AS edge_times
+  FROM grp
+    CROSS JOIN LATERAL (SELECT first, first_t, first_epoch, edge_times FROM trackside.lod WHERE rid = $1 AND kid = $2 AND level = $3 AND bucket = grp.b0 OFFSET 0) f
+    CROSS JOIN LATERAL (SELECT last, last_t, last_epoch, edge_times FROM trackside.lod WHERE rid = $1 AND kid = $2 AND level = $3 AND bucket = grp.b1 OFFSET 0) l
+  ORDER BY grp.g`;
 /** Level rows in a bucket range: (bucket as g) for the edges' refinement. */
-const SQL_LEVEL = `SELECT bucket AS g, count, nans, min, max, first_step, last_step, first, last FROM trackside.lod
+const SQL_LEVEL = `SELECT bucket AS g, count, nans, min, max, first_step, last_step, first, last, first_t, first_epoch, last_t, last_epoch, edge_times FROM trackside.lod
   WHERE rid = $1 AND kid = $2 AND level = $3 AND bucket >= $4 AND bucket <= $5 ORDER BY bucket`;
 
 function n(x: number | null): number {
   return x === null ? Number.NaN : x;
 }
 
+/** A piece of an output bucket (a level row or a point), folded in step order at the end. */
+type Piece = [g: number, count: number, nans: number, min: number, max: number, firstStep: number, lastStep: number, first: number, last: number];
+
 export async function teamSeries(db: TeamDb, runId: string, key: string, opts: SeriesOptions = {}): Promise<Series> {
+  return (await teamSeriesWithEdges(db, runId, key, opts)).series;
+}
+
+export async function teamSeriesWithEdges(db: TeamDb, runId: string, key: string, opts: SeriesOptions = {}): Promise<TeamSeriesAnswer> {
+  let edges: TeamEdgeRow[] | undefined = [];
+  const answer = (series: Series): TeamSeriesAnswer => ({ series, edges });
   const maxBuckets = Math.max(1, Math.floor(opts.maxBuckets ?? 1000));
   const extent = (await db.query<{ rid: number; kid: number; first_step: number; last_step: number; count: number }>(SQL_EXTENT, [runId, key]))[0];
-  if (!extent) return build(key, [], 0, 0, true);
+  if (!extent) return answer(seriesOf(key, [], 0, 0, true));
   const { rid, kid } = extent;
   const a = Math.max(opts.xMin ?? extent.first_step, extent.first_step);
   const b = Math.min(opts.xMax ?? extent.last_step, extent.last_step);
-  if (!(a <= b)) return build(key, [], 0, 0, true);
-  const readPoints = async (lo: number, hi: number, below = Number.POSITIVE_INFINITY): Promise<PointRow[]> => db.query<PointRow>(SQL_POINTS, [rid, kid, lo, hi, below]);
+  if (!(a <= b)) return answer(seriesOf(key, [], 0, 0, true));
+  const readPoints = async (lo: number, hi: number, below = Number.POSITIVE_INFINITY): Promise<PointRow[]> => {
+    const rows = await db.query<{ step: number; seq: number; value: number | null; t: number | null; epoch: number | null }>(SQL_POINTS, [rid, kid, lo, hi, below]);
+    for (const r of rows) edges?.push([r.step, r.seq, r.t, r.epoch]);
+    return rows.map((r): PointRow => [r.step, r.value]);
+  };
 
   const whole = a === extent.first_step && b === extent.last_step;
-  if (whole && extent.count <= maxBuckets) return exact(key, await readPoints(a, b));
+  if (whole && extent.count <= maxBuckets) return answer(exactSeries(key, await readPoints(a, b)));
 
-  const span = b - a;
-  let level = 0;
-  for (let l = LOD_LEVELS; l >= 1; l--) {
-    if (bucketWidth(l) <= span / maxBuckets) {
-      level = l;
-      break;
-    }
-  }
-  const w = bucketWidth(level);
-  const ia = Math.floor(a / w);
-  const ib = Math.floor(b / w);
-  let k = Math.max(1, Math.ceil((ib - ia + 1) / maxBuckets));
-  while (Math.floor(ib / k) - Math.floor(ia / k) + 1 > maxBuckets) k++;
-
-  // Pieces of output buckets (bucket = output index), folded in step order at the end.
-  const pieces: Agg[] = [];
+  const { level, width: w, ia, ib, k } = planBuckets(a, b, maxBuckets);
+  const pieces: Piece[] = [];
   const piece = (g: number, r: LodRow): void => {
-    pieces.push({ bucket: g, count: r.count, nans: r.nans, min: n(r.min), max: n(r.max), firstStep: r.first_step, lastStep: r.last_step, first: n(r.first), last: n(r.last) });
+    pieces.push([g, r.count, r.nans, n(r.min), n(r.max), r.first_step, r.last_step, n(r.first), n(r.last)]);
+    if (!r.edge_times) edges = undefined;
+    edges?.push([r.first_step, BEFORE_ANY_SEQ, r.first_t, r.first_epoch], [r.last_step, AFTER_ANY_SEQ, r.last_t, r.last_epoch]);
   };
   const pointPieces = (rows: PointRow[], owner: number | undefined): void => {
-    for (const { step, value } of rows) {
+    for (const [step, value] of rows) {
       const v = n(value);
-      pieces.push({ bucket: Math.floor((owner ?? Math.floor(step)) / k), count: 1, nans: v === v ? 0 : 1, min: v, max: v, firstStep: step, lastStep: step, first: v, last: v });
+      pieces.push([Math.floor((owner ?? Math.floor(step)) / k), 1, v === v ? 0 : 1, v, v, step, step, v, v]);
     }
   };
 
   if (level === 0) {
     const rows = await readPoints(a, b);
-    if (rows.length <= maxBuckets) return exact(key, rows);
+    if (rows.length <= maxBuckets) return answer(exactSeries(key, rows));
     pointPieces(rows, undefined);
   } else {
     // A level row sticking out of [a, b] is replaced by the finer rows inside (at level 1:
@@ -103,73 +137,8 @@ export async function teamSeries(db: TeamDb, runId: string, key: string, opts: S
     ]);
     for (const r of grouped) piece(r.g, r);
   }
-  pieces.sort((x, y) => x.bucket - y.bucket || x.firstStep - y.firstStep);
-  return build(key, fold(pieces), level, w * k, false);
-}
-
-/** Pieces of the same output bucket, in step order, folded into one. */
-function fold(pieces: Agg[]): Agg[] {
-  const out: Agg[] = [];
-  let cur: Agg | undefined;
-  for (const p of pieces) {
-    if (cur !== undefined && cur.bucket === p.bucket) {
-      cur.count += p.count;
-      cur.nans += p.nans;
-      if (!(p.min >= cur.min) && p.min === p.min) cur.min = p.min;
-      if (!(p.max <= cur.max) && p.max === p.max) cur.max = p.max;
-      cur.lastStep = p.lastStep;
-      cur.last = p.last;
-    } else {
-      cur = { ...p };
-      out.push(cur);
-    }
-  }
-  return out;
-}
-
-function exact(key: string, rows: PointRow[]): Series {
-  return build(
-    key,
-    rows.map(({ step, value }) => {
-      const v = n(value);
-      return { bucket: 0, count: 1, nans: v === v ? 0 : 1, min: v, max: v, firstStep: step, lastStep: step, first: v, last: v };
-    }),
-    0,
-    0,
-    true,
-  );
-}
-
-function build(key: string, aggs: Agg[], level: number, width: number, isExact: boolean): Series {
-  const c = aggs.length;
-  const s: Series = {
-    key,
-    count: c,
-    points: 0,
-    exact: isExact,
-    level,
-    bucketWidth: isExact ? 0 : width,
-    steps: new Float64Array(c),
-    lastSteps: new Float64Array(c),
-    min: new Float64Array(c),
-    max: new Float64Array(c),
-    first: new Float64Array(c),
-    last: new Float64Array(c),
-    counts: new Uint32Array(c),
-    nans: new Uint32Array(c),
-    firstStep: c ? aggs[0].firstStep : Number.NaN,
-    lastStep: c ? aggs[c - 1].lastStep : Number.NaN,
-  };
-  aggs.forEach((g, i) => {
-    s.steps[i] = g.firstStep;
-    s.lastSteps[i] = g.lastStep;
-    s.min[i] = g.min;
-    s.max[i] = g.max;
-    s.first[i] = g.first;
-    s.last[i] = g.last;
-    s.counts[i] = g.count;
-    s.nans[i] = g.nans;
-    s.points += g.count;
-  });
-  return s;
+  pieces.sort((x, y) => x[0] - y[0] || x[5] - y[5]);
+  const fold = new BucketFold();
+  for (const p of pieces) fold.add(...p);
+  return answer(seriesOf(key, fold.out, level, w * k, false));
 }

@@ -28,6 +28,9 @@ export async function versionOf(models: ModelService, arg: unknown): Promise<Ver
   if (node.kind === 'version') return { name: node.version.name, version: node.version.version };
   if (node.kind === 'evaluation') return { name: node.name, version: node.version };
   if (node.kind === 'model') return { name: node.model.name };
+  if (node.kind === 'team' || node.kind === 'teamModel' || node.kind === 'teamVersion') {
+    throw new Error("the team's models are read only here: a model version is registered and its aliases are set in the workspace that logged it, then pushed");
+  }
   if (typeof node.name === 'string' && Number.isInteger(node.version)) return { name: node.name, version: node.version };
   return undefined;
 }

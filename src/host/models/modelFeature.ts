@@ -5,6 +5,7 @@ import type { ModelPanelState } from '../../protocol/model';
 import { Commands } from '../commandIds';
 import type { Handler } from '../commandRegistry';
 import type { IndexService } from '../indexService';
+import { OpenPanels } from '../panels/panelHost';
 import { DegradationWatch } from './degradationWatch';
 import { openGateReport } from './gateReports';
 import { askVersion, registerFromRun, setAlias } from './modelCommands';
@@ -24,7 +25,7 @@ type ModelCommand = typeof Commands.openModel | typeof Commands.setModelAlias | 
 export class ModelFeature implements vscode.Disposable {
   readonly models: ModelService;
   readonly view: ModelsView;
-  private readonly panels = new Map<string, ModelPanel>();
+  private readonly panels: OpenPanels<ModelPanel>;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly panelContext: ModelPanelContext;
   private readonly storage: vscode.Uri;
@@ -44,11 +45,12 @@ export class ModelFeature implements vscode.Disposable {
       openGateReport: (name, line) => openGateReport(this.models, this.storage, { name, line }),
     };
     this.track(new DegradationWatch(host.index, this.models, (name, version) => this.open(name, version), host.log));
-    this.track(
-      vscode.window.registerWebviewPanelSerializer(ModelPanel.viewType, {
-        deserializeWebviewPanel: async (panel, state: ModelPanelState | undefined) => {
-          if (!state?.name || !Number.isInteger(state.version)) return panel.dispose();
-          this.trackPanel(new ModelPanel(panel, this.panelContext, state.name, state.version));
+    this.panels = this.track(
+      new OpenPanels<ModelPanel>((p) => p.key, {
+        viewType: ModelPanel.viewType,
+        panel: (panel, saved) => {
+          const state = saved as ModelPanelState | undefined;
+          return state?.name && Number.isInteger(state.version) ? new ModelPanel(panel, this.panelContext, state.name, state.version) : undefined;
         },
       }),
     );
@@ -78,15 +80,7 @@ export class ModelFeature implements vscode.Disposable {
     const key = `${name}@${version}`;
     const existing = this.panels.get(key);
     if (existing) return existing.reveal();
-    this.trackPanel(ModelPanel.create(this.panelContext, name, version));
-  }
-
-  private trackPanel(p: ModelPanel): void {
-    this.panels.get(p.key)?.dispose();
-    this.panels.set(p.key, p);
-    p.onDidDispose(() => {
-      if (this.panels.get(p.key) === p) this.panels.delete(p.key);
-    });
+    this.panels.add(ModelPanel.create(this.panelContext, name, version));
   }
 
   private track<T extends vscode.Disposable>(d: T): T {
@@ -95,7 +89,6 @@ export class ModelFeature implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const p of [...this.panels.values()]) p.dispose();
     for (const d of this.disposables.reverse()) d.dispose();
   }
 }

@@ -1,10 +1,14 @@
 // The Models view: models → versions (aliases, evaluation count, a warning when an
 // evaluation degraded, the newest gate verdict) → evaluation runs (date, dataset hash,
-// metrics against the first).
+// metrics against the first). With a team index connected, a Team node lists the team's
+// models → versions with their aliases, read only (aliases move where a model was
+// registered, and reach the team with a push); a team version opens its training run.
 import * as vscode from 'vscode';
 import { formatMetric } from '../../core/display';
 import type { GateRecord } from '../../core/models/gateQueries';
 import type { ModelInfo, VersionInfo } from '../../core/models/modelQueries';
+import type { TeamVersionInfo } from '../../core/team/teamModels';
+import { toTeamId } from '../../core/team/teamId';
 import type { EvaluationRow, VersionReport } from '../../core/models/versionReport';
 import { Commands } from '../commandIds';
 import type { ModelService } from './modelService';
@@ -13,7 +17,18 @@ import { degradationSettings } from './modelSettings';
 export type ModelNode =
   | { kind: 'model'; model: ModelInfo }
   | { kind: 'version'; version: VersionInfo; report: VersionReport | undefined; gate?: GateRecord }
-  | { kind: 'evaluation'; name: string; version: number; row: EvaluationRow; report: VersionReport };
+  | { kind: 'evaluation'; name: string; version: number; row: EvaluationRow; report: VersionReport }
+  | { kind: 'team'; target: string }
+  | { kind: 'teamModel'; model: ModelInfo }
+  | { kind: 'teamVersion'; version: TeamVersionInfo };
+
+/** The team index's registry, when one is connected. */
+export interface TeamModelSource {
+  /** Where the team index is (user@host:port/database); undefined when none is connected. */
+  target(): Promise<string | undefined>;
+  models(): Promise<ModelInfo[]>;
+  versions(name: string): Promise<TeamVersionInfo[]>;
+}
 
 function percent(x: number | null): string {
   if (x === null) return 'not comparable';
@@ -50,6 +65,7 @@ export class ModelsView implements vscode.TreeDataProvider<ModelNode>, vscode.Di
   private readonly changed = new vscode.EventEmitter<ModelNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [];
+  private team: TeamModelSource | undefined;
 
   constructor(private readonly models: ModelService) {
     this.disposables.push(models.onDidChange(() => this.changed.fire(undefined)));
@@ -57,6 +73,11 @@ export class ModelsView implements vscode.TreeDataProvider<ModelNode>, vscode.Di
 
   refresh(): void {
     this.changed.fire(undefined);
+  }
+
+  setTeam(team: TeamModelSource): void {
+    this.team = team;
+    this.refresh();
   }
 
   async getChildren(node?: ModelNode): Promise<ModelNode[]> {
@@ -73,7 +94,14 @@ export class ModelsView implements vscode.TreeDataProvider<ModelNode>, vscode.Di
 
   private async children(node?: ModelNode): Promise<ModelNode[]> {
     const index = this.models.index;
-    if (!node) return (await index.call('listModels')).map((model) => ({ kind: 'model', model }));
+    if (!node) {
+      const [local, target] = await Promise.all([index.call('listModels'), this.team?.target().catch(() => undefined)]);
+      const out: ModelNode[] = local.map((model) => ({ kind: 'model', model }));
+      if (target) out.push({ kind: 'team', target });
+      return out;
+    }
+    if (node.kind === 'team') return (await this.team!.models()).map((model) => ({ kind: 'teamModel', model }));
+    if (node.kind === 'teamModel') return (await this.team!.versions(node.model.name)).map((version) => ({ kind: 'teamVersion', version }));
     if (node.kind === 'model') {
       const settings = degradationSettings();
       const versions = await index.call('listVersions', node.model.name);
@@ -92,6 +120,7 @@ export class ModelsView implements vscode.TreeDataProvider<ModelNode>, vscode.Di
   }
 
   getTreeItem(node: ModelNode): vscode.TreeItem {
+    if (node.kind === 'team' || node.kind === 'teamModel' || node.kind === 'teamVersion') return teamItem(node);
     if (node.kind === 'model') {
       const m = node.model;
       const item = new vscode.TreeItem(m.name, vscode.TreeItemCollapsibleState.Collapsed);
@@ -132,13 +161,12 @@ export class ModelsView implements vscode.TreeDataProvider<ModelNode>, vscode.Di
     const e = node.row;
     const item = new vscode.TreeItem(e.name, vscode.TreeItemCollapsibleState.None);
     item.id = `model:${node.name}:${node.version}:${e.runId}`;
-    const data = e.datasets.map((d) => d.hash.slice(0, 8)).join(', ');
-    const first = node.report.metrics[0];
+    // The metric first (a degraded one when there is), so a narrow view still shows it; the icon marks the degradation.
+    const shown = e.checks.find((c) => c.degraded)?.key ?? node.report.metrics[0];
     item.description = [
+      shown !== undefined && e.values[shown] !== undefined ? `${shown} ${formatMetric(e.values[shown] ?? Number.NaN)}` : '',
+      e.baseline ? 'baseline' : e.status !== 'finished' && !e.degraded ? e.status : '',
       date(e.started),
-      data ? `data ${data}` : '',
-      e.baseline ? 'baseline' : e.degraded ? 'degraded' : e.status !== 'finished' ? e.status : '',
-      first !== undefined && e.values[first] !== undefined ? `${first} ${formatMetric(e.values[first] ?? Number.NaN)}` : '',
     ]
       .filter(Boolean)
       .join(' · ');
@@ -150,7 +178,8 @@ export class ModelsView implements vscode.TreeDataProvider<ModelNode>, vscode.Di
           ? new vscode.ThemeIcon('pass')
           : new vscode.ThemeIcon('error');
     const lines = e.checks.map((c) => `${c.degraded ? '⚠ ' : ''}${c.key}: ${formatMetric(c.baseline ?? Number.NaN)} → ${formatMetric(c.value ?? Number.NaN)} (${percent(c.change)})`);
-    item.tooltip = [`${e.name} (${e.runId})`, ...e.datasets.map((d) => `${d.name} sha256 ${d.hash}`), ...lines].join('\n');
+    item.accessibilityInformation = { label: [e.name, e.degraded ? 'degraded' : '', item.description].filter(Boolean).join(', ') };
+    item.tooltip = [`${e.name} (${e.runId})${e.degraded ? ' · degraded' : ''}`, ...e.datasets.map((d) => `${d.name} sha256 ${d.hash}`), ...lines].join('\n');
     item.contextValue = 'modelEvaluation';
     item.command = { command: Commands.openRun, title: 'Open Run', arguments: [e.runId] };
     return item;
@@ -160,4 +189,44 @@ export class ModelsView implements vscode.TreeDataProvider<ModelNode>, vscode.Di
     for (const d of this.disposables) d.dispose();
     this.changed.dispose();
   }
+}
+
+const READ_ONLY = 'Read only: aliases move where the model was registered (Set Model Alias there) and reach the team index with its next push.';
+
+function teamItem(node: ModelNode & { kind: 'team' | 'teamModel' | 'teamVersion' }): vscode.TreeItem {
+  if (node.kind === 'team') {
+    const item = new vscode.TreeItem('Team', vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = 'team-models';
+    item.description = node.target;
+    item.tooltip = `The team index at ${node.target}. ${READ_ONLY}`;
+    item.iconPath = new vscode.ThemeIcon('organization');
+    item.contextValue = 'teamModels';
+    return item;
+  }
+  if (node.kind === 'teamModel') {
+    const m = node.model;
+    const item = new vscode.TreeItem(m.name, vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = `team-model:${m.name}`;
+    item.description = [`${m.versions} version${m.versions === 1 ? '' : 's'}`, ...Object.entries(m.aliases).map(([a, v]) => `${a} v${v}`)].join(' · ');
+    item.tooltip = `${m.name} in the team index. ${READ_ONLY}`;
+    item.iconPath = new vscode.ThemeIcon('package');
+    item.contextValue = 'teamModel';
+    return item;
+  }
+  const v = node.version;
+  const item = new vscode.TreeItem(`v${v.version}`, vscode.TreeItemCollapsibleState.None);
+  item.id = `team-model:${v.name}:${v.version}`;
+  item.description = [v.aliases.join(', '), `${v.evaluations} evaluation${v.evaluations === 1 ? '' : 's'}`, `pushed by ${v.pushedBy}`].filter(Boolean).join(' · ');
+  // Names come from run logs: appended as text, never as Markdown.
+  const md = new vscode.MarkdownString();
+  md.appendMarkdown('**').appendText(`${v.name} v${v.version}`).appendMarkdown('**  \n');
+  md.appendText(`run ${v.runName ?? v.runId ?? '—'}, pushed by ${v.pushedBy}`).appendMarkdown('  \n');
+  md.appendText(`logged ${date(v.t)}`).appendMarkdown('  \n');
+  md.appendText(`weights sha256 ${v.hash.slice(0, 16)}…`).appendMarkdown('  \n');
+  md.appendText(READ_ONLY);
+  item.tooltip = md;
+  item.iconPath = new vscode.ThemeIcon('versions');
+  item.contextValue = 'teamModelVersion';
+  if (v.runId) item.command = { command: Commands.openRun, title: 'Open Run', arguments: [toTeamId(v.runId)] };
+  return item;
 }

@@ -57,9 +57,12 @@ export class CheckpointService implements vscode.Disposable {
     this.changed.fire(path);
   }
 
-  /** Saves a dirty notebook without an automatic checkpoint of that save (the caller takes its own). */
-  async saveQuietly(doc: vscode.NotebookDocument): Promise<boolean> {
-    if (!doc.isDirty) return true;
+  /**
+   * Saves a dirty notebook without an automatic checkpoint of that save (the caller takes its
+   * own); `always`: right after an edit, whose dirty state may not have reached the document yet.
+   */
+  async saveQuietly(doc: vscode.NotebookDocument, always = false): Promise<boolean> {
+    if (!doc.isDirty && !always) return true;
     const key = doc.uri.toString();
     this.quietSaves.add(key);
     const saved = await doc.save();

@@ -12,7 +12,7 @@ import { appendEvent } from '../../core/runner/eventLog';
 import { InterpreterNotFoundError, resolveInterpreter, type Interpreter } from '../../core/runner/interpreter';
 import { shortRunId } from '../../core/runner/runId';
 import { settings } from '../config';
-import { interpreterFor } from '../interpreter';
+import { interpreterFor, showInterpreterMissing } from '../interpreter';
 import type { StartContext } from '../startRunCommand';
 import { blobDocumentUri } from './blobDocuments';
 import type { CheckpointService } from './checkpointService';
@@ -56,12 +56,13 @@ export async function startNotebookRun(ctx: StartContext, checkpoints: Checkpoin
       outputCapBytes: s.outputCapBytes,
       sysInterval: s.systemMetricsInterval,
     },
-    name,
   );
   const { id, dir } = run.handle;
   // Named and attributed like a script run: the notebook, not the runner, is what ran.
-  appendEvent(dir, { type: 'run', source: 'editor', name: `${stem}-${shortRunId(id)}`, script: notebookPath(uri), job: 'notebook' });
-  ctx.started(id, folder);
+  run.name = `${stem}-${shortRunId(id)}`;
+  appendEvent(dir, { type: 'run', source: 'editor', name: run.name, script: notebookPath(uri), job: 'notebook' });
+  run.terminal.show(`Run: ${run.name}`);
+  ctx.started(id, folder, run.name);
   void checkpoints.take(uri, { kind: 'run', run: id }).catch((err) => {
     void vscode.window.showWarningMessage(`Trackside: the checkpoint for run ${id} could not be taken: ${(err as Error).message}`);
   });
@@ -76,12 +77,7 @@ async function checkedInterpreter(folder: vscode.WorkspaceFolder, uri: vscode.Ur
     interpreter = await resolveInterpreter([command], { cwd: folder.uri.fsPath });
   } catch (err) {
     if (!(err instanceof InterpreterNotFoundError)) throw err;
-    const pick = await vscode.window.showErrorMessage(
-      `Trackside: the Python interpreter "${command}" could not be started. Set "trackside.pythonPath" or select an environment in the Python extension.`,
-      { detail: err.message },
-      'Open Setting',
-    );
-    if (pick) await vscode.commands.executeCommand('workbench.action.openSettings', 'trackside.pythonPath');
+    await showInterpreterMissing(command, err.message);
     return undefined;
   }
   if (!ready.has(interpreter.executable)) {

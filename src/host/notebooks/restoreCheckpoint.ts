@@ -33,7 +33,8 @@ export async function restoreCheckpoint(service: CheckpointService, { uri, recor
     vscode.NotebookEdit.updateNotebookMetadata({ ...source.metadata }),
   ]);
   if (!(await vscode.workspace.applyEdit(edit))) throw new Error(`The notebook editor did not accept the restore of ${name}; nothing was changed.`);
-  await doc.save();
+  // The restored content is that checkpoint's: one "before restore" entry per restore, no "saved" one after it.
+  await service.saveQuietly(doc, true);
   await vscode.window.showNotebookDocument(doc, { preview: false });
   const what = plan.changes ? describeSummary(plan.changes) : undefined;
   const changes = what && what !== 'no cell changes' ? ` (cells: ${what})` : '';

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { blobPath } from '../../core/blobs';
 import type { ArtifactAction } from '../../protocol/runPanel';
 import type { PanelContext } from './panelSetup';
-import { inside, safeFileName } from './safePaths';
+import { inside, safeFileName } from '../../core/safePaths';
 
 interface Target {
   /** Blob of the file (folders: undefined). */

@@ -6,8 +6,8 @@ import * as vscode from 'vscode';
 import type { CodeAction } from '../../protocol/runPanel';
 import { snapshotUri } from '../snapshotDocuments';
 import type { PanelContext } from './panelSetup';
-import { restoreFile } from './restoreFile';
-import { inside } from './safePaths';
+import { restoreFile } from '../../core/restoreFile';
+import { inside } from '../../core/safePaths';
 
 export async function codeAction(ctx: PanelContext, runId: string, action: CodeAction, filePath: string): Promise<void> {
   const run = await ctx.index.call('getRun', runId);

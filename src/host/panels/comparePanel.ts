@@ -1,53 +1,41 @@
 // The Compare panel: two or more runs side by side. Sends every run's view (params, summaries,
 // images, datasets, code files), answers series requests for any of them, and keeps the
 // running ones live.
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CompareFromWebview, CompareToWebview } from '../../protocol/comparePanel';
 import { COMPARE_VIEW_TYPE } from '../../protocol/comparePanel';
 import type { RunView } from '../../protocol/runView';
 import { snapshotUri } from '../snapshotDocuments';
 import { LiveCursors } from './liveCursors';
-import { PanelChannel } from './panelChannel';
-import { type PanelContext, reportError, setupWebview } from './panelSetup';
+import { PanelHost, createPanel } from './panelHost';
+import { type PanelContext, blobFolder } from './panelSetup';
 import { answerSeries } from './seriesAnswer';
 
-export class ComparePanel implements vscode.Disposable {
+export class ComparePanel extends PanelHost<CompareToWebview, CompareFromWebview> {
   static readonly viewType = COMPARE_VIEW_TYPE;
-  private readonly channel: PanelChannel<CompareToWebview, CompareFromWebview>;
   private readonly live = new LiveCursors();
-  private readonly disposables: vscode.Disposable[] = [];
-  private readonly disposed = new vscode.EventEmitter<void>();
-  readonly onDidDispose = this.disposed.event;
-  private isDisposed = false;
 
-  static create(ctx: PanelContext, runIds: string[]): ComparePanel {
-    const panel = vscode.window.createWebviewPanel(COMPARE_VIEW_TYPE, 'Compare Runs', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, { enableFindWidget: true });
-    return new ComparePanel(panel, ctx, runIds);
+  static create(ctx: PanelContext, runIds: string[], column: vscode.ViewColumn): ComparePanel {
+    return new ComparePanel(createPanel(COMPARE_VIEW_TYPE, 'Compare Runs', column), ctx, runIds);
   }
 
   constructor(
-    readonly panel: vscode.WebviewPanel,
+    panel: vscode.WebviewPanel,
     private readonly ctx: PanelContext,
     private ids: string[],
   ) {
-    setupWebview(panel, ctx, 'compare', 'Trackside Compare');
-    this.channel = new PanelChannel<CompareToWebview, CompareFromWebview>(panel, {
-      ready: () => {
-        this.live.reset();
-        void this.sendRuns().catch((err) => reportError(ctx, err));
-      },
-      message: (m) => this.onMessage(m),
-      error: (err) => reportError(ctx, err),
-    });
+    super(panel, ctx, { script: 'compare', title: 'Trackside Compare', resourceRoots: [blobFolder(ctx)] });
     this.disposables.push(
-      this.channel,
       ctx.onDidChange((e) => {
         const touched = e.all ? this.ids : this.ids.filter((id) => e.ids.includes(id));
-        if (touched.length) void this.refresh(touched).catch((err) => reportError(ctx, err));
+        if (touched.length) this.start(() => this.refresh(touched));
       }),
-      panel.onDidDispose(() => this.dispose()),
     );
+  }
+
+  protected onReady(): void {
+    this.live.reset();
+    this.start(() => this.sendRuns());
   }
 
   get runIds(): readonly string[] {
@@ -57,12 +45,12 @@ export class ComparePanel implements vscode.Disposable {
   /** Shows these runs instead (the webview keeps colors by position). */
   setRuns(ids: string[]): void {
     this.ids = [...new Set(ids)];
-    void this.sendRuns().catch((err) => reportError(this.ctx, err));
-    this.panel.reveal(undefined, false);
+    this.start(() => this.sendRuns());
+    this.reveal();
   }
 
   private async sendRuns(): Promise<void> {
-    const blobBase = this.panel.webview.asWebviewUri(vscode.Uri.file(path.join(this.ctx.root, 'blobs'))).toString();
+    const blobBase = this.panel.webview.asWebviewUri(blobFolder(this.ctx)).toString();
     const ids = this.ids;
     const views = await Promise.all(ids.map((id) => this.ctx.index.call('runView', id, blobBase)));
     if (this.isDisposed) return;
@@ -85,7 +73,7 @@ export class ComparePanel implements vscode.Disposable {
     }
   }
 
-  private async onMessage(m: CompareFromWebview): Promise<void> {
+  protected async onMessage(m: CompareFromWebview): Promise<void> {
     switch (m.type) {
       case 'requestSeries':
         await answerSeries((reqs) => this.ctx.index.call('series', reqs), this.live, m.requests.filter((r) => this.ids.includes(r.runId)), {
@@ -114,14 +102,5 @@ export class ComparePanel implements vscode.Disposable {
         return;
       }
     }
-  }
-
-  dispose(): void {
-    if (this.isDisposed) return;
-    this.isDisposed = true;
-    for (const d of this.disposables.splice(0)) d.dispose();
-    this.disposed.fire();
-    this.disposed.dispose();
-    this.panel.dispose();
   }
 }

@@ -8,9 +8,8 @@ export interface PanelHtmlOptions {
   cspSource: string;
   scriptUri: string;
   styleUris: string[];
-  /** Defaults to fresh random nonces. */
+  /** Defaults to a fresh random nonce. */
   nonce?: string;
-  styleNonce?: string;
 }
 
 export function makeNonce(): string {
@@ -20,16 +19,16 @@ export function makeNonce(): string {
 const escapeAttr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /**
- * No 'unsafe-inline' anywhere. The toolkit (FAST) probes `:focus-visible` support with one
- * <style> element it creates itself, tagged with the nonce it reads from
- * `<meta property="csp-nonce">`: a separate style nonce lets exactly that through. chart.js
- * sizes its canvas through the CSSOM (element.style), which CSP does not restrict.
+ * No 'unsafe-inline' anywhere, and styles only from stylesheet files. The web components
+ * (@vscode-elements, Lit) style their shadow roots with constructable stylesheets, and they
+ * and chart.js set element styles through the CSSOM (element.style): CSP restricts neither,
+ * so no <style> element or style attribute needs letting through.
  */
-export function contentSecurityPolicy(cspSource: string, nonce: string, styleNonce: string): string {
+export function contentSecurityPolicy(cspSource: string, nonce: string): string {
   return [
     "default-src 'none'",
     `script-src 'nonce-${nonce}'`,
-    `style-src ${cspSource} 'nonce-${styleNonce}'`,
+    `style-src ${cspSource}`,
     `img-src ${cspSource} data:`,
     `font-src ${cspSource}`,
     "base-uri 'none'",
@@ -39,13 +38,11 @@ export function contentSecurityPolicy(cspSource: string, nonce: string, styleNon
 
 export function panelHtml(o: PanelHtmlOptions): string {
   const nonce = o.nonce ?? makeNonce();
-  const styleNonce = o.styleNonce ?? makeNonce();
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeAttr(contentSecurityPolicy(o.cspSource, nonce, styleNonce))}">
-<meta property="csp-nonce" content="${escapeAttr(styleNonce)}">
+<meta http-equiv="Content-Security-Policy" content="${escapeAttr(contentSecurityPolicy(o.cspSource, nonce))}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 ${o.styleUris.map((u) => `<link rel="stylesheet" href="${escapeAttr(u)}">`).join('\n')}
 <title>${escapeAttr(o.title)}</title>

@@ -1,16 +1,20 @@
-// The panels of the window: one Run panel per run, one Compare panel, one Runs Table; their
-// commands, and the serializers that bring them back after a reload.
+// The panels of the window: one Run panel per run (a custom editor, so a preview one is
+// reused), one Compare panel, one Runs Table; all as tabs of one editor group. Their
+// commands, and what brings them back after a reload.
 import * as vscode from 'vscode';
 import type { ComparePanelState } from '../../protocol/comparePanel';
-import type { RunPanelState } from '../../protocol/runPanel';
+import { TABLE_VIEW_TYPE } from '../../protocol/tablePanel';
 import { Commands } from '../commandIds';
 import type { Handler } from '../commandRegistry';
 import type { IndexService } from '../indexService';
 import { runIdsOf } from '../runExplorer';
 import { ComparePanel } from './comparePanel';
+import { tracksideColumn } from './panelColumn';
+import { OpenPanels } from './panelHost';
 import type { PanelContext } from './panelSetup';
+import { type RunOpenOptions, openRunEditor, registerRunEditor, runUri } from './runEditor';
 import { RunPanel } from './runPanel';
-import { TablePanel } from './tablePanel';
+import { TablePanel, localTableSource } from './tablePanel';
 
 export interface PanelsHost {
   readonly context: vscode.ExtensionContext;
@@ -19,12 +23,16 @@ export interface PanelsHost {
   readonly folder: vscode.WorkspaceFolder | undefined;
 }
 
+/** Two clicks this close together on one run are a double-click (the usual system default). */
+const DOUBLE_CLICK_MS = 500;
+
 type PanelCommand = typeof Commands.openRun | typeof Commands.compareRuns | typeof Commands.openRunsTable;
 
 export class Panels implements vscode.Disposable {
-  private readonly runPanels = new Map<string, RunPanel>();
-  private compare: ComparePanel | undefined;
-  private table: TablePanel | undefined;
+  private readonly runPanels = new OpenPanels<RunPanel>((p) => p.runId);
+  /** One Compare panel and one Runs Table at most. */
+  private readonly compare: OpenPanels<ComparePanel>;
+  private readonly table: OpenPanels<TablePanel>;
   private readonly disposables: vscode.Disposable[] = [];
   readonly ctx: PanelContext;
 
@@ -38,24 +46,22 @@ export class Panels implements vscode.Disposable {
       folder: () => host.folder,
       log: host.log,
       openRun: (id) => this.openRun(id),
+      pinRun: (id) => this.pinRun(id),
       compareRuns: (ids) => this.compareRuns(ids),
     };
+    this.compare = new OpenPanels<ComparePanel>(() => '', {
+      viewType: ComparePanel.viewType,
+      panel: (panel, state) => {
+        const ids = (state as ComparePanelState | undefined)?.runIds;
+        return ids?.length ? new ComparePanel(panel, this.ctx, ids) : undefined;
+      },
+    });
+    this.table = new OpenPanels<TablePanel>(() => '', { viewType: TABLE_VIEW_TYPE, panel: (panel) => new TablePanel(panel, this.ctx, localTableSource(this.ctx.index)) });
     this.disposables.push(
-      vscode.window.registerWebviewPanelSerializer(RunPanel.viewType, {
-        deserializeWebviewPanel: async (panel, state: RunPanelState | undefined) => {
-          if (!state?.runId) return panel.dispose();
-          this.track(new RunPanel(panel, this.ctx, state.runId));
-        },
-      }),
-      vscode.window.registerWebviewPanelSerializer(ComparePanel.viewType, {
-        deserializeWebviewPanel: async (panel, state: ComparePanelState | undefined) => {
-          if (!state?.runIds?.length) return panel.dispose();
-          this.trackCompare(new ComparePanel(panel, this.ctx, state.runIds));
-        },
-      }),
-      vscode.window.registerWebviewPanelSerializer(TablePanel.viewType, {
-        deserializeWebviewPanel: async (panel) => this.trackTable(new TablePanel(panel, this.ctx)),
-      }),
+      this.runPanels,
+      this.compare,
+      this.table,
+      registerRunEditor((panel, id, uri) => this.runPanels.add(new RunPanel(panel, this.ctx, id, uri))),
     );
   }
 
@@ -78,47 +84,50 @@ export class Panels implements vscode.Disposable {
     };
   }
 
-  async openRun(id: string): Promise<void> {
+  /** Opens a run's panel (pinned unless `preview`), where it is or in Trackside's group. */
+  async openRun(id: string, o: RunOpenOptions = {}, name?: string | null): Promise<void> {
     const open = this.runPanels.get(id);
-    if (open) return open.reveal();
-    this.track(RunPanel.create(this.ctx, id));
+    if (open) return void (await openRunEditor(open.uri, open.panel.viewColumn ?? tracksideColumn(), o));
+    const uri = runUri(id, name ?? (await this.host.index.call('getRun', id))?.name);
+    await openRunEditor(uri, tracksideColumn(), o);
+  }
+
+  private lastClick: { id: string; at: number } | undefined;
+
+  /**
+   * A click on a run in the explorer: its preview panel. A tree item runs its command on every
+   * click, so a second click on the same run right after the first is the double-click that pins.
+   */
+  async clickRun(id: string, name?: string | null): Promise<void> {
+    const now = Date.now();
+    const double = this.lastClick?.id === id && now - this.lastClick.at < DOUBLE_CLICK_MS;
+    this.lastClick = double ? undefined : { id, at: now };
+    await this.openRun(id, double ? {} : { preview: true, preserveFocus: true }, name);
+  }
+
+  /** The run of the Run panel in front, if one is. */
+  activeRunId(): string | undefined {
+    return this.runPanels.values().find((p) => p.panel.active)?.runId;
+  }
+
+  /** Keeps a preview Run panel open (the user edited in it). */
+  async pinRun(id: string): Promise<void> {
+    if (this.runPanels.get(id)) await this.openRun(id, { preserveFocus: true });
   }
 
   async compareRuns(ids: string[]): Promise<void> {
-    if (this.compare) this.compare.setRuns(ids);
-    else this.trackCompare(ComparePanel.create(this.ctx, ids));
+    const open = this.compare.get('');
+    if (open) open.setRuns(ids);
+    else this.compare.add(ComparePanel.create(this.ctx, ids, tracksideColumn()));
   }
 
   openTable(): void {
-    if (this.table) this.table.reveal();
-    else this.trackTable(TablePanel.create(this.ctx));
+    const open = this.table.get('');
+    if (open) open.reveal();
+    else this.table.add(TablePanel.create(this.ctx, localTableSource(this.ctx.index), tracksideColumn()));
   }
 
-  private track(p: RunPanel): void {
-    this.runPanels.get(p.runId)?.dispose();
-    this.runPanels.set(p.runId, p);
-    p.onDidDispose(() => {
-      if (this.runPanels.get(p.runId) === p) this.runPanels.delete(p.runId);
-    });
-  }
-
-  private trackCompare(p: ComparePanel): void {
-    this.compare?.dispose();
-    this.compare = p;
-    p.onDidDispose(() => {
-      if (this.compare === p) this.compare = undefined;
-    });
-  }
-
-  private trackTable(p: TablePanel): void {
-    this.table?.dispose();
-    this.table = p;
-    p.onDidDispose(() => {
-      if (this.table === p) this.table = undefined;
-    });
-  }
-
-  private async pickRuns(title: string, many: boolean, preselected: string[] = []): Promise<string[]> {
+  async pickRuns(title: string, many: boolean, preselected: string[] = []): Promise<string[]> {
     const runs = await this.host.index.call('listRuns', { limit: 1000 });
     if (runs.length === 0) {
       void vscode.window.showInformationMessage('Trackside: there are no runs yet.');
@@ -140,9 +149,6 @@ export class Panels implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const p of [...this.runPanels.values()]) p.dispose();
-    this.compare?.dispose();
-    this.table?.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }

@@ -1,54 +1,36 @@
 // The Run panel of one run: sends the run, answers series requests at the chart's width,
 // and while the run is live, the new points and output as the index sees them.
 import * as vscode from 'vscode';
-import * as path from 'node:path';
 import type { RunFromWebview, RunToWebview } from '../../protocol/runPanel';
-import { RUN_VIEW_TYPE } from '../../protocol/runPanel';
 import { artifactAction } from './artifactActions';
 import { codeAction } from './codeActions';
 import { LiveCursors } from './liveCursors';
-import { OutputTail } from './outputTail';
-import { PanelChannel } from './panelChannel';
-import { type PanelContext, reportError, setupWebview } from './panelSetup';
+import { OutputTail } from '../../core/outputTail';
+import { PanelHost } from './panelHost';
+import { type PanelContext, blobFolder } from './panelSetup';
 import { answerSeries } from './seriesAnswer';
 
 /** While the run is running, its output log is looked at this often. */
 const OUTPUT_POLL_MS = 1000;
 
-export class RunPanel implements vscode.Disposable {
-  static readonly viewType = RUN_VIEW_TYPE;
-  private readonly channel: PanelChannel<RunToWebview, RunFromWebview>;
+export class RunPanel extends PanelHost<RunToWebview, RunFromWebview> {
   private readonly live = new LiveCursors();
-  private output: OutputTail;
+  private readonly output: OutputTail;
   private outputTimer: ReturnType<typeof setInterval> | undefined;
-  private isDisposed = false;
-  private readonly disposables: vscode.Disposable[] = [];
-  private readonly disposed = new vscode.EventEmitter<void>();
-  readonly onDidDispose = this.disposed.event;
-
-  static create(ctx: PanelContext, runId: string): RunPanel {
-    const panel = vscode.window.createWebviewPanel(RUN_VIEW_TYPE, 'Run', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, { enableFindWidget: true });
-    return new RunPanel(panel, ctx, runId);
-  }
 
   constructor(
-    readonly panel: vscode.WebviewPanel,
+    panel: vscode.WebviewPanel,
     private readonly ctx: PanelContext,
     private readonly id: string,
+    /** The panel's `trackside-run:` address (see runEditor). */
+    readonly uri: vscode.Uri,
   ) {
+    super(panel, ctx, { script: 'run', title: 'Trackside Run', resourceRoots: [blobFolder(ctx)] });
     this.output = new OutputTail(ctx.root, id);
-    setupWebview(panel, ctx, 'run', 'Trackside Run');
-    this.channel = new PanelChannel<RunToWebview, RunFromWebview>(panel, {
-      ready: () => void this.sendAll().catch((err) => reportError(ctx, err)),
-      message: (m) => this.onMessage(m),
-      error: (err) => reportError(ctx, err),
-    });
     this.disposables.push(
-      this.channel,
       ctx.onDidChange((e) => {
-        if (e.all || e.ids.includes(this.id)) void this.refresh().catch((err) => reportError(ctx, err));
+        if (e.all || e.ids.includes(this.id)) this.start(() => this.refresh());
       }),
-      panel.onDidDispose(() => this.dispose()),
     );
   }
 
@@ -56,13 +38,13 @@ export class RunPanel implements vscode.Disposable {
     return this.id;
   }
 
-  reveal(): void {
-    this.panel.reveal(undefined, false);
+  protected onReady(): void {
+    this.start(() => this.sendAll());
   }
 
   /** Where the webview finds the blob store (images). */
   private get blobBase(): string {
-    return this.panel.webview.asWebviewUri(vscode.Uri.file(path.join(this.ctx.root, 'blobs'))).toString();
+    return this.panel.webview.asWebviewUri(blobFolder(this.ctx)).toString();
   }
 
   /** The whole picture for a webview that just said ready. */
@@ -111,7 +93,7 @@ export class RunPanel implements vscode.Disposable {
     if (chunk) this.channel.post({ type: 'output', ...chunk });
   }
 
-  private async onMessage(m: RunFromWebview): Promise<void> {
+  protected async onMessage(m: RunFromWebview): Promise<void> {
     switch (m.type) {
       case 'requestSeries':
         await answerSeries((reqs) => this.ctx.index.call('series', reqs), this.live, m.requests.filter((r) => r.runId === this.id), {
@@ -122,11 +104,11 @@ export class RunPanel implements vscode.Disposable {
       case 'editTags': {
         const add = m.add.map((t) => t.trim()).filter(Boolean);
         const remove = m.remove.map((t) => t.trim()).filter(Boolean);
-        if (add.length || remove.length) await this.edit({ type: 'tags', add, remove });
+        if (add.length || remove.length) await this.edit(() => this.ctx.index.call('tagRun', this.id, add, remove));
         return;
       }
       case 'editNote':
-        await this.edit({ type: 'note', text: m.text });
+        await this.edit(() => this.ctx.index.call('setNote', this.id, m.text));
         return;
       case 'artifact':
         await artifactAction(this.ctx, this.id, m.action, m.hash, m.file);
@@ -137,21 +119,21 @@ export class RunPanel implements vscode.Disposable {
       case 'openRun':
         await this.ctx.openRun(m.runId);
         return;
+      case 'copy':
+        await vscode.env.clipboard.writeText(m.text);
+        vscode.window.setStatusBarMessage('Trackside: command copied', 3000);
+        return;
     }
   }
 
-  private async edit(event: { type: 'tags'; add: string[]; remove: string[] } | { type: 'note'; text: string }): Promise<void> {
-    await this.ctx.index.call('editRun', this.id, event);
+  private async edit(apply: () => Promise<void>): Promise<void> {
+    // Like a preview editor that is typed in, a preview Run panel edited in stays open.
+    void this.ctx.pinRun(this.id);
+    await apply();
   }
 
-  dispose(): void {
-    if (this.isDisposed) return;
-    this.isDisposed = true;
+  protected override onDispose(): void {
     if (this.outputTimer) clearInterval(this.outputTimer);
     this.outputTimer = undefined;
-    for (const d of this.disposables.splice(0)) d.dispose();
-    this.disposed.fire();
-    this.disposed.dispose();
-    this.panel.dispose();
   }
 }

@@ -1,81 +1,107 @@
 // The Runs Table: every run once, by column; then only the rows of runs that changed, at
-// most once a second. Sorting and filtering happen in the webview on data it already holds.
-import * as vscode from 'vscode';
-import type { TableFromWebview, TableToWebview } from '../../protocol/tablePanel';
-import { TABLE_VIEW_TYPE } from '../../protocol/tablePanel';
-import { PanelChannel } from './panelChannel';
-import { type PanelContext, reportError, setupWebview } from './panelSetup';
+// most once a second. Sorting happens in the webview; its filter query is evaluated by the
+// index worker. One panel shows the workspace's runs, another the team index's (its source
+// reads through the worker's team methods).
+import type * as vscode from 'vscode';
+import { isTeamId } from '../../core/team/teamId';
+import type { TableData } from '../../protocol/tableData';
+import type { TableFromWebview, TableRequests, TableToWebview } from '../../protocol/tablePanel';
+import { TABLE_VIEW_TYPE, TEAM_TABLE_VIEW_TYPE } from '../../protocol/tablePanel';
+import { IndexError } from '../indexClient';
+import type { IndexService } from '../indexService';
+import { PanelHost, Refusal, createPanel } from './panelHost';
+import type { PanelContext } from './panelSetup';
 
 const UPDATE_MS = 1000;
 /** With more runs than this, the newest page is sent first and every run right after. */
 const FIRST_PAGE = 200;
 
-export class TablePanel implements vscode.Disposable {
-  static readonly viewType = TABLE_VIEW_TYPE;
-  private readonly channel: PanelChannel<TableToWebview, TableFromWebview>;
-  private readonly disposables: vscode.Disposable[] = [];
-  private readonly disposed = new vscode.EventEmitter<void>();
-  readonly onDidDispose = this.disposed.event;
-  private isDisposed = false;
+/** Where a Runs Table's rows come from. */
+export interface TableSource {
+  readonly viewType: string;
+  readonly title: string;
+  /** Every run (or those of `ids`, or the newest `limit`). */
+  rows(ids?: string[], limit?: number): Promise<TableData>;
+  /** Ids of the runs a filter query selects. */
+  matching(query: string): Promise<string[]>;
+  /** Whether a changed run is one of this table's. */
+  owns(id: string): boolean;
+}
+
+/** The workspace's runs, from its SQLite index. */
+export function localTableSource(index: IndexService): TableSource {
+  return {
+    viewType: TABLE_VIEW_TYPE,
+    title: 'Runs Table',
+    rows: (ids, limit) => index.call('tableRows', ids, limit),
+    matching: (query) => index.call('matchingRunIds', query),
+    owns: (id) => !isTeamId(id),
+  };
+}
+
+/** The team index's runs ("team:<id>"); `read` connects first when needed. */
+export function teamTableSource(index: IndexService, read: <T>(fn: () => Promise<T>) => Promise<T>): TableSource {
+  return {
+    viewType: TEAM_TABLE_VIEW_TYPE,
+    title: 'Team Runs Table',
+    rows: (ids, limit) => read(() => index.call('teamTableRows', ids, limit)),
+    matching: (query) => read(() => index.call('teamMatchingRunIds', query)),
+    owns: isTeamId,
+  };
+}
+
+export class TablePanel extends PanelHost<TableToWebview, TableFromWebview> {
   private pending = new Set<string>();
   private pendingAll = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private lastSent = 0;
 
-  static create(ctx: PanelContext): TablePanel {
-    const panel = vscode.window.createWebviewPanel(TABLE_VIEW_TYPE, 'Runs Table', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, { enableFindWidget: true });
-    return new TablePanel(panel, ctx);
+  static create(ctx: PanelContext, source: TableSource, column: vscode.ViewColumn): TablePanel {
+    return new TablePanel(createPanel(source.viewType, source.title, column), ctx, source);
   }
 
   constructor(
-    readonly panel: vscode.WebviewPanel,
+    panel: vscode.WebviewPanel,
     private readonly ctx: PanelContext,
+    private readonly source: TableSource,
   ) {
-    setupWebview(panel, ctx, 'table', 'Trackside Runs Table');
-    panel.title = 'Runs Table';
-    this.channel = new PanelChannel<TableToWebview, TableFromWebview>(panel, {
-      ready: () => {
-        this.pending.clear();
-        this.pendingAll = false;
-        void this.sendAll().catch((err) => reportError(ctx, err));
-      },
-      message: (m) => this.onMessage(m),
-      error: (err) => reportError(ctx, err),
-    });
+    super(panel, ctx, { script: 'table', title: `Trackside ${source.title}`, styles: ['media/table.css'] });
+    panel.title = source.title;
     this.disposables.push(
-      this.channel,
       ctx.onDidChange((e) => {
+        const ids = e.ids.filter((id) => source.owns(id));
         if (e.all) this.pendingAll = true;
-        for (const id of e.ids) this.pending.add(id);
-        this.schedule();
+        for (const id of ids) this.pending.add(id);
+        if (e.all || ids.length) this.schedule();
       }),
-      panel.onDidDispose(() => this.dispose()),
     );
+  }
+
+  protected onReady(): void {
+    this.pending.clear();
+    this.pendingAll = false;
+    this.start(() => this.sendAll());
   }
 
   private async sendAll(): Promise<void> {
     this.lastSent = Date.now();
-    const first = await this.ctx.index.call('tableRows', undefined, FIRST_PAGE);
+    const first = await this.source.rows(undefined, FIRST_PAGE);
     if (this.isDisposed) return;
     if (first.ids.length < FIRST_PAGE) {
       this.channel.post({ type: 'rows', data: first, complete: true });
       return;
     }
     // Every run, read by the worker while the first page is on its way.
-    const all = this.ctx.index.call('tableRows');
+    const all = this.source.rows();
     await this.channel.postAndWait({ type: 'rows', data: first, complete: false });
     const data = await all;
     if (this.isDisposed || !this.channel.isReady) return;
     this.channel.post({ type: 'rows', data, complete: true });
   }
 
-  reveal(): void {
-    this.panel.reveal(undefined, false);
-  }
-
   private schedule(): void {
     if (this.timer) return;
-    this.timer = setTimeout(() => void this.flush().catch((err) => reportError(this.ctx, err)), Math.max(0, this.lastSent + UPDATE_MS - Date.now()));
+    this.timer = setTimeout(() => this.start(() => this.flush()), Math.max(0, this.lastSent + UPDATE_MS - Date.now()));
   }
 
   private async flush(): Promise<void> {
@@ -85,20 +111,20 @@ export class TablePanel implements vscode.Disposable {
     if (this.pendingAll) {
       this.pendingAll = false;
       this.pending.clear();
-      const data = await this.ctx.index.call('tableRows');
+      const data = await this.source.rows();
       if (!this.isDisposed) this.channel.post({ type: 'rows', data, complete: true });
       return;
     }
     const ids = [...this.pending];
     this.pending.clear();
     if (ids.length === 0) return;
-    const data = await this.ctx.index.call('tableRows', ids);
+    const data = await this.source.rows(ids);
     if (this.isDisposed) return;
     const present = new Set(data.ids);
     this.channel.post({ type: 'rowsChanged', data, removed: ids.filter((id) => !present.has(id)) });
   }
 
-  private async onMessage(m: TableFromWebview): Promise<void> {
+  protected async onMessage(m: TableFromWebview): Promise<void> {
     switch (m.type) {
       case 'openRun':
         await this.ctx.openRun(m.runId);
@@ -106,16 +132,22 @@ export class TablePanel implements vscode.Disposable {
       case 'compare':
         await this.ctx.compareRuns(m.runIds);
         return;
+      case 'request':
+        await this.answer<TableRequests>(m, { filter: ({ query }) => this.filter(query) });
+        return;
     }
   }
 
-  dispose(): void {
-    if (this.isDisposed) return;
-    this.isDisposed = true;
+  private async filter(query: string): Promise<string[]> {
+    try {
+      return await this.source.matching(query);
+    } catch (e) {
+      if (!(e instanceof IndexError && e.name === 'QueryError')) throw e;
+      throw new Refusal({ message: e.message, column: Number(e.data.column) || 1 });
+    }
+  }
+
+  protected override onDispose(): void {
     if (this.timer) clearTimeout(this.timer);
-    for (const d of this.disposables.splice(0)) d.dispose();
-    this.disposed.fire();
-    this.disposed.dispose();
-    this.panel.dispose();
   }
 }

@@ -20,7 +20,8 @@ Module-level functions act on the current run (the latest init()), starting one 
 Standard library only; put the folder holding this package on PYTHONPATH.
 
 Reading runs back (read-only): trackside.runs(where=..., order_by=..., limit=...) and
-trackside.get_run(id); see trackside.read.
+trackside.get_run(id); see trackside.read. With team=True they read the team's PostgreSQL
+index (TRACKSIDE_TEAM_URL) instead; see trackside.team.
 """
 
 from .run import Run
@@ -90,17 +91,32 @@ def finish(status="finished"):
 
 # Reading: imported on first use, so a training script's `import trackside` stays light.
 
-def runs(where=None, experiment=None, order_by="-started", limit=None, include_deleted=False, root=None):
-    """Recorded runs matching a query, newest first; see trackside.read.runs."""
+def runs(where=None, experiment=None, order_by="-started", limit=None, include_deleted=False, root=None, team=False):
+    """Recorded runs matching a query, newest first; see trackside.read.runs. team=True reads
+    the team index (TRACKSIDE_TEAM_URL) instead; see trackside.team.runs."""
+    if team:
+        from .team import runs as team_runs
+        _no_root(root)
+        return team_runs(where=where, experiment=experiment, order_by=order_by, limit=limit, include_deleted=include_deleted)
     from .read import runs as read_runs
     return read_runs(where=where, experiment=experiment, order_by=order_by, limit=limit,
                      include_deleted=include_deleted, root=root)
 
 
-def get_run(ref, root=None):
-    """One recorded run by id, unique id prefix or unique name; see trackside.read.get_run."""
+def get_run(ref, root=None, team=False):
+    """One recorded run by id, unique id prefix or unique name; see trackside.read.get_run.
+    team=True looks in the team index instead."""
+    if team:
+        from .team import get_run as team_run
+        _no_root(root)
+        return team_run(ref)
     from .read import get_run as read_run
     return read_run(ref, root=root)
+
+
+def _no_root(root):
+    if root is not None:
+        raise ValueError("trackside: team=True reads the team index (TRACKSIDE_TEAM_URL), not a folder: leave root out")
 
 
 def __getattr__(name):

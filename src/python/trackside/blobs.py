@@ -130,6 +130,22 @@ def list_files(path, skip_dirs=frozenset()):
     return found
 
 
+def code_files(paths):
+    """(root, [(relative POSIX path, absolute path)]) of source files or folders, sorted: paths
+    are relative to the working directory, or else to the folder holding them all."""
+    absolute = [os.path.abspath(os.fspath(p)) for p in paths]
+    root = os.getcwd()
+    if any(os.path.commonpath([root, p]) != root for p in absolute):
+        root = os.path.commonpath(absolute)
+        if os.path.isfile(root):
+            root = os.path.dirname(root)
+    found = {}
+    for path in absolute:
+        for _rel, full in list_files(path, CODE_SKIP_DIRS):
+            found[os.path.relpath(full, root).replace(os.sep, "/")] = full
+    return root, sorted(found.items())
+
+
 def file_entries(files, digest_of):
     """FileEntry dicts for [(rel, abs)], each hashed (and maybe stored) by digest_of(abs)."""
     entries = []

@@ -26,7 +26,7 @@ import tempfile
 import time
 
 from .append import append_line
-from .blobs import CHUNK, CODE_SKIP_DIRS, BlobStore, describe, file_entries, list_files
+from .blobs import CHUNK, BlobStore, code_files, describe, file_entries
 from .location import find_root
 from .regular_file import TOO_LONG, UnreadableFile, read_lines, read_small
 
@@ -226,19 +226,7 @@ def _json_ready(x):
 def _code_entries(paths, store):
     """Inference code as file entries relative to the working directory (else to the folder
     holding them all), each stored as a blob."""
-    absolute = [os.path.abspath(os.fspath(p)) for p in paths]
-    if not absolute:
-        return []
-    base = os.getcwd()
-    if any(os.path.commonpath([base, p]) != base for p in absolute):
-        base = os.path.commonpath(absolute)
-        if os.path.isfile(base):
-            base = os.path.dirname(base)
-    found = {}
-    for path in absolute:
-        for _rel, full in list_files(path, CODE_SKIP_DIRS):
-            found[os.path.relpath(full, base).replace(os.sep, "/")] = full
-    return file_entries(sorted(found.items()), store.put_file)
+    return file_entries(code_files(paths)[1], store.put_file)
 
 
 def log_model(run, path, name, inference_code=(), metadata=None):

@@ -10,7 +10,7 @@ The same grammar, the same SQL and the same error messages as the editor's reade
     primary := '(' or ')' | field op value | field ['not'] 'contains' value
              | field ['not'] 'in' '(' value (',' value)* ')' | word | "string"
 
-Fields: id name experiment status tags note job source host started ended updated duration
+Fields: id name experiment sweep status tags note job source host started ended updated duration
 git.commit git.branch dataset dataset.name dataset.path dataset.hash params.<key>
 metrics.<key>.<last|min|max|count>. Operators: = == : != < <= > >= ~ !~ contains in.
 `~` is a case-insensitive substring match in which `*` matches anything.
@@ -22,7 +22,8 @@ import math
 import re
 import time
 
-STATUSES = ("running", "finished", "failed", "stopped", "crashed")
+from .statuses import RUN_STATUSES
+
 MAX_QUERY_LENGTH = 10000
 MAX_DEPTH = 100
 
@@ -47,9 +48,9 @@ _DATE = re.compile(
 _UNIT_MS = {"ms": 1, "s": 1000, "m": 60000, "h": 3600000, "d": 86400000, "w": 604800000}
 
 _TEXT_COLUMNS = {"id": "id", "name": "name", "experiment": "experiment", "note": "note", "job": "job",
-                 "source": "source", "host": "host", "git.branch": "git_branch"}
+                 "source": "source", "host": "host", "git.branch": "git_branch", "sweep": "sweep"}
 _AGGS = ("last", "min", "max", "count")
-FIELD_NAMES = ("id", "name", "experiment", "status", "tags", "note", "job", "source", "host", "started",
+FIELD_NAMES = ("id", "name", "experiment", "sweep", "status", "tags", "note", "job", "source", "host", "started",
                "ended", "updated", "duration", "git.commit", "git.branch", "dataset", "dataset.name",
                "dataset.path", "dataset.hash", "params.<key>", "metrics.<key>.<last|min|max|count>")
 _EXPECTED_FIELD = "a field ({})".format(", ".join(FIELD_NAMES))
@@ -407,8 +408,8 @@ class _Parser:
         kind = field[0]
         if kind == "status":
             s = text.lower()
-            if s not in STATUSES:
-                raise self.error(t, "a status ({})".format(", ".join(STATUSES)))
+            if s not in RUN_STATUSES:
+                raise self.error(t, "a status ({})".format(", ".join(RUN_STATUSES)))
             return s
         if kind == "time":
             span = parse_time(text, self.now)
@@ -600,7 +601,8 @@ class _Compiler:
             return "EXISTS (SELECT 1 FROM params p WHERE p.rid = r.rid AND p.key = {} AND {})".format(
                 key, self.param_cond(op, values))
         key = self.bind(f[1])
-        return ("EXISTS (SELECT 1 FROM summaries s WHERE s.rid = r.rid AND s.kid = "
+        # Through the summaries' (kid, value) index, as the editor's reader does.
+        return ("r.rid IN (SELECT s.rid FROM summaries s WHERE s.kid = "
                 "(SELECT kid FROM metric_keys WHERE key = {}) AND s.{} {} {})").format(key, f[2], op, self.bind(values[0]))
 
     def param_cond(self, op, values):

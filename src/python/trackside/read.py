@@ -35,7 +35,7 @@ _ORDER = {
 _NOCASE = {"name", "experiment"}
 _ROW = """r.rid, r.id, r.name, r.experiment, r.status, r.exit_code, r.error,
   coalesce(r.started, r.created), r.ended, r.updated, r.note, r.deleted, r.host, r.source, r.job,
-  r.command, r.cwd, r.script, r.git_commit, r.git_branch, r.git_dirty, r.git_diff,
+  r.command, r.cwd, r.script, r.git_commit, r.git_branch, r.git_dirty, r.git_diff, r.sweep,
   (SELECT json_group_array(tag) FROM (SELECT tag FROM tags WHERE rid = r.rid ORDER BY tag))"""
 
 
@@ -56,7 +56,8 @@ def _open_index(root):
     try:
         db = sqlite3.connect("file:{}?mode=ro".format(pathname2url(os.path.abspath(path))), uri=True,
                              check_same_thread=False)
-        db.execute("SELECT rid, id, deleted FROM runs LIMIT 0")
+        # An index made before runs.sweep (an older Trackside) cannot answer every query.
+        db.execute("SELECT rid, id, deleted, sweep FROM runs LIMIT 0")
         db.execute("SELECT rid, offset FROM ingest_offsets LIMIT 0")
         return db
     except sqlite3.Error:
@@ -206,13 +207,14 @@ def _step(x):
 
 
 class RunView:
-    """A run as recorded (read-only). Times are unix seconds; metric values NaN when not a number."""
+    """A run as recorded (read-only). Times are unix seconds; metric values NaN when not a number;
+    sweep is the name of the sweep that started the run (None for a run started on its own)."""
 
     def __init__(self, source, row):
         self._source = source
         (self._rid, self.id, self.name, self.experiment, self.status, self.exit_code, self.error, started,
          ended, updated, self.note, deleted, self.host, self.source, self.job, command, self.cwd, self.script,
-         commit, branch, dirty, diff, tags) = row
+         commit, branch, dirty, diff, self.sweep, tags) = row
         self.started = _seconds(started)
         self.ended = _seconds(ended)
         self.updated = _seconds(updated)
@@ -287,10 +289,13 @@ class RunView:
         return out
 
     def _artifact(self, name):
-        found = [a for a in self.artifacts if a["name"] == name]
+        return self._latest(self.artifacts, "artifact", name)
+
+    def _latest(self, items, what, name):
+        found = [x for x in items if x["name"] == name]
         if not found:
-            raise KeyError("trackside: run {} has no artifact {!r} (it has: {})".format(
-                self.id, name, ", ".join(sorted({a["name"] for a in self.artifacts})) or "none"))
+            raise KeyError("trackside: run {} has no {} {!r} (it has: {})".format(
+                self.id, what, name, ", ".join(sorted({x["name"] for x in items})) or "none"))
         return found[-1]  # logged again under the same name: the latest
 
     def _blob(self, digest):
@@ -345,11 +350,7 @@ class RunView:
 
     def dataset(self, name):
         """The dataset logged under name (the latest): {"name", "path", "hash", "size", "columns", "files"}."""
-        found = [d for d in self.datasets if d["name"] == name]
-        if not found:
-            raise KeyError("trackside: run {} has no dataset {!r} (it has: {})".format(
-                self.id, name, ", ".join(sorted({d["name"] for d in self.datasets})) or "none"))
-        return found[-1]
+        return self._latest(self.datasets, "dataset", name)
 
     @property
     def code_files(self):

@@ -16,11 +16,10 @@ import warnings
 
 from .location import MAX_META
 from .regular_file import MAX_LINE, TOO_LONG, UnreadableFile, parse_json, read_lines, read_small
+from .statuses import ENDED_STATUSES, RUN_STATUSES
 
 RUN_ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
 HASH = re.compile(r"^[0-9a-fA-F]{64}$")
-STATUSES = frozenset(("running", "finished", "failed", "stopped", "crashed"))
-TERMINAL = frozenset(("finished", "failed", "stopped", "crashed"))
 _NONFINITE = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
 
 SCHEMA = """
@@ -30,7 +29,7 @@ CREATE TABLE runs (
   started INTEGER, ended INTEGER, updated INTEGER, command TEXT, cwd TEXT, script TEXT,
   git_commit TEXT, git_branch TEXT, git_dirty INTEGER, git_diff TEXT, python_executable TEXT,
   python_version TEXT, host TEXT, pid INTEGER, note TEXT, deleted INTEGER NOT NULL DEFAULT 0,
-  source TEXT, job TEXT);
+  source TEXT, job TEXT, sweep TEXT);
 CREATE TABLE params (rid INTEGER NOT NULL, key TEXT NOT NULL, value TEXT, num REAL, PRIMARY KEY (rid, key));
 CREATE TABLE metric_keys (kid INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE);
 CREATE TABLE summaries (rid INTEGER NOT NULL, kid INTEGER NOT NULL, count INTEGER NOT NULL,
@@ -152,7 +151,7 @@ def _valid(e):
     if kind == "rename":
         return isinstance(e.get("name"), str)
     if kind == "status":
-        return e.get("status") in STATUSES
+        return e.get("status") in RUN_STATUSES
     if kind == "deleted":
         return isinstance(e.get("deleted"), bool)
     return kind == "image"
@@ -291,6 +290,9 @@ def _load_run(db, kids, run_id, run_dir):
                     row[col] = py[src]
             if isinstance(e.get("note"), str):
                 row["note"] = e["note"] or None
+            sweep = e.get("sweep")
+            if isinstance(sweep, dict) and isinstance(sweep.get("name"), str):
+                row["sweep"] = sweep["name"]
             params.update(e.get("params") or {})
             for tag in e.get("tags") or ():
                 if tag not in tags:
@@ -301,7 +303,7 @@ def _load_run(db, kids, run_id, run_dir):
             row["status"] = e["status"]
             row["exit_code"] = _integer(e.get("exit_code"))
             row["error"] = e.get("error") if isinstance(e.get("error"), str) else None
-            row["ended"] = t if e["status"] in TERMINAL else None
+            row["ended"] = t if e["status"] in ENDED_STATUSES else None
         elif kind == "tags":
             for tag in e.get("add") or ():
                 if isinstance(tag, str) and tag not in tags:

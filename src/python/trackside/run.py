@@ -8,14 +8,14 @@ import threading
 import time
 
 from . import exit_hooks, forks
-from .blobs import CODE_SKIP_DIRS, BlobStore, describe, file_entries, hash_file, list_files
+from .blobs import BlobStore, code_files, describe, file_entries, hash_file
 from .columns import dataset_columns
 from .environment import main_script
 from .images import HEAD, dimensions, figure_png, sniff
+from .statuses import FINISH_STATUSES
 from .values import flatten_params, metric_number, tag_list
 from .writer import EventWriter
 
-STATUSES = ("finished", "failed", "stopped", "crashed")
 # Queued events past which log() waits for the writer thread: a loop logging faster than the
 # writer can format would otherwise grow the queue, and what a SIGKILL loses, without bound.
 BACKLOG = 2000
@@ -231,18 +231,8 @@ class Run:
             if script is None:
                 raise ValueError("trackside: log_code() needs paths when there is no script file")
             paths = (script,)
-        absolute = [os.path.abspath(os.fspath(p)) for p in paths]
-        # Paths are relative to the working directory, or else to the folder holding them all.
-        root = os.getcwd()
-        if any(os.path.commonpath([root, p]) != root for p in absolute):
-            root = os.path.commonpath(absolute)
-            if os.path.isfile(root):
-                root = os.path.dirname(root)
-        found = {}
-        for path in absolute:
-            for _rel, full in list_files(path, CODE_SKIP_DIRS):
-                found[os.path.relpath(full, root).replace(os.sep, "/")] = full
-        entries = file_entries(sorted(found.items()), self.blobs.put_file)
+        root, files = code_files(paths)
+        entries = file_entries(files, self.blobs.put_file)
         self._emit({"type": "code", "files": entries, "root": root})
         return entries
 
@@ -250,8 +240,8 @@ class Run:
 
     def finish(self, status="finished"):
         """Flushes and writes the final status. Calling it again does nothing."""
-        if status not in STATUSES:
-            raise ValueError("trackside: status must be one of {}".format(", ".join(STATUSES)))
+        if status not in FINISH_STATUSES:
+            raise ValueError("trackside: status must be one of {}".format(", ".join(FINISH_STATUSES)))
         self._end(status, None)
 
     def _end(self, status, error):

@@ -4,9 +4,9 @@
 // in the run's artifacts. Pure: no editor API; the caller asks the user and re-ingests.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { blobPath, putFile } from '../../core/blobs';
-import { runDir } from '../../core/paths';
-import { appendEvent } from '../../core/runner/eventLog';
+import { blobPath, putFile } from './blobs';
+import { runDir } from './paths';
+import { appendEvent } from './runner/eventLog';
 
 /** `target` must already be a checked path inside the workspace (see safePaths.inside). */
 export async function restoreFile(root: string, runId: string, relPath: string, hash: string, target: string): Promise<{ backup?: string }> {

@@ -8,16 +8,16 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { points } from '../../src/core/metricQueries';
 import { LiveCursors } from '../../src/host/panels/liveCursors';
-import { OUTPUT_TAIL_BYTES, OutputTail } from '../../src/host/panels/outputTail';
+import { OUTPUT_TAIL_BYTES, OutputTail } from '../../src/core/outputTail';
 import { contentSecurityPolicy, panelHtml } from '../../src/host/panels/panelHtml';
-import { restoreFile } from '../../src/host/panels/restoreFile';
+import { inside } from '../../src/core/safePaths';
+import { restoreFile } from '../../src/core/restoreFile';
 import { commandText, runView } from '../../src/views/runView';
-import { inside, safeFileName, safeRelative } from '../../src/host/panels/safePaths';
 import { seriesData } from '../../src/views/seriesData';
 import { tableRows } from '../../src/views/tableRows';
 import { liveUpdate } from '../../src/views/liveSeries';
-import { workspace } from './fakeHosts';
-import { appendEvents, runFolder } from './runFixtures';
+import { workspace } from '../webview/fakeHosts';
+import { appendEvents, runFolder } from '../webview/runFixtures';
 
 const RUN = '20240101-000000-aaaaaa';
 
@@ -159,10 +159,10 @@ test('output tail: the last bytes first, then only what is new; a rewritten log 
 });
 
 test('the HTML shell: CSP default none, scripts only by nonce, no unsafe-inline, one script', () => {
-  const csp = contentSecurityPolicy('https://x.vscode-cdn.net', 'N1', 'S1');
+  const csp = contentSecurityPolicy('https://x.vscode-cdn.net', 'N1');
   assert.match(csp, /^default-src 'none'; /);
   assert.match(csp, /script-src 'nonce-N1'(;|$)/);
-  assert.match(csp, /style-src https:\/\/x\.vscode-cdn\.net 'nonce-S1'/);
+  assert.match(csp, /style-src https:\/\/x\.vscode-cdn\.net(;|$)/, 'styles only from stylesheet files');
   assert.doesNotMatch(csp, /unsafe/);
   const html = panelHtml({ title: 'T', cspSource: 'https://x', scriptUri: 'https://x/run.js', styleUris: ['https://x/a.css'] });
   const nonces = [...html.matchAll(/nonce="([^"]+)"/g)].map((m) => m[1]);
@@ -170,21 +170,6 @@ test('the HTML shell: CSP default none, scripts only by nonce, no unsafe-inline,
   assert.ok(nonces[0].length >= 20);
   assert.notEqual(panelHtml({ title: 'T', cspSource: 'x', scriptUri: 'y', styleUris: [] }).match(/nonce="([^"]+)"/)![1], nonces[0], 'fresh nonce each time');
   assert.doesNotMatch(html, /\son\w+=/i, 'no inline handlers');
-});
-
-test('names from events never choose where to write', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'trackside-paths-'));
-  try {
-    assert.equal(safeRelative('a/b.txt'), 'a/b.txt');
-    for (const bad of ['../x', 'a/../../x', '/etc/passwd', 'C:\\x', '', '(external)/x', 'a\0b']) assert.equal(safeRelative(bad), undefined, bad);
-    assert.equal(inside(dir, 'sub/f.py'), join(dir, 'sub', 'f.py'));
-    assert.equal(inside(dir, '../f.py'), undefined);
-    assert.equal(safeFileName('../../etc/passwd'), 'passwd');
-    assert.equal(safeFileName('<img src=x>.png'), '_img src_x_.png');
-    assert.equal(safeFileName('..'), 'artifact');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 });
 
 test('Restore File keeps the replaced file as a backup artifact of the run, then writes the stored version', async (t) => {

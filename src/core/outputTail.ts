@@ -2,7 +2,7 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
-import { runFilesDir } from '../../core/paths';
+import { runFilesDir } from './paths';
 
 /** Bytes of output shown at most when a panel opens. */
 export const OUTPUT_TAIL_BYTES = 256 * 1024;
