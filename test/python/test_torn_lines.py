@@ -60,3 +60,28 @@ class TornLines(TempDirTest):
             on_disk = f.read()
         self.assertEqual(on_disk, lines[:kept])
         self.assertTrue(on_disk.endswith(b"\n"))
+
+    def test_processes_appending_long_writes_at_once_leave_no_blank_line(self):
+        # While one process's long write is under way, the file's size already shows part of it;
+        # another process looking at the last byte then must not take it for a torn line.
+        path = os.path.join(self.tmp, "events.jsonl")
+        chunk = b"".join(b'{"t":%d,"type":"note","text":"%s"}\n' % (i, b"x" * 100) for i in range(2000))
+        children = []
+        for _ in range(4):
+            pid = os.fork()
+            if pid == 0:
+                code = 1
+                try:
+                    fd = open_log(path)
+                    for _ in range(40):
+                        append_lines(fd, chunk)
+                    code = 0
+                finally:
+                    os._exit(code)
+            children.append(pid)
+        for pid in children:
+            self.assertEqual(os.waitpid(pid, 0)[1], 0)
+        lines = lines_of(path)
+        self.assertEqual(lines.pop(), "")
+        self.assertEqual(len(lines), 4 * 40 * 2000)
+        self.assertEqual([i for i, line in enumerate(lines) if not line.startswith('{"t":')], [])

@@ -1,7 +1,10 @@
 """Appending whole lines to a JSON-lines log that other processes append to as well.
 
 Every writer of the client goes through append_lines(): the run's event log and the model
-registry's alias log. Two rules keep each line whole:
+registry's alias log. Three rules keep each line whole:
+- the look at the last byte and the write happen under an advisory lock (flock, where the
+  system has it): while another process's long write is under way, the file's size already
+  shows part of it, and the look would take that for a torn line and add a blank line;
 - a log that ends in a torn line (a writer died mid-line) gets a "\\n" first, so the fragment
   stays one bad line and the new first line is not glued to it and lost;
 - a write that fails part-way (disk full) is cut back to its last whole line, so the log never
@@ -9,6 +12,11 @@ registry's alias log. Two rules keep each line whole:
 """
 
 import os
+
+try:
+    import fcntl
+except ImportError:  # Windows: no flock; a look during another's write may add a blank line
+    fcntl = None
 
 
 class PartialAppend(OSError):
@@ -35,9 +43,31 @@ def _ends_torn(fd, size):
         return False  # cannot tell: better one line glued than none written
 
 
+def _lock(fd):
+    """True when fd now holds the log's lock."""
+    if fcntl is None:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        return True
+    except OSError:
+        return False  # no locks here (some network file systems): append as before
+
+
 def append_lines(fd, data):
     """Appends `data` (bytes of whole lines, each ending in "\\n"). Raises PartialAppend
-    (an OSError) telling how many bytes of data are safely in the file when a write fails."""
+    (an OSError) telling how many bytes of data are safely in the file when a write fails.
+
+    A descriptor shared with a forked process shares its lock: each process opens its own."""
+    locked = _lock(fd)
+    try:
+        return _append_locked(fd, data)
+    finally:
+        if locked:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+def _append_locked(fd, data):
     start = os.fstat(fd).st_size
     prefix = b"\n" if _ends_torn(fd, start) else b""
     buf = memoryview(prefix + data) if prefix else memoryview(data)

@@ -292,8 +292,15 @@ class EventWriter:
             pass  # no usable stderr: the final status still says it
 
     def _after_fork_in_child(self):
-        """The child logs into the same file; the parent's queue, pending lines and thread are
-        the parent's."""
+        """The child logs into the same file through a descriptor of its own (the inherited one
+        would share the parent's lock); the parent's queue, pending lines and thread are the
+        parent's."""
+        if self._fd is not None:
+            try:
+                os.close(self._fd)
+            except OSError:
+                pass
+            self._fd = None
         self.queue.clear()
         self._pending.clear()
         self._pending_bytes = 0
