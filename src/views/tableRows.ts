@@ -31,23 +31,37 @@ export function tableRows(store: Store, ids?: readonly string[], limit?: number)
       yield [rid, keys.get(kid) ?? String(kid), last, min, max];
     }
   };
+  // Params as one JSON object per run, built by SQLite: far fewer values cross into JS than
+  // a row per param. The stored JSON text is embedded as it is, so numbers keep every digit;
+  // only a number JSON cannot spell (stored as "null" beside its num) comes from num.
+  const paramObjects = store
+    .stmt(
+      `SELECT rid, json_group_object(key, CASE WHEN num IS NOT NULL AND value = 'null' THEN num WHEN json_valid(value) THEN json(value) ELSE value END)
+       FROM params ${ridScope} GROUP BY rid`,
+    )
+    .raw()
+    .all(...ridArgs) as [number, string][];
+  const params = function* (): Generator<ParamCell> {
+    for (const [rid, json] of paramObjects) {
+      const values = JSON.parse(json) as Record<string, unknown>;
+      for (const key in values) yield [rid, key, values[key]];
+    }
+  };
   return tableOf(
     rows,
     store.stmt(`SELECT rid, tag FROM tags ${ridScope} ORDER BY rid, tag`).raw().all(...ridArgs) as TagRow[],
-    // Read one after the other: an open statement keeps the connection busy.
-    (function* () {
-      yield* store.stmt(`SELECT rid, key, value, num FROM params ${ridScope}`).raw().iterate(...ridArgs) as IterableIterator<ParamRow>;
-    })(),
+    params(),
     metrics(),
   );
 }
 
 export type TagRow = [rid: number, tag: string];
-export type ParamRow = [rid: number, key: string, value: string | null, num: number | null];
+/** A param's value as logged (parsed from its JSON). */
+export type ParamCell = [rid: number, key: string, value: unknown];
 export type MetricRow = [rid: number, key: string, last: number | null, min: number | null, max: number | null];
 
 /** The table's columns from its runs' rows (in table order) and their tags, params and summaries (rows of other runs are skipped). */
-export function tableOf(rows: readonly RunRow[], tags: Iterable<TagRow>, paramRows: Iterable<ParamRow>, metricRows: Iterable<MetricRow>): TableData {
+export function tableOf(rows: readonly RunRow[], tags: Iterable<TagRow>, paramCells: Iterable<ParamCell>, metricRows: Iterable<MetricRow>): TableData {
   const n = rows.length;
   const index = new Map<number, number>();
   rows.forEach((r, i) => index.set(r[0], i));
@@ -77,17 +91,17 @@ export function tableOf(rows: readonly RunRow[], tags: Iterable<TagRow>, paramRo
 
   // Params: a column is numeric when every value it has is a number.
   const params = new Map<string, { nums: Float64Array; texts: (string | null)[] | undefined }>();
-  for (const [rid, key, value, num] of paramRows) {
+  for (const [rid, key, value] of paramCells) {
     const i = index.get(rid);
     if (i === undefined) continue;
     let col = params.get(key);
     if (!col) params.set(key, (col = { nums: new Float64Array(n).fill(Number.NaN), texts: undefined }));
-    if (num !== null && col.texts === undefined) {
-      col.nums[i] = num;
+    if (typeof value === 'number' && col.texts === undefined) {
+      col.nums[i] = value;
       continue;
     }
     if (col.texts === undefined) col.texts = Array.from(col.nums, (v) => (v === v ? String(v) : null));
-    col.texts[i] = num !== null ? String(num) : paramText(value);
+    col.texts[i] = paramText(value);
   }
   data.params = [...params]
     .sort(([a], [b]) => a.localeCompare(b))
@@ -114,13 +128,18 @@ export function tableOf(rows: readonly RunRow[], tags: Iterable<TagRow>, paramRo
   return data;
 }
 
-function paramText(value: string | null): string | null {
-  if (value === null) return null;
+function paramText(v: unknown): string | null {
+  return v === null || v === undefined ? null : typeof v === 'string' ? v : typeof v === 'number' ? String(v) : JSON.stringify(v);
+}
+
+/** A param as an index stores it (JSON text, and the number when it is one) as its value. */
+export function paramCell(rid: number, key: string, json: string | null, num: number | null): ParamCell {
+  if (num !== null) return [rid, key, num];
+  if (json === null) return [rid, key, null];
   try {
-    const v = JSON.parse(value) as unknown;
-    return v === null ? null : typeof v === 'string' ? v : JSON.stringify(v);
+    return [rid, key, JSON.parse(json) as unknown];
   } catch {
-    return value;
+    return [rid, key, json];
   }
 }
 

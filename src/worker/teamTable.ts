@@ -6,7 +6,7 @@ import { fromTeamId, toTeamId } from '../core/team/teamId';
 import type { TeamDb } from '../core/team/teamDb';
 import { PgParams, compileTeamQuery } from '../core/team/teamQuery';
 import type { TableData } from '../protocol/tableData';
-import { type MetricRow, type ParamRow, type RunRow, type TagRow, tableOf } from '../views/tableRows';
+import { type MetricRow, type RunRow, type TagRow, paramCell, tableOf } from '../views/tableRows';
 
 type TeamRunRow = { rid: number; id: string; name: string | null; experiment: string | null; status: string; started: number | null; ended: number | null; updated: number | null; note: string | null; sweep: string | null; pushed_by: string };
 
@@ -37,7 +37,7 @@ export async function teamTableRows(db: TeamDb, ids?: readonly string[], limit?:
   return tableOf(
     rows,
     tags.map((t): TagRow => [t.rid, t.tag]),
-    params.map((x): ParamRow => [x.rid, x.key, x.value, x.num]),
+    params.map((x) => paramCell(x.rid, x.key, x.value, x.num)),
     metrics.map((m): MetricRow => [m.rid, m.key, m.last, m.min, m.max]),
   );
 }

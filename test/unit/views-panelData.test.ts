@@ -118,6 +118,26 @@ test('table rows: one row per live run, params numeric or text, metric summaries
   assert.equal(one.params.find((p) => p.key === 'opt')!.values[0], 'sgd');
 });
 
+test('table params keep every value as logged: full-precision numbers, a number JSON cannot spell, text, JSON, None', (t) => {
+  const id = '20240101-000001-aaaaaa';
+  const ws = workspace([
+    { id, params: { lr: 0.1 + 0.2, opt: 'a "quoted", odd\nname', none: null }, status: 'finished' },
+    { id: '20240101-000002-bbbbbb', params: { lr: 3, none: 1 }, status: 'finished', start: Date.UTC(2024, 0, 2) },
+  ]);
+  t.after(() => ws.dispose());
+  // JSON numbers too large for a double read as Infinity; the index stores them beside "null".
+  appendFileSync(join(runFolder(ws.root, id), 'events.jsonl'), '{"t":1,"type":"params","values":{"big":1e400,"nested":{"layers":[64,32],"act":"relu"},"__proto__":7}}\n');
+  ws.ingest();
+  const d = tableRows(ws.store);
+  const col = (key: string) => d.params.find((p) => p.key === key)!;
+  assert.deepEqual([col('lr').kind, ...col('lr').values], ['number', 3, 0.30000000000000004]);
+  assert.deepEqual([col('big').kind, ...col('big').values], ['number', Number.NaN, Infinity]);
+  assert.deepEqual(col('opt').values, [null, 'a "quoted", odd\nname']);
+  assert.deepEqual(col('nested').values, [null, '{"layers":[64,32],"act":"relu"}']);
+  assert.deepEqual([col('__proto__').kind, ...col('__proto__').values], ['number', Number.NaN, 7]);
+  assert.deepEqual([col('none').kind, ...col('none').values], ['text', '1', null], 'a None makes the column text');
+});
+
 test('a run view carries everything the Run panel shows; datasets know which runs share them', (t) => {
   const data = [{ name: 'train', path: 'data/train.csv', files: [{ path: 'train.csv', content: 'a,b\n1,2\n' }] }];
   const ws = workspace([
