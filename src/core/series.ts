@@ -125,13 +125,14 @@ export function series(store: Store, runId: string, key: string, opts: SeriesOpt
   return seriesOf(key, fold.out, level, w * k, false);
 }
 
-/** Where to read buckets over steps [a, b]: the coarsest level whose buckets are no wider than
- * the range / maxBuckets, and `k` consecutive buckets of it per output bucket (as few as fit). */
+/** Where to read buckets over steps [a, b]: the coarsest level that still gives at least half
+ * the buckets asked for (levels are 16× apart: the next finer one would read up to 32× more
+ * rows than are shown), and `k` consecutive buckets of it per output bucket (as few as fit). */
 export function planBuckets(a: number, b: number, maxBuckets: number): { level: number; width: number; ia: number; ib: number; k: number } {
   const span = b - a;
   let level = 0;
   for (let l = LOD_LEVELS; l >= 1; l--) {
-    if (bucketWidth(l) <= span / maxBuckets) {
+    if (bucketWidth(l) <= (2 * span) / maxBuckets) {
       level = l;
       break;
     }

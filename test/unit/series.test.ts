@@ -2,8 +2,8 @@ import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { ingestAll } from '../../src/core/ingest';
 import { points } from '../../src/core/metricQueries';
-import type { ValueStats } from '../../src/core/lod';
-import { series, type Series } from '../../src/core/series';
+import { LOD_LEVELS, bucketWidth, type ValueStats } from '../../src/core/lod';
+import { planBuckets, series, type Series } from '../../src/core/series';
 import { openIndex, type Store } from '../../src/core/store';
 import { append, makeRun, metricsLine, rng, tempRoot } from './runFolders';
 
@@ -148,4 +148,19 @@ test('empty and unknown series, ranges outside the data', () => {
     assert.equal(s.exact, true);
     assert.equal(s.count, all.steps.length);
   });
+});
+
+test('a chart gets between half and all the buckets it asks for, from at most 8 rows per bucket asked', () => {
+  for (const span of [5_000, 100_000, 1_000_000, 10_000_000, 100_000_000]) {
+    for (const maxBuckets of [100, 450, 600, 1200, 2000]) {
+      for (const a of [0, 12_345]) {
+        const { width, ia, ib, k } = planBuckets(a, a + span, maxBuckets);
+        const out = Math.floor(ib / k) - Math.floor(ia / k) + 1;
+        const what = `span ${span}, ${maxBuckets} buckets, from ${a}: ${ib - ia + 1} rows of width ${width}, ${out} out`;
+        assert.ok(out <= maxBuckets && out >= maxBuckets / 2 - 1, what);
+        // The coarsest level is as coarse as it gets: a longer series reads more of its rows.
+        if (width > 1 && width < bucketWidth(LOD_LEVELS)) assert.ok(ib - ia + 1 <= 8 * maxBuckets + 1, what);
+      }
+    }
+  }
 });
