@@ -95,8 +95,11 @@ export function* ingestSteps(store: Store, opts: IngestOptions = {}): Generator<
   };
   const progress = (): IngestProgress => ({ done: report.runsSeen, total: onDisk.length, changed: report.runsChanged });
   let next = 0;
+  /** unread() of onDisk[next] when a batch ended on it. */
+  let peeked: number | undefined;
   while (next < onDisk.length) {
-    const left = unread(onDisk[next]);
+    const left = peeked ?? unread(onDisk[next]);
+    peeked = undefined;
     if (left === 0) {
       report.runsSeen++;
       next++;
@@ -119,7 +122,10 @@ export function* ingestSteps(store: Store, opts: IngestOptions = {}): Generator<
           next++;
           if (next >= end || performance.now() > until) return;
           l = unread(onDisk[next]);
-          if (l > SMALL_RUN_BYTES) return;
+          if (l > SMALL_RUN_BYTES) {
+            peeked = l;
+            return;
+          }
         }
       }, 'immediate');
     } catch (e) {
