@@ -38,7 +38,7 @@ export function seriesData(store: Store, req: SeriesRequest): SeriesData {
   // Times and epochs at every bucket edge in one statement (the steps bound as a JSON array).
   const rid = runRid(store, req.runId);
   const kid = keyId(store, req.key, false);
-  const rows = store.stmt(SQL_AT).raw().iterate(JSON.stringify(Array.from(edgeSteps(s))), rid, kid) as IterableIterator<EdgeRow>;
+  const rows = store.stmt(SQL_AT).raw().all(JSON.stringify(Array.from(edgeSteps(s))), rid, kid) as EdgeRow[];
   return withEdgeTimes(out, s, rows);
 }
 
