@@ -14,7 +14,7 @@ done
 node scripts/coverage-summary.mjs
 if [ -d coverage/python ]; then
   echo "== line coverage: Python client (target 90 %)"
-  export TRACKSIDE_REPO="$PWD"
+  export CLIENT_COVERAGE_ROOT="$PWD"
   /usr/bin/python3 -m coverage combine --rcfile=test/python/coverage.rc -q
   /usr/bin/python3 -m coverage report --rcfile=test/python/coverage.rc --sort=cover | awk 'NR <= 2 || /TOTAL/ || ($NF+0 < 90 && $NF ~ /%$/)'  # the files under 90 %, and the total
 fi

@@ -6,7 +6,7 @@
 set -u
 cd "$(dirname "$0")/../.."
 export PYTHONPATH="$PWD/src/python${PYTHONPATH:+:$PYTHONPATH}"
-export TRACKSIDE_REPO="$PWD"
+export CLIENT_COVERAGE_ROOT="$PWD"
 failed=0
 for py in python3 /usr/bin/python3; do
   echo "== $py: $("$py" --version 2>&1)"
