@@ -5,7 +5,7 @@
 // the editor and the view lists it as the team index gets it.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { ADMIN_PASSWORD, startCluster } from '../support/pgCluster.ts';
@@ -45,6 +45,8 @@ e2eTest(
   async (vs) => {
     const cluster = await startCluster();
     const other = mkdtempSync(join(tmpdir(), 'trackside-e2e-teammate-'));
+    // Its own store: a .trackside in a folder above (the temp folder) would be found first.
+    mkdirSync(join(other, '.trackside'));
     try {
       cli(tmpdir(), ['team', 'init'], { TRACKSIDE_TEAM_URL: cluster.url(), PGPASSWORD: ADMIN_PASSWORD });
       cluster.addUser('alice', PASSWORD, 'trackside_writer');

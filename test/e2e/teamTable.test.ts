@@ -6,7 +6,7 @@
 // alias, read only, and its version opens the training run.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { ADMIN_PASSWORD, startCluster } from '../support/pgCluster.ts';
@@ -43,6 +43,8 @@ e2eTest(
   async (vs) => {
     const cluster = await startCluster();
     const other = mkdtempSync(join(tmpdir(), 'trackside-e2e-teammate-'));
+    // Its own store: a .trackside in a folder above (the temp folder) would be found first.
+    mkdirSync(join(other, '.trackside'));
     try {
       const cli = (cwd: string, args: string[], env: Record<string, string>) => run(cwd, process.execPath, [join(repoRoot, 'dist', 'cli.js'), ...args], env);
       cli(tmpdir(), ['team', 'init'], { TRACKSIDE_TEAM_URL: cluster.url(), PGPASSWORD: ADMIN_PASSWORD });
