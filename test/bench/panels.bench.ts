@@ -163,12 +163,13 @@ async function tablePanel(h: Harness, store: Store): Promise<{ firstRows: number
     if (!window.__rows && document.querySelector('.vt-row')) window.__rows = performance.now();
     if (!window.__all && /^10,000 of 10,000 runs$/.test(document.querySelector('.table-count')?.textContent ?? '')) window.__all = performance.now();
   }).observe(document, { subtree: true, childList: true, characterData: true })`;
+  // As the host does: the newest page read while the page loads, then every run.
+  const first = methodsOn(store).tableRows(undefined, 200);
   const p = await h.open<TableToWebview, TableFromWebview>('table', { initScript: probe });
   try {
-    // As the host does: the newest page, then every run on the next turn.
     p.onMessage((m) => {
       if (m.type !== 'ready') return;
-      void p.post({ type: 'rows', data: methodsOn(store).tableRows(undefined, 200), complete: false }).then(() => p.post({ type: 'rows', data: methodsOn(store).tableRows(), complete: true }));
+      void p.post({ type: 'rows', data: first, complete: false }).then(() => p.post({ type: 'rows', data: methodsOn(store).tableRows(), complete: true }));
     });
     const shown = await p.page.waitForFunction(() => (window as unknown as { __all?: number }).__all && [(window as unknown as { __rows: number }).__rows, (window as unknown as { __all: number }).__all], undefined, { timeout: 60_000 });
     const [firstRows, allRows] = (await shown.jsonValue()) as [number, number];

@@ -55,6 +55,8 @@ export class TablePanel extends PanelHost<TableToWebview, TableFromWebview> {
   private pendingAll = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private lastSent = 0;
+  /** The newest page, read while the webview loads; used by its first ready only. */
+  private firstPage: Promise<TableData> | undefined;
 
   static create(ctx: PanelContext, source: TableSource, column: vscode.ViewColumn): TablePanel {
     return new TablePanel(createPanel(source.viewType, source.title, column), ctx, source);
@@ -67,6 +69,8 @@ export class TablePanel extends PanelHost<TableToWebview, TableFromWebview> {
   ) {
     super(panel, ctx, { script: 'table', title: `Trackside ${source.title}`, styles: ['media/table.css'] });
     panel.title = source.title;
+    this.firstPage = source.rows(undefined, FIRST_PAGE);
+    this.firstPage.catch(() => undefined); // reported when ready uses it
     this.disposables.push(
       ctx.onDidChange((e) => {
         const ids = e.ids.filter((id) => source.owns(id));
@@ -78,17 +82,23 @@ export class TablePanel extends PanelHost<TableToWebview, TableFromWebview> {
   }
 
   protected onReady(): void {
-    this.pending.clear();
-    this.pendingAll = false;
-    this.start(() => this.sendAll());
+    const read = this.firstPage;
+    this.firstPage = undefined;
+    // Changes since the early read started stay pending: they are sent after it.
+    if (!read) {
+      this.pending.clear();
+      this.pendingAll = false;
+    }
+    this.start(() => this.sendAll(read));
   }
 
-  private async sendAll(): Promise<void> {
+  private async sendAll(read = this.source.rows(undefined, FIRST_PAGE)): Promise<void> {
     this.lastSent = Date.now();
-    const first = await this.source.rows(undefined, FIRST_PAGE);
+    const first = await read;
     if (this.isDisposed) return;
     if (first.ids.length < FIRST_PAGE) {
       this.channel.post({ type: 'rows', data: first, complete: true });
+      if (this.pendingAll || this.pending.size) this.schedule();
       return;
     }
     // Every run, read by the worker while the first page is on its way.
