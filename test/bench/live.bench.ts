@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { IndexClient } from '../../src/host/indexClient';
 import { LiveCursors } from '../../src/host/panels/liveCursors';
 import { answerSeries } from '../../src/host/panels/seriesAnswer';
+import type { IngestNotice } from '../../src/protocol/indexWorker';
 import type { RunFromWebview, RunToWebview } from '../../src/protocol/runPanel';
 import { Harness, type PanelPage } from '../webview/harness';
 import { runFolder, writeRun } from '../webview/runFixtures';
@@ -68,6 +69,12 @@ function workspace(): { root: string; events: string; cleanup: () => void } {
   return { root, events: join(runFolder(root, LIVE), 'events.jsonl'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/** The index worker as the extension starts it; `ingested` hears of runs it read. */
+function indexClient(root: string, ingested: (n: IngestNotice) => void = () => undefined): IndexClient {
+  const quiet = () => undefined;
+  return new IndexClient(join(REPO, 'dist', 'indexWorker.js'), { root, engine: 'auto' }, { ingested, models: quiet, reading: quiet, log: quiet, engine: quiet });
+}
+
 /** Opens the Run panel of the live run, answered from the index; resolves once its chart is drawn. */
 async function openPanel(h: Harness, c: IndexClient, live: LiveCursors): Promise<PanelPage<RunToWebview, RunFromWebview>> {
   const p = await h.open<RunToWebview, RunFromWebview>('run', { initScript: PROBE });
@@ -96,77 +103,70 @@ async function refresh(h: Harness, c: IndexClient, live: LiveCursors, p: PanelPa
   for (const s of update.series) await p.post({ type: 'series', requestId: -1, series: [s] });
 }
 
-async function ours(h: Harness): Promise<number[]> {
+interface Measured {
+  ws: ReturnType<typeof workspace>;
+  c: IndexClient;
+  live: LiveCursors;
+  page?: PanelPage<RunToWebview, RunFromWebview>;
+}
+
+/** A fresh workspace and worker, the Run panel open; `wire` says what the watcher and the index's news do. */
+async function measure(h: Harness, wire: (m: Measured) => { changed: () => void; ingested?: (n: IngestNotice) => void }): Promise<number[]> {
   const ws = workspace();
-  const live = new LiveCursors();
-  let page: PanelPage<RunToWebview, RunFromWebview> | undefined;
-  const c = new IndexClient(join(REPO, 'dist', 'indexWorker.js'), { root: ws.root, engine: 'auto' }, {
-    ingested: (n) => {
-      if (page && n.changed.includes(LIVE)) void refresh(h, c, live, page);
-    },
-    models: () => undefined,
-    reading: () => undefined,
-    log: () => undefined,
-    engine: () => undefined,
-  });
-  const watcher = watch(runFolder(ws.root, LIVE), () => c.changed());
+  const relay: { ingested?: (n: IngestNotice) => void } = {};
+  const m: Measured = { ws, c: indexClient(ws.root, (n) => relay.ingested?.(n)), live: new LiveCursors() };
+  const hooks = wire(m);
+  relay.ingested = hooks.ingested;
+  const watcher = watch(runFolder(ws.root, LIVE), () => hooks.changed());
   try {
-    await c.job('ingestAll', {});
-    page = await openPanel(h, c, live);
-    return await flushAndWait(page, ws.events);
+    await m.c.job('ingestAll', {});
+    m.page = await openPanel(h, m.c, m.live);
+    return await flushAndWait(m.page, ws.events);
   } finally {
     watcher.close();
-    await page?.close();
-    c.dispose();
+    await m.page?.close();
+    m.c.dispose();
     ws.cleanup();
   }
 }
 
-async function plain(h: Harness): Promise<number[]> {
-  const ws = workspace();
-  const c = new IndexClient(join(REPO, 'dist', 'indexWorker.js'), { root: ws.root, engine: 'auto' }, {
-    ingested: () => undefined,
-    models: () => undefined,
-    reading: () => undefined,
-    log: () => undefined,
-    engine: () => undefined,
+/** As the editor: the watcher hints the worker, the Run panel answers the worker's news. */
+const ours = (h: Harness) =>
+  measure(h, (m) => ({
+    changed: () => m.c.changed(),
+    ingested: (n) => {
+      if (m.page && n.changed.includes(LIVE)) void refresh(h, m.c, m.live, m.page);
+    },
+  }));
+
+/** The plain way: the watcher's callback reads the new lines and posts them to the page. */
+const plain = (h: Harness) =>
+  measure(h, (m) => {
+    let offset = statSync(m.ws.events).size;
+    let rest = '';
+    return {
+      changed: () => {
+        const size = statSync(m.ws.events).size;
+        if (!m.page || size <= offset) return;
+        const buf = Buffer.alloc(size - offset);
+        const fd = openSync(m.ws.events, 'r');
+        readSync(fd, buf, 0, buf.length, offset);
+        closeSync(fd);
+        offset = size;
+        const lines = (rest + buf.toString('utf8')).split('\n');
+        rest = lines.pop()!;
+        const events = lines.map((l) => JSON.parse(l) as { t: number; step: number; values: Record<string, number> });
+        const n = events.length;
+        const points = { runId: LIVE, key: KEY, steps: new Float64Array(n), values: new Float64Array(n), t: new Float64Array(n), epochs: new Float64Array(n).fill(Number.NaN) };
+        events.forEach((e, i) => {
+          points.steps[i] = e.step;
+          points.values[i] = e.values[KEY];
+          points.t[i] = e.t;
+        });
+        void m.page.post({ type: 'append', points: [points] });
+      },
+    };
   });
-  let page: PanelPage<RunToWebview, RunFromWebview> | undefined;
-  let offset = statSync(ws.events).size;
-  let rest = '';
-  const readNew = (): void => {
-    const size = statSync(ws.events).size;
-    if (!page || size <= offset) return;
-    const buf = Buffer.alloc(size - offset);
-    const fd = openSync(ws.events, 'r');
-    readSync(fd, buf, 0, buf.length, offset);
-    closeSync(fd);
-    offset = size;
-    const lines = (rest + buf.toString('utf8')).split('\n');
-    rest = lines.pop()!;
-    const events = lines.map((l) => JSON.parse(l) as { t: number; step: number; values: Record<string, number> });
-    const n = events.length;
-    const points = { runId: LIVE, key: KEY, steps: new Float64Array(n), values: new Float64Array(n), t: new Float64Array(n), epochs: new Float64Array(n).fill(Number.NaN) };
-    events.forEach((e, i) => {
-      points.steps[i] = e.step;
-      points.values[i] = e.values[KEY];
-      points.t[i] = e.t;
-    });
-    void page.post({ type: 'append', points: [points] });
-  };
-  const watcher = watch(runFolder(ws.root, LIVE), readNew);
-  try {
-    await c.job('ingestAll', {});
-    page = await openPanel(h, c, new LiveCursors());
-    offset = statSync(ws.events).size;
-    return await flushAndWait(page, ws.events);
-  } finally {
-    watcher.close();
-    await page?.close();
-    c.dispose();
-    ws.cleanup();
-  }
-}
 
 export async function run(): Promise<Figure[]> {
   const h = await Harness.start();
