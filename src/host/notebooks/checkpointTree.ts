@@ -45,9 +45,13 @@ export class CheckpointTree implements vscode.TreeDataProvider<CheckpointNode>, 
       }),
       vscode.workspace.onDidChangeNotebookDocument((e) => {
         if (e.notebook !== this.doc) return;
-        // Typing changes the summaries: recompute once the edits pause.
+        // Typing changes the summaries: recompute once the edits pause. A save or a metadata
+        // change leaves the cells as they were: no redraw (it would close a row's open menu).
         clearTimeout(this.editTimer);
-        this.editTimer = setTimeout(() => this.changed.fire(), 300);
+        this.editTimer = setTimeout(() => {
+          if (this.summarized?.doc === this.doc && this.summarized?.version === this.doc?.version) return;
+          this.changed.fire();
+        }, 300);
       }),
       service.onDidChange((p) => {
         if (this.doc && notebookPath(this.doc.uri) === p) this.changed.fire();
