@@ -40,14 +40,5 @@ export function metricsLine(t: number, step: number, values: Record<string, numb
   return JSON.stringify(epoch === undefined ? { t, type: 'metrics', step, values: vals } : { t, type: 'metrics', step, epoch, values: vals }) + '\n';
 }
 
-/** A deterministic pseudo-random generator (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A deterministic pseudo-random generator. */
+export { seededRandom as rng } from '../../src/core/seededRandom';

@@ -1,5 +1,6 @@
 // Trials of grid and random sweeps, worked out in full when the sweep starts (so the queue can
 // show them). Random draws come from a seeded generator: the same seed gives the same trials.
+import { seededRandom } from '../seededRandom';
 import type { ParamValue } from '../events';
 import type { ParamSpace, SweepSpec } from './sweepSpec';
 
@@ -52,16 +53,4 @@ function draw(space: ParamSpace, next: () => number): ParamValue {
     case 'int_uniform':
       return space.min + Math.floor(u * (space.max - space.min + 1));
   }
-}
-
-/** mulberry32: small, fast, and the same sequence on every platform for a seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
