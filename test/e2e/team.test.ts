@@ -4,28 +4,17 @@
 // the Run panel, is compared with a local run in one Compare panel; a local run is pushed from
 // the editor and the view lists it as the team index gets it.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { ADMIN_PASSWORD, startCluster } from '../support/pgCluster.ts';
 import { writeRun } from '../webview/runFixtures.ts';
 import { e2eTest } from './harness.ts';
-import { repoRoot } from './paths.ts';
+import { startTeammate } from './teammate.ts';
 import { panel } from './webviews.ts';
 
 const PASSWORD = 'alice-e2e-pw-93c1';
 const blobs = mkdtempSync(join(tmpdir(), 'trackside-e2e-team-blobs-'));
 process.on('exit', () => rmSync(blobs, { recursive: true, force: true }));
-
-function cli(cwd: string, args: string[], env: Record<string, string>): void {
-  const r = spawnSync(process.execPath, [join(repoRoot, 'dist', 'cli.js'), ...args], {
-    cwd,
-    encoding: 'utf8',
-    env: { ...process.env, TRACKSIDE_HOME: undefined, PGPASSWORD: undefined, ...env },
-  });
-  assert.equal(r.status, 0, `trackside ${args.join(' ')}: ${r.stderr}`);
-}
 
 /** The file, or the files under the folder, whose bytes hold `needle`. */
 function filesHolding(path: string, needle: string): string[] {
@@ -43,17 +32,12 @@ e2eTest(
   'Team Runs: connect once, a teammate’s run opens in the Run panel and compares with a local run; Push to Team Index',
   { settings: { 'trackside.team.blobs': blobs }, testTimeout: 300_000, viewport: { width: 1440, height: 900 } },
   async (vs) => {
-    const cluster = await startCluster();
-    const other = mkdtempSync(join(tmpdir(), 'trackside-e2e-teammate-'));
-    // Its own store: a .trackside in a folder above (the temp folder) would be found first.
-    mkdirSync(join(other, '.trackside'));
+    const teammate = await startTeammate('alice', PASSWORD, blobs);
     try {
-      cli(tmpdir(), ['team', 'init'], { TRACKSIDE_TEAM_URL: cluster.url(), PGPASSWORD: ADMIN_PASSWORD });
-      cluster.addUser('alice', PASSWORD, 'trackside_writer');
-      const url = cluster.url('alice');
+      const url = teammate.url;
       const base = { keys: ['val/loss'], steps: 500, status: 'finished' as const };
-      writeRun(join(other, '.trackside'), { ...base, id: '20240301-000000-team01', name: 'teammate-run', experiment: 'fraud', params: { lr: 0.1 }, seed: 1 });
-      cli(other, ['push'], { TRACKSIDE_TEAM_URL: url, TRACKSIDE_TEAM_BLOBS: blobs, PGPASSWORD: PASSWORD });
+      writeRun(teammate.store, { ...base, id: '20240301-000000-team01', name: 'teammate-run', experiment: 'fraud', params: { lr: 0.1 }, seed: 1 });
+      teammate.push();
       writeRun(join(vs.workspace, '.trackside'), { ...base, id: '20240302-000000-local1', name: 'local-run', experiment: 'churn', params: { lr: 0.01 }, seed: 2 });
 
       await vs.waitForActivation();
@@ -88,7 +72,7 @@ e2eTest(
       await vs.expandTreeItem('churn');
       await vs.contextMenu('local-run', 'Push to Team Index');
       await vs.notification(/Pushed 1 run\(s\) \(\d+ event\(s\), 500 metric point\(s\)/);
-      assert.equal(cluster.psql("SELECT name FROM trackside.runs WHERE id = '20240302-000000-local1'"), 'local-run');
+      assert.equal(teammate.cluster.psql("SELECT name FROM trackside.runs WHERE id = '20240302-000000-local1'"), 'local-run');
       await team.locator('.monaco-list-row .label-name', { hasText: /^churn$/ }).waitFor();
 
       // The password is in no settings file and no log.
@@ -97,8 +81,7 @@ e2eTest(
       const leaks = [...settingsFiles, join(vs.profile.userDataDir, 'logs')].flatMap((p) => filesHolding(p, PASSWORD));
       assert.deepEqual(leaks, []);
     } finally {
-      cluster.stop();
-      rmSync(other, { recursive: true, force: true });
+      teammate.stop();
     }
   },
 );

@@ -5,24 +5,18 @@
 // that shows its tags and note read only; the Models view lists the team's model with its
 // alias, read only, and its version opens the training run.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { ADMIN_PASSWORD, startCluster } from '../support/pgCluster.ts';
 import { e2eTest } from './harness.ts';
 import { repoRoot } from './paths.ts';
 import { waitFor } from './wait.ts';
+import { cli, run, startTeammate } from './teammate.ts';
 import { panel } from './webviews.ts';
 
 const PASSWORD = 'carol-e2e-pw-5d21';
 const blobs = mkdtempSync(join(tmpdir(), 'trackside-e2e-teamtable-blobs-'));
 process.on('exit', () => rmSync(blobs, { recursive: true, force: true }));
-
-function run(cwd: string, command: string, args: string[], env: Record<string, string | undefined>): void {
-  const r = spawnSync(command, args, { cwd, encoding: 'utf8', env: { ...process.env, TRACKSIDE_HOME: undefined, TRACKSIDE_RUN_DIR: undefined, PGPASSWORD: undefined, ...env } });
-  assert.equal(r.status, 0, `${command} ${args.join(' ')}: ${r.stderr}`);
-}
 
 const TRAIN = `
 import sys, trackside
@@ -41,21 +35,15 @@ e2eTest(
   'Team Runs Table and the Models view on team runs: filter by a query, open a team run read only; the team model and its alias',
   { settings: { 'trackside.team.blobs': blobs }, testTimeout: 300_000, viewport: { width: 1440, height: 900 } },
   async (vs) => {
-    const cluster = await startCluster();
-    const other = mkdtempSync(join(tmpdir(), 'trackside-e2e-teammate-'));
-    // Its own store: a .trackside in a folder above (the temp folder) would be found first.
-    mkdirSync(join(other, '.trackside'));
+    const teammate = await startTeammate('carol', PASSWORD, blobs);
     try {
-      const cli = (cwd: string, args: string[], env: Record<string, string>) => run(cwd, process.execPath, [join(repoRoot, 'dist', 'cli.js'), ...args], env);
-      cli(tmpdir(), ['team', 'init'], { TRACKSIDE_TEAM_URL: cluster.url(), PGPASSWORD: ADMIN_PASSWORD });
-      cluster.addUser('carol', PASSWORD, 'trackside_writer');
-      const url = cluster.url('carol');
-      writeFileSync(join(other, 'train.py'), TRAIN);
+      const { url, folder } = teammate;
+      writeFileSync(join(folder, 'train.py'), TRAIN);
       const python = { PYTHONPATH: join(repoRoot, 'src', 'python') };
-      run(other, '/usr/bin/python3', ['train.py', 'fraud-small', '0.01'], python);
-      run(other, '/usr/bin/python3', ['train.py', 'fraud-best', '0.3'], python);
-      cli(other, ['model', 'alias', 'fraud-model', 'production', '1'], {});
-      cli(other, ['push'], { TRACKSIDE_TEAM_URL: url, TRACKSIDE_TEAM_BLOBS: blobs, PGPASSWORD: PASSWORD });
+      run(folder, '/usr/bin/python3', ['train.py', 'fraud-small', '0.01'], python);
+      run(folder, '/usr/bin/python3', ['train.py', 'fraud-best', '0.3'], python);
+      cli(folder, ['model', 'alias', 'fraud-model', 'production', '1']);
+      teammate.push();
       const me = userInfo().username;
 
       await vs.waitForActivation();
@@ -105,8 +93,7 @@ e2eTest(
       await waitFor(async () => (await shownRun()) === `fraud-best (${me})`, { message: 'the version opens its training run' });
       await vs.screenshot('team-models');
     } finally {
-      cluster.stop();
-      rmSync(other, { recursive: true, force: true });
+      teammate.stop();
     }
   },
 );
