@@ -4,15 +4,14 @@
 // Baseline: the same work done the plain way, on the host's thread.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { ingestAll } from '../../src/core/ingest';
 import { rebuild } from '../../src/core/rebuild';
 import { openIndex } from '../../src/core/store';
-import { IndexClient } from '../../src/host/indexClient';
 import { figure, type Figure } from './report';
+import { workerClient } from './workerClient';
 
-const REPO = resolve(__dirname, '../..');
 
 function writeRuns(root: string, runs: number, pointsPerRun: number): void {
   const t0 = Date.UTC(2026, 0, 1);
@@ -38,11 +37,6 @@ async function longestStall(work: () => Promise<unknown>): Promise<number> {
   return h.max / 1e6;
 }
 
-function client(root: string): IndexClient {
-  const quiet = { ingested: () => undefined, models: () => undefined, reading: () => undefined, log: () => undefined, engine: () => undefined };
-  return new IndexClient(join(REPO, 'dist', 'indexWorker.js'), { root, engine: 'auto' }, quiet);
-}
-
 /** The same work on this thread, as the editor did it before the worker (one turn). */
 const onThisThread = (fn: () => void) => () => new Promise<void>((resolveTurn) => setImmediate(() => (fn(), resolveTurn())));
 
@@ -53,7 +47,7 @@ export async function run(): Promise<Figure[]> {
     // 1,000 runs, 1M points, read into a fresh index.
     const ingestRoot = join(ws, 'ingest', '.trackside');
     writeRuns(ingestRoot, 1000, 1000);
-    const c = client(ingestRoot);
+    const c = workerClient(ingestRoot);
     const ours = await longestStall(() => c.job('ingestAll', {}));
     c.dispose();
     rmSync(join(ingestRoot, 'index.db'), { force: true });
@@ -68,7 +62,7 @@ export async function run(): Promise<Figure[]> {
     // A 10,000-run index rebuilt.
     const rebuildRoot = join(ws, 'rebuild', '.trackside');
     writeRuns(rebuildRoot, 10_000, 20);
-    const r = client(rebuildRoot);
+    const r = workerClient(rebuildRoot);
     await r.job('ingestAll', {});
     const oursRebuild = await longestStall(() => r.job('rebuild', {}));
     r.dispose();

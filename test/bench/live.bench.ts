@@ -7,8 +7,8 @@
 // The editor's own file watcher is stood in for by Node's fs.watch (inotify, as VS Code's on Linux).
 import { appendFileSync, closeSync, mkdtempSync, openSync, readSync, rmSync, statSync, watch } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { IndexClient } from '../../src/host/indexClient';
+import { join } from 'node:path';
+import type { IndexClient } from '../../src/host/indexClient';
 import { LiveCursors } from '../../src/host/panels/liveCursors';
 import { answerSeries } from '../../src/host/panels/seriesAnswer';
 import type { IngestNotice } from '../../src/protocol/indexWorker';
@@ -16,8 +16,8 @@ import type { RunFromWebview, RunToWebview } from '../../src/protocol/runPanel';
 import { Harness, type PanelPage } from '../webview/harness';
 import { runFolder, writeRun } from '../webview/runFixtures';
 import { figure, median, type Figure } from './report';
+import { workerClient } from './workerClient';
 
-const REPO = resolve(__dirname, '../..');
 const LIVE = '20260301-120000-11ae11';
 const KEY = 'train/loss';
 const HISTORY = 1000;
@@ -69,12 +69,6 @@ function workspace(): { root: string; events: string; cleanup: () => void } {
   return { root, events: join(runFolder(root, LIVE), 'events.jsonl'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** The index worker as the extension starts it; `ingested` hears of runs it read. */
-function indexClient(root: string, ingested: (n: IngestNotice) => void = () => undefined): IndexClient {
-  const quiet = () => undefined;
-  return new IndexClient(join(REPO, 'dist', 'indexWorker.js'), { root, engine: 'auto' }, { ingested, models: quiet, reading: quiet, log: quiet, engine: quiet });
-}
-
 /** Opens the Run panel of the live run, answered from the index; resolves once its chart is drawn. */
 async function openPanel(h: Harness, c: IndexClient, live: LiveCursors): Promise<PanelPage<RunToWebview, RunFromWebview>> {
   const p = await h.open<RunToWebview, RunFromWebview>('run', { initScript: PROBE });
@@ -114,7 +108,7 @@ interface Measured {
 async function measure(h: Harness, wire: (m: Measured) => { changed: () => void; ingested?: (n: IngestNotice) => void }): Promise<number[]> {
   const ws = workspace();
   const relay: { ingested?: (n: IngestNotice) => void } = {};
-  const m: Measured = { ws, c: indexClient(ws.root, (n) => relay.ingested?.(n)), live: new LiveCursors() };
+  const m: Measured = { ws, c: workerClient(ws.root, (n) => relay.ingested?.(n)), live: new LiveCursors() };
   const hooks = wire(m);
   relay.ingested = hooks.ingested;
   const watcher = watch(runFolder(ws.root, LIVE), () => hooks.changed());

@@ -6,6 +6,12 @@ import { indexMethods, type IndexMethods } from '../../src/worker/indexMethods';
 import { IndexState } from '../../src/worker/indexState';
 
 export function methodsOn(store: Store): IndexMethods {
+  return indexMethods(inProcessState(store.root, store));
+}
+
+/** The worker's state over the index at `root` in this process, telling nobody of its news;
+ * without `open`, it opens the index itself (and reads every run) as the worker does. */
+export function inProcessState(root: string, open?: Store): IndexState {
   const quiet = { ingested: () => undefined, models: () => undefined, reading: () => undefined, log: () => undefined };
-  return indexMethods(new IndexState(store.root, processEngine().driver, quiet, store));
+  return new IndexState(root, processEngine().driver, quiet, open);
 }

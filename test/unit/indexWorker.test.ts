@@ -7,9 +7,8 @@ import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { buildSync } from 'esbuild';
 import { listRuns } from '../../src/core/runQueries';
-import { processEngine } from '../../src/core/sqlite/loadEngine';
 import { IndexClient, IndexError } from '../../src/host/indexClient';
-import { IndexState } from '../../src/worker/indexState';
+import { inProcessState } from '../support/inProcessIndex';
 import type { EngineInfo, IngestNotice } from '../../src/protocol/indexWorker';
 import { append, makeRun, metricsLine, tempRoot } from './runFolders';
 
@@ -157,8 +156,7 @@ test('a rebuild reports progress and can be cancelled; the next pass reads the r
 
 test('a rebuild cancelled at its first progress stops after that batch; the next pass reads the rest', async () => {
   const tmp = tempRoot();
-  const quiet = { ingested: () => undefined, models: () => undefined, reading: () => undefined, log: () => undefined };
-  const state = new IndexState(tmp.root, processEngine().driver, quiet);
+  const state = inProcessState(tmp.root);
   try {
     const ids = runs(tmp.root, 40, 2000);
     const controller = new AbortController();
