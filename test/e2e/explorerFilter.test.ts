@@ -4,23 +4,9 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { e2eTest } from './harness.ts';
-import { writeRun, type FixtureRun } from '../webview/runFixtures.ts';
+import { lrSweepRuns, writeRun } from '../webview/runFixtures.ts';
 
-const fixtures: FixtureRun[] = ['slow', 'fast', 'steady'].map((name, i) => ({
-  id: `20240301-0${i}0000-cd00${i}0`,
-  name,
-  experiment: 'lr-sweep',
-  status: 'finished',
-  seed: i,
-  start: Date.UTC(2024, 2, 1 + i),
-  params: { lr: [0.01, 0.05, 0.02][i] },
-  keys: ['train/loss', 'val/acc'],
-  steps: 20,
-  images: [],
-  artifacts: [],
-  code: [],
-  tags: i === 2 ? ['baseline'] : [],
-}));
+const fixtures = lrSweepRuns(20, [2]);
 
 e2eTest('Filter Runs…: examples in the prompt, an invalid query refused with its error, a query filters the tree', async (vs) => {
   for (const f of fixtures) writeRun(join(vs.workspace, '.trackside'), f);

@@ -4,23 +4,9 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { e2eTest, waitFor, type VSCode } from './harness.ts';
-import { writeRun, type FixtureRun } from '../webview/runFixtures.ts';
+import { lrSweepRuns, writeRun } from '../webview/runFixtures.ts';
 
-const fixtures: FixtureRun[] = ['slow', 'fast', 'steady'].map((name, i) => ({
-  id: `20240301-0${i}0000-ab00${i}0`,
-  name,
-  experiment: 'lr-sweep',
-  status: 'finished',
-  seed: i,
-  start: Date.UTC(2024, 2, 1 + i),
-  params: { lr: [0.01, 0.05, 0.02][i] },
-  keys: ['train/loss', 'val/acc'],
-  steps: 50,
-  images: [],
-  artifacts: [],
-  code: [],
-  tags: [],
-}));
+const fixtures = lrSweepRuns(50);
 
 const tab = (vs: VSCode, title: string) => vs.page.locator('.tabs-container .tab', { hasText: title });
 const groups = (vs: VSCode) => vs.page.locator('.editor-group-container');

@@ -80,6 +80,26 @@ export function defaultValue(key: string, step: number, seed = 0): number {
   return base + jitter * (/val/.test(key) ? 1.5 : 1);
 }
 
+/** Three finished runs of one experiment, "slow", "fast" and "steady" (lr 0.01, 0.05, 0.02),
+ * logging train/loss and val/acc for `steps` steps; those at `tagged` (0–2) carry "baseline". */
+export function lrSweepRuns(steps: number, tagged: number[] = []): FixtureRun[] {
+  return ['slow', 'fast', 'steady'].map((name, i) => ({
+    id: `20240301-0${i}0000-ab00${i}0`,
+    name,
+    experiment: 'lr-sweep',
+    status: 'finished',
+    seed: i,
+    start: Date.UTC(2024, 2, 1 + i),
+    params: { lr: [0.01, 0.05, 0.02][i] },
+    keys: ['train/loss', 'val/acc'],
+    steps,
+    images: [],
+    artifacts: [],
+    code: [],
+    tags: tagged.includes(i) ? ['baseline'] : [],
+  }));
+}
+
 /** Writes a whole run folder. */
 export function writeRun(root: string, r: FixtureRun): void {
   const dir = runFolder(root, r.id);
