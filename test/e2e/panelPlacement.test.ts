@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { e2eTest, waitFor, type VSCode } from './harness.ts';
 import { lrSweepRuns, writeRun } from '../webview/runFixtures.ts';
+import { panel } from './webviews.ts';
 
 const fixtures = lrSweepRuns(50);
 
@@ -61,7 +62,8 @@ e2eTest('panels open beside the code as tabs of one group; clicks reuse a previe
   await waitForLayout(vs, [['train.py'], ['Run: steady', '~Run: slow', 'Runs Table']]);
   // Loaded, so the focus it takes on opening is spent before the quick pick below (focus
   // arriving later closes the pick).
-  await vs.webviewFrame().locator('.table-count', { hasText: /runs/ }).waitFor();
+  // The table's own frame: a Run panel's webview may still count as visible beside it.
+  await (await panel(vs, '.table-count')).locator('.table-count', { hasText: /runs/ }).waitFor();
   await focusCode(vs);
   await vs.runCommand('Trackside: Compare Runs');
   await vs.quickPick('fast');
