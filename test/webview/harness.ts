@@ -53,6 +53,9 @@ export class Harness {
   origin = '';
   /** The `.trackside` folder whose blobs/ is served (images). */
   blobRoot = '';
+  /** Host messages waiting for their page to fetch them, by id. */
+  private readonly messages = new Map<string, Buffer>();
+  private nextMessage = 0;
 
   /** Where the panel scripts are served from (default dist/webview; the bench builds minified ones). */
   webviewDir = join(repoRoot, 'dist/webview');
@@ -81,10 +84,19 @@ export class Harness {
           cspSource: this.origin,
           scriptUri: `/dist/webview/${panel[1]}.js`,
           styleUris: ['/theme.css', ...PANEL_STYLES[panel[1] as PanelName]],
-        }).replace('<body>', `<body class="${theme.bodyClass}" data-vscode-theme-kind="${theme.themeKind}" data-vscode-theme-name="${theme.themeName}">`);
+        })
+          // The harness's message transport (below) is the one connection the page may open.
+          .replace("default-src 'none'", `default-src 'none'; connect-src ${this.origin}/msg/`)
+          .replace('<body>', `<body class="${theme.bodyClass}" data-vscode-theme-kind="${theme.themeKind}" data-vscode-theme-name="${theme.themeName}">`);
         return send(200, 'text/html', html);
       }
       if (url.pathname === '/theme.css') return send(200, 'text/css', css);
+      const msg = /^\/msg\/(\d+)$/.exec(url.pathname);
+      if (msg) {
+        const body = this.messages.get(msg[1]);
+        this.messages.delete(msg[1]);
+        return body ? send(200, 'application/octet-stream', body) : send(404, 'text/plain', 'no such message');
+      }
       if (url.pathname === '/favicon.ico') return send(204, 'text/plain', '');
       const path = normalize(decodeURIComponent(url.pathname));
       const roots = [this.webviewDir, join(repoRoot, 'media'), ...(this.blobRoot ? [join(this.blobRoot, 'blobs')] : [])];
@@ -111,7 +123,11 @@ export class Harness {
   /** `initScript` runs in the page before the panel's script (the benchmark's probes). */
   async open<In, Out extends { type: string }>(panel: PanelName, opts: { theme?: ThemeName; state?: unknown; viewport?: { width: number; height: number }; initScript?: string } = {}): Promise<PanelPage<In, Out>> {
     const page = await this.browser.newPage({ viewport: opts.viewport ?? { width: 1280, height: 860 } });
-    const p = new PanelPage<In, Out>(page, panel);
+    const p = new PanelPage<In, Out>(page, panel, (body) => {
+      const id = String(this.nextMessage++);
+      this.messages.set(id, body);
+      return id;
+    });
     await p.init(opts.state);
     if (opts.initScript) await page.addInitScript(opts.initScript);
     await page.goto(`${this.origin}/panel/${panel}?theme=${opts.theme ?? 'dark'}`);
@@ -119,6 +135,7 @@ export class Harness {
   }
 
   async stop(): Promise<void> {
+    this.messages.clear();
     await this.browser?.close().catch(() => undefined);
     await new Promise<void>((ok) => this.server?.close(() => ok()));
   }
@@ -126,8 +143,8 @@ export class Harness {
 
 /**
  * Runs in the page before the panel's script: `acquireVsCodeApi` posting to the test, the
- * state kept here, CSP violations reported, and a way in for host messages (typed arrays
- * arrive base64-encoded and are revived).
+ * state kept here, CSP violations reported, and a way in for host messages (fetched from the
+ * harness's server: typed arrays as bytes, as VS Code carries them).
  */
 const FAKE_VSCODE_API = `function (initial) {
   let state = initial === null ? undefined : initial;
@@ -137,40 +154,50 @@ const FAKE_VSCODE_API = `function (initial) {
     getState: () => state,
     setState: (s) => { state = s; window.__tracksideSetState(s); },
   });
-  const revive = (v, seen) => {
-    if (Array.isArray(v)) return v.map((x) => revive(x, seen));
-    if (v && typeof v === 'object') {
-      if (typeof v.__ref === 'number') return seen.get(v.__ref);
-      if (typeof v.__typed === 'string') {
-        const bytes = Uint8Array.fromBase64 ? Uint8Array.fromBase64(v.b64) : Uint8Array.from(atob(v.b64), (c) => c.charCodeAt(0));
-        const array = new globalThis[v.__typed](bytes.buffer);
-        seen.set(v.id, array);
-        return array;
-      }
-      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, revive(x, seen)]));
-    }
-    return v;
+  // As VS Code carries a host message: JSON, with each typed array's bytes beside it (each
+  // revived as its own buffer; NaN outside typed arrays becomes null, as in JSON).
+  // Fetched at once, dispatched in the order posted.
+  let previous = Promise.resolve();
+  window.__tracksideFromHost = (id) => {
+    const fetched = fetch('/msg/' + id).then((r) => r.arrayBuffer());
+    return (previous = previous.then(async () => {
+      const body = await fetched;
+      const n = new DataView(body).getUint32(0, true);
+      const base = 4 + n;
+      const arrays = new Map();
+      const message = JSON.parse(new TextDecoder().decode(new Uint8Array(body, 4, n)), (_k, v) => {
+        if (!v || typeof v.__typed !== 'string') return v;
+        if (!arrays.has(v.offset)) arrays.set(v.offset, new globalThis[v.__typed](body.slice(base + v.offset, base + v.offset + v.bytes)));
+        return arrays.get(v.offset);
+      });
+      window.postMessage(message, '*');
+    }));
   };
-  // JSON, as VS Code serializes webview messages (NaN becomes null there too); typed arrays
-  // ride along as base64, as VS Code carries them as binary.
-  window.__tracksideFromHost = (json) => window.postMessage(revive(JSON.parse(json), new Map()), '*');
 }`;
 
 /**
- * Typed arrays cross into the page as base64 (playwright's own encoding of them is slow); an
- * array that appears twice in a message (a series' steps as its lastSteps) crosses once.
+ * A host message as the page fetches it: [JSON length][JSON][typed arrays' bytes]. A typed
+ * array is a reference into the bytes; one that appears twice (a series' steps as its
+ * lastSteps) crosses once.
  */
-function encode(value: unknown, seen = new Map<unknown, number>()): unknown {
-  if (ArrayBuffer.isView(value)) {
-    const known = seen.get(value);
-    if (known !== undefined) return { __ref: known };
-    seen.set(value, seen.size);
-    const v = value as unknown as { constructor: { name: string }; buffer: ArrayBuffer; byteOffset: number; byteLength: number };
-    return { __typed: v.constructor.name, id: seen.size - 1, b64: Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64') };
-  }
-  if (Array.isArray(value)) return value.map((x) => encode(x, seen));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, encode(v, seen)]));
-  return value;
+function encode(message: unknown): Buffer {
+  const arrays: Buffer[] = [];
+  const offsets = new Map<unknown, number>();
+  let bytes = 0;
+  const json = JSON.stringify(message, (_k, v: unknown) => {
+    if (!ArrayBuffer.isView(v)) return v;
+    let offset = offsets.get(v);
+    if (offset === undefined) {
+      offsets.set(v, (offset = bytes));
+      arrays.push(Buffer.from(v.buffer, v.byteOffset, v.byteLength));
+      bytes += v.byteLength;
+    }
+    return { __typed: v.constructor.name, offset, bytes: v.byteLength };
+  });
+  const head = Buffer.from(json);
+  const size = Buffer.alloc(4);
+  size.writeUInt32LE(head.length);
+  return Buffer.concat([size, head, ...arrays]);
 }
 
 export class PanelPage<In, Out extends { type: string }> {
@@ -186,6 +213,8 @@ export class PanelPage<In, Out extends { type: string }> {
   constructor(
     readonly page: Page,
     readonly panel: PanelName,
+    /** Keeps a message's bytes for the page to fetch; its id. */
+    private readonly deposit: (body: Buffer) => string,
   ) {}
 
   async init(state: unknown): Promise<void> {
@@ -221,7 +250,8 @@ export class PanelPage<In, Out extends { type: string }> {
   /** Posts a host message to the webview. */
   async post(message: In): Promise<void> {
     if (this.closed) return; // a fake host answering a page the test already closed
-    await this.page.evaluate((m) => (window as unknown as { __tracksideFromHost(x: string): void }).__tracksideFromHost(m), JSON.stringify(encode(message))).catch((err: unknown) => {
+    const id = this.deposit(encode(message));
+    await this.page.evaluate((m) => (window as unknown as { __tracksideFromHost(id: string): Promise<void> }).__tracksideFromHost(m), id).catch((err: unknown) => {
       if (!this.closed) throw err;
     });
   }
