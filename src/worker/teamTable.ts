@@ -1,4 +1,4 @@
-// The Runs Table over the team index: the same columns as the local table (tableOf), read
+// The Runs Table over the team index: the same columns as the local table (TableColumns), read
 // from PostgreSQL in four set-wise statements; ids carry the "team:" prefix and names say who
 // pushed the run (as the Run panel does). Its filter is the query language compiled for
 // PostgreSQL, every value a parameter.
@@ -6,7 +6,7 @@ import { fromTeamId, toTeamId } from '../core/team/teamId';
 import type { TeamDb } from '../core/team/teamDb';
 import { PgParams, compileTeamQuery } from '../core/team/teamQuery';
 import type { TableData } from '../protocol/tableData';
-import { type MetricRow, type RunRow, type TagRow, paramCell, tableOf } from '../views/tableRows';
+import { type RunRow, TableColumns, paramValue } from '../views/tableRows';
 
 type TeamRunRow = { rid: number; id: string; name: string | null; experiment: string | null; status: string; started: number | null; ended: number | null; updated: number | null; note: string | null; sweep: string | null; pushed_by: string };
 
@@ -21,7 +21,8 @@ export async function teamTableRows(db: TeamDb, ids?: readonly string[], limit?:
     p.values,
   );
   const rows = runs.map((r): RunRow => [r.rid, toTeamId(r.id), `${r.name ?? r.id} (${r.pushed_by})`, r.experiment, r.status, r.started, r.ended, r.updated, r.note, r.sweep]);
-  if (rows.length === 0) return tableOf(rows, [], [], []);
+  const table = new TableColumns(rows);
+  if (rows.length === 0) return table.data();
   // A page or a few runs read their own rows; the whole table reads every row of the live runs.
   const some = ids !== undefined || limit !== undefined;
   const scope = some ? 'x.rid = ANY($1::int8[])' : 'x.rid IN (SELECT rid FROM trackside.runs WHERE deleted = 0)';
@@ -34,12 +35,10 @@ export async function teamTableRows(db: TeamDb, ids?: readonly string[], limit?:
       args,
     ),
   ]);
-  return tableOf(
-    rows,
-    tags.map((t): TagRow => [t.rid, t.tag]),
-    params.map((x) => paramCell(x.rid, x.key, x.value, x.num)),
-    metrics.map((m): MetricRow => [m.rid, m.key, m.last, m.min, m.max]),
-  );
+  for (const t of tags) table.tag(t.rid, t.tag);
+  for (const x of params) table.param(x.rid, x.key, paramValue(x.value, x.num));
+  for (const m of metrics) table.metric(m.rid, m.key, m.last, m.min, m.max);
+  return table.data();
 }
 
 /** The team runs ("team:<id>") a filter query selects; a QueryError when it is not a query. */
