@@ -26,24 +26,33 @@ export function tableRows(store: Store, ids?: readonly string[], limit?: number)
     const ridScope = some ? 'WHERE rid IN (SELECT value FROM json_each(?))' : '';
     const ridArgs = some ? [JSON.stringify(rows.map((r) => r[0]))] : [];
     for (const [rid, tag] of store.stmt(`SELECT rid, tag FROM tags ${ridScope} ORDER BY rid, tag`).raw().all(...ridArgs) as [number, string][]) table.tag(rid, tag);
-    // Params as one JSON object per run, built by SQLite: far fewer values cross into JS than
-    // a row per param. The stored JSON text is embedded as it is, so numbers keep every digit;
-    // only a number JSON cannot spell (stored as "null" beside its num) comes from num.
+    // Params as one JSON object per run, spelled by SQLite from the stored JSON texts (numbers
+    // keep every digit): far fewer values cross into JS than a row per param. Only a number JSON
+    // cannot spell (stored as "null" beside its num) comes from num. A run whose object does
+    // not parse (a stored text that is not JSON) is read param by param.
     const paramObjects = store
       .stmt(
-        `SELECT rid, json_group_object(key, CASE WHEN num IS NOT NULL AND value = 'null' THEN num WHEN json_valid(value) THEN json(value) ELSE value END)
+        `SELECT rid, '{' || group_concat(json_quote(key) || ':' || CASE WHEN value = 'null' AND num IS NOT NULL THEN json_quote(num) ELSE coalesce(value, 'null') END, ',') || '}'
          FROM params ${ridScope} GROUP BY rid`,
       )
       .raw()
       .all(...ridArgs) as [number, string][];
     for (const [rid, json] of paramObjects) {
-      const values = JSON.parse(json) as Record<string, unknown>;
+      let values: Record<string, unknown>;
+      try {
+        values = JSON.parse(json) as Record<string, unknown>;
+      } catch {
+        for (const [key, value, num] of store.stmt('SELECT key, value, num FROM params WHERE rid = ?').raw().all(rid) as [string, string | null, number | null][]) table.param(rid, key, paramValue(value, num));
+        continue;
+      }
       for (const key in values) table.param(rid, key, values[key]);
     }
     const keys: string[] = [];
     for (const [kid, key] of store.stmt('SELECT kid, key FROM metric_keys').raw().all() as [number, string][]) keys[kid] = key;
-    const summaries = store.stmt(`SELECT rid, kid, last, min, max FROM summaries ${ridScope}`).raw().all(...ridArgs) as [number, number, number | null, number | null, number | null][];
-    for (const [rid, kid, last, min, max] of summaries) table.metric(rid, keys[kid] ?? String(kid), last, min, max);
+    // Summaries a column at a time (in key order, within this transaction): plain arrays of numbers, not an array per row.
+    const column = <T>(c: string) => store.stmt(`SELECT ${c} FROM summaries ${ridScope} ORDER BY rid, kid`).pluck().all(...ridArgs) as T[];
+    const [rids, kids, last, min, max] = [column<number>('rid'), column<number>('kid'), column<number | null>('last'), column<number | null>('min'), column<number | null>('max')];
+    for (let i = 0; i < rids.length; i++) table.metric(rids[i], keys[kids[i]] ?? String(kids[i]), last[i], min[i], max[i]);
     return table.data();
   });
 }

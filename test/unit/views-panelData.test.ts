@@ -138,6 +138,18 @@ test('table params keep every value as logged: full-precision numbers, a number 
   assert.deepEqual([col('none').kind, ...col('none').values], ['text', '1', null], 'a None makes the column text');
 });
 
+test('a param whose stored text is not JSON shows as that text; the run\'s other params are kept', (t) => {
+  const id = '20240101-000001-aaaaaa';
+  const ws = workspace([{ id, params: { lr: 0.5, opt: 'adam' }, status: 'finished' }]);
+  t.after(() => ws.dispose());
+  ws.store.engine.prepare("INSERT INTO params (rid, key, value, num) SELECT rid, 'odd', 'not json {', NULL FROM runs WHERE id = ?").run(id);
+  const d = tableRows(ws.store);
+  const col = (key: string) => d.params.find((p) => p.key === key)!;
+  assert.deepEqual([...col('lr').values], [0.5]);
+  assert.deepEqual(col('opt').values, ['adam']);
+  assert.deepEqual(col('odd').values, ['not json {']);
+});
+
 test('a run view carries everything the Run panel shows; datasets know which runs share them', (t) => {
   const data = [{ name: 'train', path: 'data/train.csv', files: [{ path: 'train.csv', content: 'a,b\n1,2\n' }] }];
   const ws = workspace([
