@@ -24,6 +24,7 @@ import { methodsOn } from '../support/inProcessIndex';
 import type { CompareFromWebview, CompareToWebview } from '../../src/protocol/comparePanel';
 import type { RunFromWebview, RunToWebview } from '../../src/protocol/runPanel';
 import type { SeriesData, SeriesRequest } from '../../src/protocol/series';
+import type { TableData } from '../../src/protocol/tableData';
 import type { TableFromWebview, TableToWebview } from '../../src/protocol/tablePanel';
 import { build } from 'esbuild';
 import { repoRoot } from '../e2e/paths';
@@ -116,12 +117,14 @@ function paintProbe(want: number, runs: number): string {
 
 /** Opens a Run panel and answers it like the host; ms until the first (or every) chart is painted. */
 async function runPanel(h: Harness, store: Store, downsample: boolean): Promise<{ first: number; all: number }> {
-  const p = await h.open<RunToWebview, RunFromWebview>('run', { initScript: paintProbe(RUN_KEYS.length, 1) });
+  const p = await h.open<RunToWebview, RunFromWebview>('run', {
+    initScript: paintProbe(RUN_KEYS.length, 1),
+    onMessage: (m, page) => {
+      if (m.type === 'ready') void page.post({ type: 'run', run: methodsOn(store).runView(SOLO_RUN, h.blobBase)! });
+      if (m.type === 'requestSeries') answer(store, m.requestId, m.requests, downsample, (msg) => void page.post(msg));
+    },
+  });
   try {
-    p.onMessage((m) => {
-      if (m.type === 'ready') void p.post({ type: 'run', run: methodsOn(store).runView(SOLO_RUN, h.blobBase)! });
-      if (m.type === 'requestSeries') answer(store, m.requestId, m.requests, downsample, (msg) => void p.post(msg));
-    });
     const done = await p.page.waitForFunction(() => (window as unknown as { __allPaint?: number }).__allPaint && [(window as unknown as { __firstPaint: number }).__firstPaint, (window as unknown as { __allPaint: number }).__allPaint], undefined, { timeout: 300_000 });
     const [first, all] = (await done.jsonValue()) as [number, number];
     return { first, all };
@@ -132,12 +135,15 @@ async function runPanel(h: Harness, store: Store, downsample: boolean): Promise<
 
 /** ms until every compare chart is painted; undefined when not within `cap` ms. */
 async function comparePanel(h: Harness, store: Store, downsample: boolean, cap = 600_000): Promise<number | undefined> {
-  const p = await h.open<CompareToWebview, CompareFromWebview>('compare', { state: { runIds: COMPARE_RUNS }, initScript: paintProbe(COMPARE_KEYS.length, COMPARE_RUNS.length) });
+  const p = await h.open<CompareToWebview, CompareFromWebview>('compare', {
+    state: { runIds: COMPARE_RUNS },
+    initScript: paintProbe(COMPARE_KEYS.length, COMPARE_RUNS.length),
+    onMessage: (m, page) => {
+      if (m.type === 'ready') void page.post({ type: 'runs', runs: COMPARE_RUNS.map((id) => methodsOn(store).runView(id, h.blobBase)!), missing: [] });
+      if (m.type === 'requestSeries') answer(store, m.requestId, m.requests, downsample, (msg) => void page.post(msg));
+    },
+  });
   try {
-    p.onMessage((m) => {
-      if (m.type === 'ready') void p.post({ type: 'runs', runs: COMPARE_RUNS.map((id) => methodsOn(store).runView(id, h.blobBase)!), missing: [] });
-      if (m.type === 'requestSeries') answer(store, m.requestId, m.requests, downsample, (msg) => void p.post(msg));
-    });
     const done = await p.page.waitForFunction(() => (window as unknown as { __allPaint?: number }).__allPaint, undefined, { timeout: cap }).catch(() => undefined);
     return done ? ((await done.jsonValue()) as number) : undefined;
   } finally {
@@ -167,19 +173,21 @@ async function tablePanel(h: Harness, index: IndexClient): Promise<{ firstRows: 
     if (!window.__rows && document.querySelector('.vt-row')) window.__rows = performance.now();
     if (!window.__all && /^10,000 of 10,000 runs$/.test(document.querySelector('.table-count')?.textContent ?? '')) window.__all = performance.now();
   }).observe(document, { subtree: true, childList: true, characterData: true })`;
-  // As the host does: the newest page and every run asked of the index worker as the panel
-  // opens; at ready the page is sent, then every run.
-  const first = index.call('tableRows', undefined, 200);
-  const all = index.call('tableRows');
-  const p = await h.open<TableToWebview, TableFromWebview>('table', { initScript: probe });
+  // As the host does: the newest page asked of the index worker as the panel starts loading;
+  // at ready it is sent, and every run asked for as it goes.
+  let first: Promise<TableData> | undefined;
+  const p = await h.open<TableToWebview, TableFromWebview>('table', {
+    initScript: probe,
+    navigating: () => (first = index.call('tableRows', undefined, 200)),
+    onMessage: (m, page) => {
+      if (m.type !== 'ready' || !first) return;
+      void first.then((data) => {
+        const all = index.call('tableRows');
+        return page.post({ type: 'rows', data, complete: false }).then(() => all).then((every) => page.post({ type: 'rows', data: every, complete: true }));
+      });
+    },
+  });
   try {
-    p.onMessage((m) => {
-      if (m.type !== 'ready') return;
-      void first
-        .then((data) => p.post({ type: 'rows', data, complete: false }))
-        .then(() => all)
-        .then((data) => p.post({ type: 'rows', data, complete: true }));
-    });
     const shown = await p.page.waitForFunction(() => (window as unknown as { __all?: number }).__all && [(window as unknown as { __rows: number }).__rows, (window as unknown as { __all: number }).__all], undefined, { timeout: 60_000 });
     const [firstRows, allRows] = (await shown.jsonValue()) as [number, number];
     // A sort by a text column (the slowest kind), clicked, until the next frame is painted.

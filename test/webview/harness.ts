@@ -120,8 +120,16 @@ export class Harness {
     return `${this.origin}/blobs`;
   }
 
-  /** `initScript` runs in the page before the panel's script (the benchmark's probes). */
-  async open<In, Out extends { type: string }>(panel: PanelName, opts: { theme?: ThemeName; state?: unknown; viewport?: { width: number; height: number }; initScript?: string } = {}): Promise<PanelPage<In, Out>> {
+  /**
+   * `initScript` runs in the page before the panel's script (the benchmark's probes);
+   * `onMessage` hears the webview from its first message, as a host does (open returns once
+   * the page has loaded); `navigating` is called as the page starts loading (when a host
+   * creates the panel).
+   */
+  async open<In, Out extends { type: string }>(
+    panel: PanelName,
+    opts: { theme?: ThemeName; state?: unknown; viewport?: { width: number; height: number }; initScript?: string; onMessage?: (m: Out, page: PanelPage<In, Out>) => void; navigating?: () => void } = {},
+  ): Promise<PanelPage<In, Out>> {
     const page = await this.browser.newPage({ viewport: opts.viewport ?? { width: 1280, height: 860 } });
     const p = new PanelPage<In, Out>(page, panel, (body) => {
       const id = String(this.nextMessage++);
@@ -129,7 +137,10 @@ export class Harness {
       return id;
     });
     await p.init(opts.state);
+    const onMessage = opts.onMessage;
+    if (onMessage) p.onMessage((m) => onMessage(m, p));
     if (opts.initScript) await page.addInitScript(opts.initScript);
+    opts.navigating?.();
     await page.goto(`${this.origin}/panel/${panel}?theme=${opts.theme ?? 'dark'}`);
     return p;
   }

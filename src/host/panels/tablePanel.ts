@@ -50,18 +50,13 @@ export function teamTableSource(index: IndexService, read: <T>(fn: () => Promise
   };
 }
 
-interface TableReads {
-  first: Promise<TableData>;
-  all: Promise<TableData>;
-}
-
 export class TablePanel extends PanelHost<TableToWebview, TableFromWebview> {
   private pending = new Set<string>();
   private pendingAll = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private lastSent = 0;
-  /** The newest page and every run, read while the webview loads; used by its first ready only. */
-  private early: TableReads | undefined;
+  /** The newest page, read while the webview loads; used by its first ready only. */
+  private firstPage: Promise<TableData> | undefined;
 
   static create(ctx: PanelContext, source: TableSource, column: vscode.ViewColumn): TablePanel {
     return new TablePanel(createPanel(source.viewType, source.title, column), ctx, source);
@@ -74,7 +69,8 @@ export class TablePanel extends PanelHost<TableToWebview, TableFromWebview> {
   ) {
     super(panel, ctx, { script: 'table', title: `Trackside ${source.title}`, styles: ['media/table.css'] });
     panel.title = source.title;
-    this.early = this.read();
+    this.firstPage = source.rows(undefined, FIRST_PAGE);
+    this.firstPage.catch(() => undefined); // reported when ready uses it
     this.disposables.push(
       ctx.onDidChange((e) => {
         const ids = e.ids.filter((id) => source.owns(id));
@@ -86,34 +82,27 @@ export class TablePanel extends PanelHost<TableToWebview, TableFromWebview> {
   }
 
   protected onReady(): void {
-    const early = this.early;
-    this.early = undefined;
-    // Changes since the early reads started stay pending: they are sent after them.
-    if (!early) {
+    const read = this.firstPage;
+    this.firstPage = undefined;
+    // Changes since the early read started stay pending: they are sent after it.
+    if (!read) {
       this.pending.clear();
       this.pendingAll = false;
     }
-    this.start(() => this.sendAll(early ?? this.read()));
+    this.start(() => this.sendAll(read));
   }
 
-  /** Both reads asked for at once: the worker answers the page first, then reads every run while the page is on its way. */
-  private read(): TableReads {
-    const reads = { first: this.source.rows(undefined, FIRST_PAGE), all: this.source.rows() };
-    // Reported when sendAll uses them.
-    reads.first.catch(() => undefined);
-    reads.all.catch(() => undefined);
-    return reads;
-  }
-
-  private async sendAll({ first: firstRead, all }: TableReads): Promise<void> {
+  private async sendAll(read = this.source.rows(undefined, FIRST_PAGE)): Promise<void> {
     this.lastSent = Date.now();
-    const first = await firstRead;
+    const first = await read;
     if (this.isDisposed) return;
     if (first.ids.length < FIRST_PAGE) {
       this.channel.post({ type: 'rows', data: first, complete: true });
       if (this.pendingAll || this.pending.size) this.schedule();
       return;
     }
+    // Every run, read by the worker while the first page is on its way.
+    const all = this.source.rows();
     await this.channel.postAndWait({ type: 'rows', data: first, complete: false });
     const data = await all;
     if (this.isDisposed || !this.channel.isReady) return;
