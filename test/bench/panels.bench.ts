@@ -1,6 +1,6 @@
 // Panel speed, measured in Chromium against the panel scripts (minified, as shipped) with
-// host-side data read from a real index by the panels' own host functions (runView,
-// answerSeries, and tableRows in the index worker, as the Runs Table reads). Times run from the
+// host-side data read from a real index as the panels read it: runView, series (posted by
+// answerSeries) and tableRows asked of the index worker. Times run from the
 // webview's navigation start, as the panel's HTML starts loading after the command: script,
 // ready handshake, host reads, transfer (JSON, typed arrays as bytes beside it, as VS Code
 // carries them) and drawing are all inside.
@@ -8,7 +8,7 @@
 // - Compare, 10 runs × 5 keys × 100k points: every chart painted;
 // - Runs Table, 10,000 runs × 30 params × 10 metrics: first rows shown, a sort, scrolling.
 // Baselines in the same run: the same charts with every point given to chart.js (no
-// downsampling); the same table rows read by one hand-written SQL query, and a sort comparing
+// downsampling; every point read on this thread); the same table rows read by one hand-written SQL query, and a sort comparing
 // strings.
 // The indexes are built once and kept in the temp folder (building them takes a minute).
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,6 +23,7 @@ import type { IndexClient } from '../../src/host/indexClient';
 import { methodsOn } from '../support/inProcessIndex';
 import type { CompareFromWebview, CompareToWebview } from '../../src/protocol/comparePanel';
 import type { RunFromWebview, RunToWebview } from '../../src/protocol/runPanel';
+import type { RunView } from '../../src/protocol/runView';
 import type { SeriesData, SeriesRequest } from '../../src/protocol/series';
 import type { TableData } from '../../src/protocol/tableData';
 import type { TableFromWebview, TableToWebview } from '../../src/protocol/tablePanel';
@@ -41,11 +42,12 @@ const COMPARE_RUNS = Array.from({ length: 10 }, (_, i) => `20240301-0${i}0000-be
 const SOLO_RUN = '20240302-000000-be0c10';
 const TABLE_RUNS = 10_000;
 const TABLE_ROOT = join(CACHE, 'table', '.trackside');
+const CHARTS_ROOT = join(CACHE, 'charts', '.trackside');
 const ROUNDS = 3;
 
 /** Builds (once) and opens the chart index and the table index. */
 function indexes(): { charts: Store; table: Store } {
-  const chartsRoot = join(CACHE, 'charts', '.trackside');
+  const chartsRoot = CHARTS_ROOT;
   const tableRoot = TABLE_ROOT;
   if (!existsSync(join(CACHE, 'complete'))) {
     rmSync(CACHE, { recursive: true, force: true });
@@ -81,22 +83,36 @@ function indexes(): { charts: Store; table: Store } {
   return { charts: openIndex(chartsRoot), table: openIndex(tableRoot) };
 }
 
-/** As the panels answer (one key per message, yielding between keys), or with every point. */
-function answer(store: Store, requestId: number, requests: SeriesRequest[], downsample: boolean, post: (m: { type: 'series'; requestId: number; series: SeriesData[] }) => void): void {
-  if (downsample) {
-    const index = methodsOn(store);
-    // Each key on its own turn, as the index worker answers them one after another on its own
-    // thread: the first key is posted without waiting for the others.
-    const source = async (reqs: SeriesRequest[]): Promise<SeriesData[]> => {
-      await new Promise((r) => setImmediate(r));
-      return index.series(reqs);
-    };
-    void answerSeries(source, new LiveCursors(), requests, { series: (series) => post({ type: 'series', requestId, series }), error: (_keys, message) => { throw new Error(message); } });
-    return;
-  }
-  const byKey = new Map<string, SeriesRequest[]>();
-  for (const r of requests) byKey.set(r.key, [...(byKey.get(r.key) ?? []), r]);
-  for (const reqs of byKey.values()) post({ type: 'series', requestId, series: reqs.map((r) => allPointsData(store, r.runId, r.key)) });
+/** How the fake host reads a run and answers series requests. */
+interface Reads {
+  runView(id: string): Promise<RunView>;
+  answer(requestId: number, requests: SeriesRequest[], post: (m: { type: 'series'; requestId: number; series: SeriesData[] }) => void): void;
+}
+
+/** As the panels read: runs and series from the index worker, one key per message, posted as each comes. */
+function workerReads(index: IndexClient, blobBase: string): Reads {
+  return {
+    runView: async (id) => (await index.call('runView', id, blobBase))!,
+    answer: (requestId, requests, post) =>
+      void answerSeries((reqs) => index.call('series', reqs), new LiveCursors(), requests, {
+        series: (series) => post({ type: 'series', requestId, series }),
+        error: (_keys, message) => {
+          throw new Error(message);
+        },
+      }),
+  };
+}
+
+/** The plain way: every point of every key, read on this thread. */
+function plainReads(store: Store, blobBase: string): Reads {
+  return {
+    runView: async (id) => methodsOn(store).runView(id, blobBase)!,
+    answer: (requestId, requests, post) => {
+      const byKey = new Map<string, SeriesRequest[]>();
+      for (const r of requests) byKey.set(r.key, [...(byKey.get(r.key) ?? []), r]);
+      for (const reqs of byKey.values()) post({ type: 'series', requestId, series: reqs.map((r) => allPointsData(store, r.runId, r.key)) });
+    },
+  };
 }
 
 /**
@@ -116,12 +132,12 @@ function paintProbe(want: number, runs: number): string {
 }
 
 /** Opens a Run panel and answers it like the host; ms until the first (or every) chart is painted. */
-async function runPanel(h: Harness, store: Store, downsample: boolean): Promise<{ first: number; all: number }> {
+async function runPanel(h: Harness, reads: Reads): Promise<{ first: number; all: number }> {
   const p = await h.open<RunToWebview, RunFromWebview>('run', {
     initScript: paintProbe(RUN_KEYS.length, 1),
     onMessage: (m, page) => {
-      if (m.type === 'ready') void page.post({ type: 'run', run: methodsOn(store).runView(SOLO_RUN, h.blobBase)! });
-      if (m.type === 'requestSeries') answer(store, m.requestId, m.requests, downsample, (msg) => void page.post(msg));
+      if (m.type === 'ready') void reads.runView(SOLO_RUN).then((run) => page.post({ type: 'run', run }));
+      if (m.type === 'requestSeries') reads.answer(m.requestId, m.requests, (msg) => void page.post(msg));
     },
   });
   try {
@@ -134,13 +150,13 @@ async function runPanel(h: Harness, store: Store, downsample: boolean): Promise<
 }
 
 /** ms until every compare chart is painted; undefined when not within `cap` ms. */
-async function comparePanel(h: Harness, store: Store, downsample: boolean, cap = 600_000): Promise<number | undefined> {
+async function comparePanel(h: Harness, reads: Reads, cap = 600_000): Promise<number | undefined> {
   const p = await h.open<CompareToWebview, CompareFromWebview>('compare', {
     state: { runIds: COMPARE_RUNS },
     initScript: paintProbe(COMPARE_KEYS.length, COMPARE_RUNS.length),
     onMessage: (m, page) => {
-      if (m.type === 'ready') void page.post({ type: 'runs', runs: COMPARE_RUNS.map((id) => methodsOn(store).runView(id, h.blobBase)!), missing: [] });
-      if (m.type === 'requestSeries') answer(store, m.requestId, m.requests, downsample, (msg) => void page.post(msg));
+      if (m.type === 'ready') void Promise.all(COMPARE_RUNS.map((id) => reads.runView(id))).then((runs) => page.post({ type: 'runs', runs, missing: [] }));
+      if (m.type === 'requestSeries') reads.answer(m.requestId, m.requests, (msg) => void page.post(msg));
     },
   });
   try {
@@ -246,9 +262,12 @@ export async function run(): Promise<Figure[]> {
   const { charts, table } = indexes();
   const h = await Harness.start({ webviewDir: await productionWebviews() });
   const tableIndex = workerClient(TABLE_ROOT);
+  const chartsIndex = workerClient(CHARTS_ROOT);
   try {
     await tableIndex.call('tableRows', undefined, 1); // the index open, as in an editor that shows runs
-    await runPanel(h, charts, true); // warm: compile caches, SQLite pages
+    const ourReads = workerReads(chartsIndex, h.blobBase);
+    const plainWay = plainReads(charts, h.blobBase);
+    await runPanel(h, ourReads); // warm: compile caches, SQLite pages
     const ours: { first: number; all: number }[] = [];
     const plain: { first: number; all: number }[] = [];
     const cmp: number[] = [];
@@ -257,10 +276,10 @@ export async function run(): Promise<Figure[]> {
     const tbl: Awaited<ReturnType<typeof tablePanel>>[] = [];
     const oneQuery: number[] = [];
     for (let i = 0; i < ROUNDS; i++) {
-      ours.push(await runPanel(h, charts, true));
-      plain.push(await runPanel(h, charts, false));
-      cmp.push((await comparePanel(h, charts, true)) ?? Number.POSITIVE_INFINITY);
-      if (i === 0) cmpPlain = await comparePanel(h, charts, false, PLAIN_CAP); // 5M points: once, capped
+      ours.push(await runPanel(h, ourReads));
+      plain.push(await runPanel(h, plainWay));
+      cmp.push((await comparePanel(h, ourReads)) ?? Number.POSITIVE_INFINITY);
+      if (i === 0) cmpPlain = await comparePanel(h, plainWay, PLAIN_CAP); // 5M points: once, capped
       tbl.push(await tablePanel(h, tableIndex));
       oneQuery.push(oneQueryTable(table));
     }
@@ -290,6 +309,7 @@ export async function run(): Promise<Figure[]> {
     ];
   } finally {
     tableIndex.dispose();
+    chartsIndex.dispose();
     await h.stop();
     charts.close();
     table.close();
