@@ -5,7 +5,6 @@
 import { type KeyState, type RunPatch, type SummaryRow, dbNum, foldRunEvents, keyLod, keySummary, newKeyState } from './eventFold';
 import type { ParsedEvent } from './eventParse';
 import { type Store, keyId } from './store';
-import { MultiRowInsert } from './multiRowInsert';
 
 const SQL = {
   pointsHead: 'INSERT INTO points (rid, kid, step, seq, value, t, epoch) VALUES',
@@ -93,20 +92,26 @@ function writeRunPatch(store: Store, rid: number, patch: RunPatch): void {
   store.stmt(sql).run(...cols.map((c) => patch[c]), rid);
 }
 
-function flushKey(store: Store, rid: number, kid: number, st: KeyState): void {
-  const p = st.pending;
-  const points = new MultiRowInsert(store, SQL.pointsHead, 7);
-  for (let o = 0; o < 5 * st.n; o += 5) {
-    points.cell(rid);
-    points.cell(kid);
-    points.cell(p[o]);
-    points.cell(p[o + 1]);
-    points.cell(p[o + 2]);
-    points.cell(p[o + 3]);
-    points.cell(p[o + 4]);
-    points.endRow();
+const PER_STATEMENT = 64;
+
+/** A key's points, 64 rows per INSERT (one call into SQLite, not one per row); the run and key are bound once per statement. */
+function writePoints(store: Store, rid: number, kid: number, p: Float64Array, n: number): void {
+  const named = { rid, kid };
+  const args: unknown[] = new Array(5 * PER_STATEMENT);
+  let o = 0;
+  for (; o + PER_STATEMENT <= n; o += PER_STATEMENT) {
+    for (let i = 0; i < 5 * PER_STATEMENT; i++) args[i] = p[5 * o + i];
+    store.stmt(pointsSql(PER_STATEMENT)).run(named, ...args);
   }
-  points.flush();
+  if (o < n) store.stmt(pointsSql(n - o)).run(named, ...p.subarray(5 * o, 5 * n));
+}
+
+function pointsSql(rows: number): string {
+  return `${SQL.pointsHead} ${new Array(rows).fill('(@rid, @kid, ?, ?, ?, ?, ?)').join(', ')}`;
+}
+
+function flushKey(store: Store, rid: number, kid: number, st: KeyState): void {
+  writePoints(store, rid, kid, st.pending, st.n);
   const lod = store.stmt(`${SQL.lodHead} (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ${SQL.lodMerge}`);
   keyLod(st).forEach((aggs, i) => {
     for (const a of aggs) lod.run(rid, kid, i + 1, a.bucket, a.count, a.nans, dbNum(a.min), dbNum(a.max), a.firstStep, a.lastStep, dbNum(a.first), dbNum(a.last));
