@@ -34,6 +34,8 @@ export class RunsChart {
   private selected = new Set<string>();
   private metricCols: Column[] = [];
   private xCols: Column[] = [];
+  /** The options the selects were built with. */
+  private controlOptions: string | undefined;
 
   constructor(
     private choice: RunsChartChoice,
@@ -49,6 +51,18 @@ export class RunsChart {
     this.xCols = columns.filter((c) => c.id === 'started' || (c.group === 'param' && c.numeric));
     if (!this.choice.metric || !this.metricCols.some((c) => c.id === this.choice.metric)) this.choice = { ...this.choice, metric: this.metricCols[0]?.id };
     if (!this.choice.x || !this.xCols.some((c) => c.id === this.choice.x)) this.choice = { ...this.choice, x: 'started' };
+    this.renderControls();
+  }
+
+  /**
+   * The two selects, built while the chart shows and only when their options change: a select
+   * measures itself as it renders, which lays out the whole page (the table included).
+   */
+  private renderControls(): void {
+    if (this.element.hidden) return;
+    const options = JSON.stringify([this.metricCols, this.xCols].map((cols) => cols.map((c) => [c.id, c.label])));
+    if (options === this.controlOptions) return;
+    this.controlOptions = options;
     const select = (label: string, cols: Column[], current: string | undefined, set: (id: string) => void) => {
       const dd = el(
         'vscode-single-select',
@@ -72,6 +86,7 @@ export class RunsChart {
   }
 
   update(data: TableData, rows: number[], selected: Set<string>): void {
+    this.renderControls();
     this.data = data;
     this.rows = rows;
     this.selected = selected;

@@ -27,13 +27,30 @@ export class VirtualTable {
   private anchor = -1;
   private focusRow = -1;
   private widths = new Map<string, number>();
+  /**
+   * The view's height below the header and its scroll offset, as last laid out: kept from the
+   * resize observer and scroll events, so drawing rows never forces a layout mid-script.
+   */
+  private viewHeight = 0;
+  private scrollTop = 0;
 
   constructor(private readonly events: TableEvents) {
     this.header = el('div', { class: 'vt-header', attrs: { role: 'row', 'aria-rowindex': 1 } });
     this.body = el('div', { class: 'vt-body', attrs: { role: 'rowgroup' } });
     this.element = el('div', { class: 'vt', attrs: { role: 'grid', tabindex: 0, 'aria-multiselectable': 'true', 'aria-label': 'Runs' } }, this.header, this.body);
-    this.element.addEventListener('scroll', () => this.renderRows(), { passive: true });
-    new ResizeObserver(() => this.renderRows()).observe(this.element);
+    this.element.addEventListener(
+      'scroll',
+      () => {
+        this.scrollTop = this.element.scrollTop;
+        this.renderRows();
+      },
+      { passive: true },
+    );
+    new ResizeObserver(() => {
+      this.viewHeight = this.element.clientHeight - (this.header.offsetHeight || ROW_HEIGHT);
+      this.scrollTop = this.element.scrollTop;
+      this.renderRows();
+    }).observe(this.element);
     this.element.addEventListener('keydown', (e) => this.onKey(e));
   }
 
@@ -73,6 +90,7 @@ export class VirtualTable {
     const view = this.element.clientHeight - this.header.offsetHeight;
     if (top < this.element.scrollTop) this.element.scrollTop = top;
     else if (top + ROW_HEIGHT > this.element.scrollTop + view) this.element.scrollTop = top + ROW_HEIGHT - view;
+    this.scrollTop = this.element.scrollTop;
   }
 
   selectOnly(ids: string[]): void {
@@ -130,9 +148,8 @@ export class VirtualTable {
   }
 
   private renderRows(force = false): void {
-    const headerH = this.header.offsetHeight || ROW_HEIGHT;
-    const top = Math.max(0, this.element.scrollTop - 0);
-    const height = this.element.clientHeight - headerH;
+    const top = Math.max(0, this.scrollTop);
+    const height = this.viewHeight;
     const first = Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN);
     const last = Math.min(this.order.length, Math.ceil((top + Math.max(height, ROW_HEIGHT)) / ROW_HEIGHT) + OVERSCAN);
     const need = last - first;
