@@ -94,20 +94,23 @@ function writeRunPatch(store: Store, rid: number, patch: RunPatch): void {
 
 const PER_STATEMENT = 64;
 
+function pointsSql(rows: number): string {
+  return `${SQL.pointsHead} ${new Array(rows).fill('(@rid, @kid, ?, ?, ?, ?, ?)').join(', ')}`;
+}
+
+const FULL_POINTS_SQL = pointsSql(PER_STATEMENT);
+
 /** A key's points, 64 rows per INSERT (one call into SQLite, not one per row); the run and key are bound once per statement. */
 function writePoints(store: Store, rid: number, kid: number, p: Float64Array, n: number): void {
   const named = { rid, kid };
   const args: unknown[] = new Array(5 * PER_STATEMENT);
+  const full = store.stmt(FULL_POINTS_SQL);
   let o = 0;
   for (; o + PER_STATEMENT <= n; o += PER_STATEMENT) {
     for (let i = 0; i < 5 * PER_STATEMENT; i++) args[i] = p[5 * o + i];
-    store.stmt(pointsSql(PER_STATEMENT)).run(named, ...args);
+    full.run(named, ...args);
   }
   if (o < n) store.stmt(pointsSql(n - o)).run(named, ...p.subarray(5 * o, 5 * n));
-}
-
-function pointsSql(rows: number): string {
-  return `${SQL.pointsHead} ${new Array(rows).fill('(@rid, @kid, ?, ?, ?, ?, ?)').join(', ')}`;
 }
 
 function flushKey(store: Store, rid: number, kid: number, st: KeyState): void {
