@@ -60,6 +60,28 @@ test('10,000 rows: the DOM holds only the rows in view, at the top and after scr
   }
 });
 
+test('fewer runs while scrolled to the end: their rows show as the data arrives, without an error or a blank frame', async () => {
+  const p = await openTable();
+  try {
+    await p.page.locator('.vt').evaluate((e) => (e.scrollTop = e.scrollHeight));
+    await p.page.waitForFunction(() => [...document.querySelectorAll('.vt-row:not([hidden])')].some((r) => (r as HTMLElement).dataset.pos === '9999'));
+    // Counted when the new count is written, before the browser's scroll event for the clamped offset.
+    await p.page.evaluate(() => {
+      const w = window as unknown as { __shown?: number };
+      new MutationObserver((_records, o) => {
+        w.__shown = document.querySelectorAll('.vt-row:not([hidden])').length;
+        o.disconnect();
+      }).observe(document.querySelector('.table-count')!, { childList: true, characterData: true, subtree: true });
+    });
+    await p.post({ type: 'rows', data: syntheticTable(30), complete: true });
+    await p.page.waitForFunction(() => (window as unknown as { __shown?: number }).__shown !== undefined);
+    assert.equal(await p.page.evaluate(() => (window as unknown as { __shown: number }).__shown), 30);
+    assert.deepEqual(p.errors, []);
+  } finally {
+    await p.close();
+  }
+});
+
 test('sort: a click sorts by a column, a second click reverses, shift-click adds a tie-breaker', async () => {
   const p = await openTable();
   try {

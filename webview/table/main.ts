@@ -183,11 +183,15 @@ function setData(d: TableData): void {
     loading.replaceWith(table.element);
     for (const id of state.selected ?? []) table.selected.add(id);
   }
-  applyColumns();
-  table.setSort(state.sort ?? []);
-  runsChart.setColumns(columns);
-  filter.setData(d);
-  refresh();
+  // The new columns and rows are drawn together, once: the old rows under the new data's columns
+  // would name runs it does not have.
+  table.update(() => {
+    applyColumns();
+    table.setSort(state.sort ?? []);
+    runsChart.setColumns(columns);
+    filter.setData(d);
+    refresh();
+  });
   // Runs added or changed may now match the query, or no longer.
   if (state.filter?.trim()) requestFilter();
 }

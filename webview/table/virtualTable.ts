@@ -33,6 +33,8 @@ export class VirtualTable {
    */
   private viewHeight = 0;
   private scrollTop = 0;
+  /** Inside update(): rows are drawn when it ends. */
+  private holding = false;
 
   constructor(private readonly events: TableEvents) {
     this.header = el('div', { class: 'vt-header', attrs: { role: 'row', 'aria-rowindex': 1 } });
@@ -72,6 +74,17 @@ export class VirtualTable {
     this.element.setAttribute('aria-rowcount', String(order.length + 1));
     this.body.style.height = `${order.length * ROW_HEIGHT}px`;
     if (this.focusRow >= order.length) this.focusRow = order.length - 1;
+    this.renderRows(true);
+  }
+
+  /** Runs `fn` (new columns and rows, say) and draws the rows once, after it. */
+  update(fn: () => void): void {
+    this.holding = true;
+    try {
+      fn();
+    } finally {
+      this.holding = false;
+    }
     this.renderRows(true);
   }
 
@@ -148,8 +161,10 @@ export class VirtualTable {
   }
 
   private renderRows(force = false): void {
-    const top = Math.max(0, this.scrollTop);
+    if (this.holding) return;
     const height = this.viewHeight;
+    // Fewer rows than before clamp the scroll offset before its scroll event arrives: use the clamped one now.
+    const top = Math.max(0, Math.min(this.scrollTop, this.order.length * ROW_HEIGHT - height));
     const first = Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN);
     const last = Math.min(this.order.length, Math.ceil((top + Math.max(height, ROW_HEIGHT)) / ROW_HEIGHT) + OVERSCAN);
     const need = last - first;
