@@ -1,15 +1,15 @@
 // Panel speed, measured in Chromium against the panel scripts (minified, as shipped) with
 // host-side data read from a real index as the panels read it: runView, series (posted by
-// answerSeries) and tableRows asked of the index worker. Times run from the
-// webview's navigation start, as the panel's HTML starts loading after the command: script,
-// ready handshake, host reads, transfer (JSON, typed arrays as bytes beside it, as VS Code
-// carries them) and drawing are all inside.
+// answerSeries) and tableRows asked of the index worker. Times run from the webview's
+// navigation start, as the panel's HTML starts loading after the command: script, ready
+// handshake, host reads, transfer (JSON, typed arrays as bytes beside it, as VS Code carries
+// them) and drawing are all inside.
 // - Run panel, 10 keys × 100k points: first chart painted, from opening the panel;
 // - Compare, 10 runs × 5 keys × 100k points: every chart painted;
 // - Runs Table, 10,000 runs × 30 params × 10 metrics: first rows shown, a sort, scrolling.
 // Baselines in the same run: the same charts with every point given to chart.js (no
-// downsampling; every point read on this thread); the same table rows read by one hand-written SQL query, and a sort comparing
-// strings.
+// downsampling; every point read on this thread); the same table rows read by one
+// hand-written SQL query, and a sort comparing strings.
 // The indexes are built once and kept in the temp folder (building them takes a minute).
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -47,22 +47,20 @@ const ROUNDS = 3;
 
 /** Builds (once) and opens the chart index and the table index. */
 function indexes(): { charts: Store; table: Store } {
-  const chartsRoot = CHARTS_ROOT;
-  const tableRoot = TABLE_ROOT;
   if (!existsSync(join(CACHE, 'complete'))) {
     rmSync(CACHE, { recursive: true, force: true });
     mkdirSync(CACHE, { recursive: true });
-    writeRun(chartsRoot, { id: SOLO_RUN, name: 'bench-solo', experiment: 'bench', status: 'finished', keys: RUN_KEYS, steps: POINTS, epochEvery: 1000, stepMs: 20 });
+    writeRun(CHARTS_ROOT, { id: SOLO_RUN, name: 'bench-solo', experiment: 'bench', status: 'finished', keys: RUN_KEYS, steps: POINTS, epochEvery: 1000, stepMs: 20 });
     COMPARE_RUNS.forEach((id, i) =>
-      writeRun(chartsRoot, { id, name: `bench-${i}`, experiment: 'bench', status: 'finished', seed: i, keys: COMPARE_KEYS, steps: POINTS, epochEvery: 1000, stepMs: 20 }),
+      writeRun(CHARTS_ROOT, { id, name: `bench-${i}`, experiment: 'bench', status: 'finished', seed: i, keys: COMPARE_KEYS, steps: POINTS, epochEvery: 1000, stepMs: 20 }),
     );
-    const charts = openIndex(chartsRoot);
+    const charts = openIndex(CHARTS_ROOT);
     ingestAll(charts);
     charts.close();
     for (let i = 0; i < TABLE_RUNS; i++) {
       const params: Record<string, number | string> = {};
       for (let p = 0; p < 30; p++) params[`param_${String(p).padStart(2, '0')}`] = p % 10 === 9 ? ['adam', 'sgd', 'rmsprop'][(i + p) % 3] : ((i * 7919 + p * 104729) % 1000) / 1000;
-      writeRun(tableRoot, {
+      writeRun(TABLE_ROOT, {
         id: `2024${String(1 + (i % 12)).padStart(2, '0')}01-${String(i).padStart(6, '0')}-ab${String(i % 10_000).padStart(4, '0')}`,
         name: `run-${(i * 7919) % TABLE_RUNS}`,
         experiment: `exp-${i % 20}`,
@@ -75,12 +73,12 @@ function indexes(): { charts: Store; table: Store } {
         tags: i % 5 === 0 ? ['baseline'] : [],
       });
     }
-    const table = openIndex(tableRoot);
+    const table = openIndex(TABLE_ROOT);
     ingestAll(table);
     table.close();
     writeFileSync(join(CACHE, 'complete'), new Date().toISOString());
   }
-  return { charts: openIndex(chartsRoot), table: openIndex(tableRoot) };
+  return { charts: openIndex(CHARTS_ROOT), table: openIndex(TABLE_ROOT) };
 }
 
 /** How the fake host reads a run and answers series requests. */
