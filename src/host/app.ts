@@ -263,8 +263,9 @@ export class App implements vscode.Disposable {
     const sub = this.treeView.onDidChangeSelection((e) => (chosen ||= !e.selection.some(isRun) && e.selection.some((n) => !before.has(nodeKey(n)))));
     const current = () => ticket === this.revealTicket && this.treeView.visible && !chosen;
     try {
-      if (!(await this.explorer.openGroup(node.run.experiment, 5000))) {
-        if (current()) why(`its group ${node.run.experiment} was not shown open`);
+      const group = node.run.experiment;
+      if (!(await this.explorer.openGroup(group, 5000))) {
+        if (current()) why(`its group ${group} was not shown open`);
         return;
       }
       for (let attempt = 0; attempt < 6 && current(); attempt++) {

@@ -233,9 +233,12 @@ export class RunExplorer implements vscode.TreeDataProvider<ExplorerNode>, vscod
   }
 
   private runNodesOf(runs: RunListItem[]): ExplorerNode[] {
-    return runs.map((run) => {
+    const moved: string[] = [];
+    const nodes = runs.map((run) => {
       const existing = this.runNodes.get(run.id);
       if (existing) {
+        // Listed in another place than its node knew (it moved before a flush saw it): told as a move.
+        if (existing.run.experiment !== run.experiment || existing.run.parent !== run.parent) moved.push(run.id);
         existing.run = run;
         return existing;
       }
@@ -243,6 +246,8 @@ export class RunExplorer implements vscode.TreeDataProvider<ExplorerNode>, vscod
       this.runNodes.set(run.id, n);
       return n;
     });
+    if (moved.length) this.moved.fire(moved);
+    return nodes;
   }
 
   getParent(node: ExplorerNode): ExplorerNode | undefined {

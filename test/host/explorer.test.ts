@@ -4,6 +4,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { App } from '../../src/host/app';
+import { RunExplorer, type RunsSource } from '../../src/host/runExplorer';
+import type { RunListItem } from '../../src/protocol/explorer';
 import { afterThis, suite, test } from './runner.ts';
 import { answerInputBoxes, captureErrorMessages } from './stubs.ts';
 import { explorerRun, explorerRuns, freshDir, startedRun, tracksideApp, waitFor, waitForRun, writeScript } from './workspace.ts';
@@ -96,6 +98,30 @@ suite('explorer', () => {
     await waitFor(() => app.treeView.selection.some((n) => n.kind === 'run' && n.run.id === id && n.run.experiment === experiment), { message: 'the started run selected in its experiment' });
     writeFileSync(join(dir, 'release'), '');
     await waitForRun(app, id, (r) => r.status === 'finished');
+  });
+
+  test('a run listed in another group than its node had is told as moved (the reveal of a started run follows it)', async () => {
+    // A script names its experiment between two flushes: the new group's listing is the first to see it.
+    let experiment = 'Default';
+    const run = (): RunListItem => ({ id: 'r1', name: 'train-r1', experiment, status: 'running', started: 0, tags: [], rerunnable: false, children: 0 });
+    const source: RunsSource = {
+      groups: async () => [{ name: experiment, count: 1 }],
+      runs: async (group) => (group === experiment ? [run()] : []),
+      run: async () => run(),
+      children: async () => [],
+      details: async () => undefined,
+    };
+    const explorer = new RunExplorer(source);
+    afterThis(() => explorer.dispose());
+    const moves: string[][] = [];
+    explorer.onDidMove((ids) => moves.push(ids));
+    const [first] = await explorer.listAll();
+    experiment = 'mnist';
+    const [again] = await explorer.listAll();
+    assert.equal(again, first, 'the same node, so a reveal of it resolves in its new group');
+    assert.deepEqual(moves, [['r1']]);
+    await explorer.listAll();
+    assert.deepEqual(moves, [['r1']], 'told once');
   });
 
   test('filter status:failed narrows the tree; clear brings every run back', async () => {
