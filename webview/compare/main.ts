@@ -87,7 +87,17 @@ function render(): void {
   document.title = title.textContent;
   notice.hidden = missing.length === 0;
   notice.textContent = missing.length ? `Not in the index any more: ${missing.join(', ')}` : '';
-  renderLegend(legend, runs, colorOf, new Set(state.hidden ?? []), {
+  // The charts first: their series are asked for while the rest is rendered.
+  grid.setRuns(gridRuns());
+  const singles = singleValueKeys(runs);
+  const hidden = new Set(state.hidden ?? []);
+  summary.render(
+    [...singles].sort(),
+    runs.filter((r) => !hidden.has(r.id)).map((r) => ({ id: r.id, label: r.name, color: colorOf(r.id), metrics: r.metrics })),
+  );
+  const keys = [...new Set(runs.flatMap((r) => r.metrics.map((m) => m.key)))].filter((k) => !singles.has(k)).sort();
+  grid.setKeys(keys);
+  renderLegend(legend, runs, colorOf, hidden, {
     toggle: (id) => {
       const hidden = new Set(state.hidden ?? []);
       if (hidden.has(id)) hidden.delete(id);
@@ -105,15 +115,6 @@ function render(): void {
     render();
   });
   renderSummaries(summariesBody, runs, colorOf);
-  grid.setRuns(gridRuns());
-  const singles = singleValueKeys(runs);
-  const hidden = new Set(state.hidden ?? []);
-  summary.render(
-    [...singles].sort(),
-    runs.filter((r) => !hidden.has(r.id)).map((r) => ({ id: r.id, label: r.name, color: colorOf(r.id), metrics: r.metrics })),
-  );
-  const keys = [...new Set(runs.flatMap((r) => r.metrics.map((m) => m.key)))].filter((k) => !singles.has(k)).sort();
-  grid.setKeys(keys);
   renderImages(imagesBody, runs, colorOf, state, (c) => {
     if (c.key !== undefined) state.imageKey = c.key;
     if (c.step !== undefined) state.imageStep = c.step;
