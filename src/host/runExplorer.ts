@@ -238,7 +238,7 @@ export class RunExplorer implements vscode.TreeDataProvider<ExplorerNode>, vscod
       const existing = this.runNodes.get(run.id);
       if (existing) {
         // Listed in another place than its node knew (it moved before a flush saw it): told as a move.
-        if (existing.run.experiment !== run.experiment || existing.run.parent !== run.parent) moved.push(run.id);
+        if (!samePlace(existing.run, run)) moved.push(run.id);
         existing.run = run;
         return existing;
       }
@@ -320,7 +320,7 @@ export class RunExplorer implements vscode.TreeDataProvider<ExplorerNode>, vscod
       const id = ids[i];
       const node = this.runNodes.get(id);
       const now = fresh[i];
-      if (node && now && now.experiment === node.run.experiment && now.parent === node.run.parent) {
+      if (node && now && samePlace(node.run, now)) {
         node.run = now;
         fire.push(node);
       } else if (!node && !now?.parent) {
@@ -366,6 +366,11 @@ export class RunExplorer implements vscode.TreeDataProvider<ExplorerNode>, vscod
     this.moved.dispose();
     this.didList.dispose();
   }
+}
+
+/** Listed in the same place: the same experiment group, under the same parent run. */
+function samePlace(a: RunListItem, b: RunListItem): boolean {
+  return a.experiment === b.experiment && a.parent === b.parent;
 }
 
 /** A tree's children; a failed listing shows no children and its error in the view (cleared by the next success). */
