@@ -53,14 +53,16 @@ export class Workbench {
       const active = document.activeElement;
       if (active instanceof HTMLIFrameElement) active.blur();
     });
-    // Commands of an extension appear once its manifest is loaded: reopen the palette until then.
+    // Commands of an extension appear once its manifest is loaded, and the palette closes when
+    // something else takes the focus (a view shown, a panel opened): reopen it until then.
     for (;;) {
       await this.page.keyboard.press('F1');
       await this.quickInputBox.waitFor({ state: 'visible', timeout });
-      await this.quickInputBox.fill(`>${title}`);
       const item = this.quickPickItem(title).first();
       try {
-        await item.waitFor({ state: 'visible', timeout: Math.min(5_000, Math.max(1, deadline - performance.now())) });
+        const wait = Math.min(5_000, Math.max(1, deadline - performance.now()));
+        await this.quickInputBox.fill(`>${title}`, { timeout: wait });
+        await item.waitFor({ state: 'visible', timeout: wait });
       } catch (err) {
         await this.page.keyboard.press('Escape');
         if (performance.now() >= deadline) throw new Error(`Command "${title}" not found in the palette`, { cause: err });
