@@ -135,19 +135,29 @@ export class Workbench {
       .filter({ has: this.page.locator(`a.action-label[aria-label=${cssString(t)}], a.action-label[aria-label^=${cssString(`${t} (`)}]`) });
   }
 
-  /** Shows a view container in the side bar (a click on an already active one would hide it). */
+  /**
+   * Shows a view container in the side bar (a click on an already active one would hide it).
+   * Just after a window reload the workbench may still be restoring the side bar: a click
+   * then can land as a toggle, so it checks again and clicks again until the title shows.
+   */
   async openView(containerTitle: string, { timeout = this.timeout }: WaitTimeout = {}): Promise<Locator> {
     const item = this.activityBarItem(containerTitle);
-    await item.waitFor({ state: 'visible', timeout });
-    if ((await item.getAttribute('aria-selected')) !== 'true') {
-      await item.click();
-      await this.page.mouse.move(0, 0); // else its hover tooltip shows up in screenshots
-    }
     const sidebar = this.page.locator('.part.sidebar');
-    await sidebar
-      .locator('.composite.title h2', { hasText: new RegExp(`^${escapeRegExp(containerTitle)}`, 'i') })
-      .waitFor({ state: 'visible', timeout });
-    return sidebar;
+    const title = sidebar.locator('.composite.title h2', { hasText: new RegExp(`^${escapeRegExp(containerTitle)}`, 'i') });
+    const deadline = performance.now() + timeout;
+    await item.waitFor({ state: 'visible', timeout });
+    for (;;) {
+      if (!(await sidebar.isVisible()) || (await item.getAttribute('aria-selected')) !== 'true') {
+        await item.click();
+        await this.page.mouse.move(0, 0); // else its hover tooltip shows up in screenshots
+      }
+      try {
+        await title.waitFor({ state: 'visible', timeout: Math.min(5_000, Math.max(1, deadline - performance.now())) });
+        return sidebar;
+      } catch (err) {
+        if (performance.now() >= deadline) throw err;
+      }
+    }
   }
 
   /**
