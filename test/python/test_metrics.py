@@ -102,6 +102,40 @@ class StepCounting(TempDirTest):
             self.assertGreater(event["t"], 1_600_000_000_000)
 
 
+class ManyAtOnce(TempDirTest):
+    """The writer encodes the values of many queued calls together; each line stays its own."""
+
+    def test_a_long_mixed_backlog_is_written_line_for_line_in_order(self):
+        run = self.new_run()
+        expected = []
+        for i in range(1500):
+            values = {"loss": 1.0 / (i + 1), "acc": i % 7}
+            if i % 500 == 250:
+                values["loss"] = math.nan
+            if i % 300 == 100:
+                values["a},{b"] = 0.5
+            epoch = i // 100 if i % 3 == 0 else None
+            run.log(values, step=i, epoch=epoch)
+            if i % 400 == 0:
+                run.log_params({"at": i})
+            expected.append((i, epoch, values))
+        events = self.finished_events(run)
+        metrics = of_type(events, "metrics")
+        self.assertEqual(len(metrics), len(expected))
+        for event, (step, epoch, values) in zip(metrics, expected):
+            self.assertEqual(event["step"], step)
+            self.assertEqual(event.get("epoch"), epoch)
+            written = {k: (math.nan if v == "NaN" else v) for k, v in event["values"].items()}
+            self.assertEqual(list(written), list(values))
+            for key, value in values.items():
+                if math.isnan(value):
+                    self.assertEqual(event["values"][key], "NaN")
+                else:
+                    self.assertEqual(written[key], value)
+        order = [e["type"] for e in events if e["type"] in ("metrics", "params")]
+        self.assertEqual(order.index("params"), 1)  # after the first call, before the second
+
+
 class Values(TempDirTest):
     def test_non_finite_values_are_strings_in_strict_json(self):
         run = self.new_run()

@@ -27,6 +27,7 @@ from .append import PartialAppend, append_lines, open_log
 from .values import json_metric_values
 
 FLUSH_INTERVAL = 0.1  # seconds between rounds; what a SIGKILL loses stays well under 0.5 s
+BATCH = 256  # queue items formatted together: their metric values go through one encoder call
 MAX_WRITE = 1 << 16  # about this many characters per write(): lines reach the file while a long backlog is formatted
 MAX_PENDING = 64 << 20  # bytes kept while the log cannot be written; newer events are dropped beyond
 STALE = 1.0  # seconds without a round after which log() looks at whether the thread still runs
@@ -205,10 +206,13 @@ class EventWriter:
             queue = self.queue
             parts = []
             size = 0
-            for _ in range(len(queue)):
-                line = _safe_line(queue.popleft())
-                parts.append(line)
-                size += len(line)
+            left = len(queue)
+            while left:
+                n = min(left, BATCH)
+                left -= n
+                text = _lines([queue.popleft() for _ in range(n)])
+                parts.append(text)
+                size += len(text)
                 if size >= MAX_WRITE:
                     self._send("".join(parts).encode("utf-8"))
                     parts = []
@@ -311,6 +315,35 @@ class EventWriter:
         forks.flush_at_child_exit(self)
 
 
+def _lines(items):
+    """The lines of queue items. The metrics values of all of them are encoded by one call (the
+    floats' text is most of the work, and one call saves the encoder's setup per line); each
+    line then only places its part. Anything unusual (NaN, a key holding "},{") goes line by line."""
+    parts = _values_text([item[3] for item in items if type(item) is tuple])
+    if parts is None:
+        return "".join([_safe_line(item) for item in items])
+    part = iter(parts).__next__
+    return "".join([
+        (_METRICS % (item[0] * 1000, item[1], part()) if item[2] is None else _metrics_line(item, "{" + part() + "}"))
+        if type(item) is tuple else _safe_line(item)
+        for item in items])
+
+
+_METRICS = '{"t":%d,"type":"metrics","step":%d,"values":{%s}}\n'
+
+
+def _values_text(values):
+    """Each dict's JSON without its braces, or None when they cannot be told apart this way."""
+    if not values:
+        return []
+    try:
+        text = _encode(values)
+    except ValueError:
+        return None
+    parts = text[2:-2].split("},{")
+    return parts if len(parts) == len(values) else None
+
+
 def _safe_line(item):
     # Everything is checked when logged; this only keeps one bad event from stopping the thread.
     try:
@@ -323,12 +356,16 @@ def _safe_line(item):
 def _line(item):
     if type(item) is not tuple:
         return _encode(item) + "\n"
-    t, step, epoch, values = item
     try:
-        encoded = _encode(values)
+        encoded = _encode(item[3])
     except ValueError:  # NaN or ±Inf somewhere (or an int too long for JSON): written as strings
-        encoded = _encode(json_metric_values(values))
+        encoded = _encode(json_metric_values(item[3]))
+    return _metrics_line(item, encoded)
+
+
+def _metrics_line(item, encoded):
+    t, step, epoch, _ = item
     if epoch is None:
-        return '{"t":%d,"type":"metrics","step":%d,"values":%s}\n' % (t * 1000, step, encoded)
+        return _METRICS % (t * 1000, step, encoded[1:-1])
     return '{"t":%d,"type":"metrics","step":%d,"epoch":%s,"values":%s}\n' % (
         t * 1000, step, _encode(epoch), encoded)
