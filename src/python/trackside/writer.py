@@ -338,7 +338,7 @@ def _values_text(values):
         return []
     try:
         text = _encode(values)
-    except ValueError:
+    except Exception:  # NaN (ValueError), or anything else: line by line says which event
         return None
     parts = text[2:-2].split("},{")
     return parts if len(parts) == len(values) else None
