@@ -320,13 +320,16 @@ def _lines(items):
     floats' text is most of the work, and one call saves the encoder's setup per line); each
     line then only places its part. Anything unusual (NaN, a key holding "},{") goes line by line."""
     parts = _values_text([item[3] for item in items if type(item) is tuple])
-    if parts is None:
-        return "".join([_safe_line(item) for item in items])
-    part = iter(parts).__next__
-    return "".join([
-        (_METRICS % (item[0] * 1000, item[1], part()) if item[2] is None else _metrics_line(item, "{" + part() + "}"))
-        if type(item) is tuple else _safe_line(item)
-        for item in items])
+    if parts is not None:
+        part = iter(parts).__next__
+        try:
+            return "".join([
+                (_METRICS % (item[0] * 1000, item[1], part()) if item[2] is None else _metrics_line(item, "{" + part() + "}"))
+                if type(item) is tuple else _safe_line(item)
+                for item in items])
+        except Exception:
+            pass  # an odd step or epoch: line by line drops only its event, and says why
+    return "".join([_safe_line(item) for item in items])
 
 
 _METRICS = '{"t":%d,"type":"metrics","step":%d,"values":{%s}}\n'
