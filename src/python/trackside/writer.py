@@ -324,7 +324,7 @@ def _lines(items):
         part = iter(parts).__next__
         try:
             return "".join([
-                (_METRICS % (item[0] * 1000, item[1], part()) if item[2] is None else _metrics_line(item, "{" + part() + "}"))
+                (_METRICS % (item[0] * 1000, item[1], part()) if item[2] is None else _metrics_line(item, part()))
                 if type(item) is tuple else _safe_line(item)
                 for item in items])
         except Exception:
@@ -332,7 +332,9 @@ def _lines(items):
     return "".join([_safe_line(item) for item in items])
 
 
+# The values' JSON goes in without its braces (as _values_text cuts it).
 _METRICS = '{"t":%d,"type":"metrics","step":%d,"values":{%s}}\n'
+_METRICS_EPOCH = '{"t":%d,"type":"metrics","step":%d,"epoch":%s,"values":{%s}}\n'
 
 
 def _values_text(values):
@@ -363,12 +365,12 @@ def _line(item):
         encoded = _encode(item[3])
     except ValueError:  # NaN or ±Inf somewhere (or an int too long for JSON): written as strings
         encoded = _encode(json_metric_values(item[3]))
-    return _metrics_line(item, encoded)
+    return _metrics_line(item, encoded[1:-1])
 
 
-def _metrics_line(item, encoded):
+def _metrics_line(item, values):
+    """The line of a metrics tuple, given its values' JSON without the braces."""
     t, step, epoch, _ = item
     if epoch is None:
-        return _METRICS % (t * 1000, step, encoded[1:-1])
-    return '{"t":%d,"type":"metrics","step":%d,"epoch":%s,"values":%s}\n' % (
-        t * 1000, step, _encode(epoch), encoded)
+        return _METRICS % (t * 1000, step, values)
+    return _METRICS_EPOCH % (t * 1000, step, _encode(epoch), values)
