@@ -13,6 +13,8 @@ export interface WaitTimeout {
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const exactly = (s: string | RegExp) => (typeof s === 'string' ? new RegExp(`^\\s*${escapeRegExp(s)}\\s*$`) : s);
 const cssString = (s: string) => JSON.stringify(s);
+/** One attempt's wait in a retry loop: at most 5 s, and never past the deadline. */
+const attemptWait = (deadline: number) => Math.min(5_000, Math.max(1, deadline - performance.now()));
 
 export class Workbench {
   /** Clicks on tree rows that ran no command: the row was redrawn under the click. */
@@ -60,7 +62,7 @@ export class Workbench {
       await this.quickInputBox.waitFor({ state: 'visible', timeout });
       const item = this.quickPickItem(title).first();
       try {
-        const wait = Math.min(5_000, Math.max(1, deadline - performance.now()));
+        const wait = attemptWait(deadline);
         await this.quickInputBox.fill(`>${title}`, { timeout: wait });
         await item.waitFor({ state: 'visible', timeout: wait });
       } catch (err) {
@@ -152,7 +154,7 @@ export class Workbench {
         await this.page.mouse.move(0, 0); // else its hover tooltip shows up in screenshots
       }
       try {
-        await title.waitFor({ state: 'visible', timeout: Math.min(5_000, Math.max(1, deadline - performance.now())) });
+        await title.waitFor({ state: 'visible', timeout: attemptWait(deadline) });
         return sidebar;
       } catch (err) {
         if (performance.now() >= deadline) throw err;
@@ -239,7 +241,7 @@ export class Workbench {
     for (;;) {
       await this.page.mouse.move(0, 0);
       await row.hover({ timeout });
-      const shown = await hover.waitFor({ state: 'visible', timeout: Math.min(5_000, Math.max(1, deadline - performance.now())) }).then(() => true, () => false);
+      const shown = await hover.waitFor({ state: 'visible', timeout: attemptWait(deadline) }).then(() => true, () => false);
       if (shown) return hover;
       if (performance.now() >= deadline) throw new Error(`no tooltip with ${String(text)} on hovering the row`);
     }
